@@ -1,0 +1,135 @@
+"""Exceptions and warnings raised by geodisparity.
+
+Every error derives from :class:`GeodisparityError` and also from the built-in
+exception it refines, so ``except ValueError`` keeps working for callers that do
+not know this package.
+
+Examples
+--------
+>>> from geodisparity.errors import GeodisparityError, InputError
+>>> issubclass(InputError, ValueError) and issubclass(InputError, GeodisparityError)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "GeodisparityError",
+    "InputError",
+    "DataFileError",
+    "FileFormatError",
+    "MissingColumnError",
+    "DuplicateKeyError",
+    "EmptyDataError",
+    "CRSError",
+    "GeometryError",
+    "JoinError",
+    "WeightsError",
+    "OutputExistsError",
+    "MissingDependencyError",
+    "GeodisparityWarning",
+    "GeometryRepairWarning",
+    "IslandWarning",
+    "format_rows",
+]
+
+
+class GeodisparityError(Exception):
+    """Base class of every error raised by geodisparity."""
+
+
+class InputError(GeodisparityError, ValueError):
+    """An argument has a value that cannot be used (wrong length, NaN, negative...)."""
+
+
+class DataFileError(GeodisparityError, FileNotFoundError):
+    """A data file is missing or cannot be opened."""
+
+
+class FileFormatError(GeodisparityError, ValueError):
+    """A file exists but its format or content is not what was expected."""
+
+
+class MissingColumnError(GeodisparityError, KeyError):
+    """A named column is not in the table or layer."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
+class DuplicateKeyError(GeodisparityError, ValueError):
+    """A key column has repeated values where each key must be unique."""
+
+
+class EmptyDataError(GeodisparityError, ValueError):
+    """A table, layer or array has no rows."""
+
+
+class CRSError(GeodisparityError, ValueError):
+    """A coordinate reference system is missing or unusable."""
+
+
+class GeometryError(GeodisparityError, ValueError):
+    """Geometries are empty, of the wrong type, or cannot be repaired."""
+
+
+class JoinError(GeodisparityError, ValueError):
+    """Rows could not be matched between boundaries and a table."""
+
+
+class WeightsError(GeodisparityError, ValueError):
+    """Spatial weights cannot be built or do not fit the data."""
+
+
+class OutputExistsError(GeodisparityError, FileExistsError):
+    """An output file exists and overwriting was not asked for."""
+
+
+class MissingDependencyError(GeodisparityError, ImportError):
+    """An optional package needed for this feature is not installed."""
+
+
+class GeodisparityWarning(UserWarning):
+    """Base class of every warning issued by geodisparity."""
+
+
+class GeometryRepairWarning(GeodisparityWarning):
+    """Invalid geometries were repaired."""
+
+
+class IslandWarning(GeodisparityWarning):
+    """Some regions have no neighbours in the spatial weights."""
+
+
+def format_rows(labels: Iterable[object], *, limit: int = 10) -> str:
+    """Format row labels for an error message, eliding past ``limit``.
+
+    Parameters
+    ----------
+    labels : iterable
+        Row labels (index values, keys or positions).
+    limit : int, default 10
+        How many to show before eliding.
+
+    Returns
+    -------
+    str
+        Comma-separated labels, e.g. ``"330383, 330799 and 3 more"``.
+
+    Examples
+    --------
+    >>> format_rows(["330383", "330799"])
+    '330383, 330799'
+    >>> format_rows(range(12), limit=3)
+    '0, 1, 2 and 9 more'
+    >>> format_rows([])
+    '(none)'
+    """
+    items = [str(label) for label in labels]
+    if not items:
+        return "(none)"
+    shown = ", ".join(items[:limit])
+    rest = len(items) - limit
+    return f"{shown} and {rest} more" if rest > 0 else shown

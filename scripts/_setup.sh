@@ -1,0 +1,21 @@
+# Shared set-up for scripts/demo and scripts/test: sourced, not run.
+# Creates .venv when missing and installs the project (editable) with the given extras.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+
+ensure_venv() {
+    local extras="$1"
+    if [ ! -x "$PY" ]; then
+        echo "geodisparity: creating virtual environment in .venv" >&2
+        python3 -m venv "$VENV"
+        "$PY" -m pip install --quiet --upgrade pip
+    fi
+    local stamp="$VENV/.installed-$extras"
+    if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+        echo "geodisparity: installing the project into .venv ($extras)" >&2
+        "$PY" -m pip install --quiet --disable-pip-version-check -e "$ROOT[$extras]"
+        touch "$stamp"
+    fi
+}
