@@ -9,8 +9,8 @@ folium until a function needs them).
 Examples
 --------
 >>> import geodisparity as gd
->>> gd.gini([1, 1, 1, 1])
-0.0
+>>> "SpatialWeights" in gd.__all__
+True
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ _EXPORTS: dict[str, str] = {
     # errors
     "GeodisparityError": "geodisparity.errors",
     "GeodisparityWarning": "geodisparity.errors",
+    # spatial weights
+    "SpatialWeights": "geodisparity.weights",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
-_SUBMODULES: frozenset[str] = frozenset({"errors"})
+_SUBMODULES: frozenset[str] = frozenset({"errors", "categories"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -53,3 +55,4 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from geodisparity.errors import GeodisparityError, GeodisparityWarning  # noqa: F401
+    from geodisparity.weights import SpatialWeights  # noqa: F401

@@ -1,0 +1,51 @@
+"""Category labels shared by the clustering statistics and the maps.
+
+The local statistics write these labels into their ``cluster`` column and the
+maps colour by them, so both sides import them from here.
+
+Examples
+--------
+>>> from geodisparity.categories import LISA_LABELS
+>>> LISA_LABELS[0]
+'High-High'
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "HIGH_HIGH",
+    "LOW_LOW",
+    "HIGH_LOW",
+    "LOW_HIGH",
+    "NOT_SIGNIFICANT",
+    "ISOLATED",
+    "LISA_LABELS",
+    "HOTSPOT_LABELS",
+    "HOTSPOT_BINS",
+    "TARGET_LABELS",
+]
+
+HIGH_HIGH = "High-High"
+LOW_LOW = "Low-Low"
+HIGH_LOW = "High-Low"
+LOW_HIGH = "Low-High"
+NOT_SIGNIFICANT = "Not significant"
+ISOLATED = "Isolated"
+
+#: LISA cluster labels, in legend order.
+LISA_LABELS: tuple[str, ...] = (HIGH_HIGH, LOW_LOW, HIGH_LOW, LOW_HIGH, NOT_SIGNIFICANT, ISOLATED)
+
+#: Getis-Ord Gi* bins (the ArcGIS convention, -3..3) and their labels, in legend order.
+HOTSPOT_BINS: dict[int, str] = {
+    3: "Hot spot (99%)",
+    2: "Hot spot (95%)",
+    1: "Hot spot (90%)",
+    0: NOT_SIGNIFICANT,
+    -1: "Cold spot (90%)",
+    -2: "Cold spot (95%)",
+    -3: "Cold spot (99%)",
+}
+HOTSPOT_LABELS: tuple[str, ...] = (*HOTSPOT_BINS.values(), ISOLATED)
+
+#: Labels of a target map: whether each region meets a policy target.
+TARGET_LABELS: tuple[str, ...] = ("Target met", "Within 10% of target", "Target not met")
