@@ -2,8 +2,13 @@
 
 :class:`SpatialWeights` is the one type every clustering statistic takes. It
 holds a SciPy CSR matrix whose row ``i`` lists region ``i``'s neighbours, the
-region ids in row order, and the transform applied (``"B"`` binary or ``"R"``
-row-standardised).
+region ids in row order, the transform applied (``"B"`` binary, ``"R"``
+row-standardised, or ``"O"`` the values a builder produced, such as kernel
+weights), and the links a builder added to connect islands.
+
+The builders live in :mod:`geodisparity.contiguity` (queen and rook
+contiguity) and :mod:`geodisparity.distance` (k nearest neighbours, distance
+band, kernel); :mod:`geodisparity.interop` converts to and from libpysal.
 
 Examples
 --------
@@ -16,7 +21,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -27,7 +32,8 @@ from geodisparity.errors import InputError, WeightsError, format_rows
 
 __all__ = ["SpatialWeights", "Transform"]
 
-Transform = Literal["B", "R"]
+Transform = Literal["B", "R", "O"]
+TRANSFORMS = ("B", "R", "O")
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,18 +47,29 @@ class SpatialWeights:
         diagonal is zero.
     ids : pandas.Index
         Region ids in row order (the index of the regions they were built from).
-    transform : {"B", "R"}
-        ``"B"``: binary (1 for a neighbour); ``"R"``: rows sum to 1.
+    transform : {"B", "R", "O"}
+        ``"B"``: binary (1 for a neighbour); ``"R"``: rows sum to 1; ``"O"``:
+        the values the builder produced (inverse distances, kernel values).
+    added_links : tuple of (id, id)
+        Links a builder added so that no region is left without neighbours
+        (``islands="nearest"``): each pair is (island, region it was linked
+        to); the link is stored in both directions. Empty when none were added.
     """
 
     sparse: sp.csr_array
     ids: pd.Index
     transform: Transform = "B"
     _meta: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    added_links: tuple[tuple[Any, Any], ...] = ()
 
     @classmethod
     def from_sparse(
-        cls, matrix: Any, ids: Sequence[Any] | pd.Index | None = None, *, transform: Transform = "B"
+        cls,
+        matrix: Any,
+        ids: Sequence[Any] | pd.Index | None = None,
+        *,
+        transform: Transform = "B",
+        added_links: Sequence[tuple[Any, Any]] = (),
     ) -> SpatialWeights:
         """Wrap a square sparse (or dense) matrix.
 
@@ -62,8 +79,10 @@ class SpatialWeights:
             Square weights matrix; the diagonal must be zero.
         ids : sequence, optional
             Region ids in row order; ``0..n-1`` when omitted.
-        transform : {"B", "R"}
+        transform : {"B", "R", "O"}
             The transform ``matrix`` already has.
+        added_links : sequence of (id, id), optional
+            Links added to connect islands (see :attr:`added_links`).
 
         Returns
         -------
@@ -87,9 +106,10 @@ class SpatialWeights:
         index = pd.RangeIndex(n_rows) if ids is None else pd.Index(ids)
         if len(index) != n_rows:
             raise InputError(f"ids has {len(index)} entries but the matrix has {n_rows} rows")
-        if transform not in ("B", "R"):
-            raise InputError(f"transform={transform!r} is not accepted; use 'B' or 'R'")
-        return cls(csr, index, transform)
+        if transform not in TRANSFORMS:
+            raise InputError(f"transform={transform!r} is not accepted; use 'B', 'R' or 'O'")
+        links = tuple((a, b) for a, b in added_links)
+        return cls(csr, index, transform, added_links=links)
 
     @property
     def n(self) -> int:
@@ -116,7 +136,7 @@ class SpatialWeights:
         """Return the binary form (1 for every neighbour)."""
         matrix = self.sparse.copy()
         matrix.data = np.ones_like(matrix.data)
-        return SpatialWeights(matrix, self.ids, "B", dict(self._meta))
+        return replace(self, sparse=matrix, transform="B", _meta=dict(self._meta))
 
     def row_standardised(self) -> SpatialWeights:
         """Return the row-standardised form: each non-island row sums to 1."""
@@ -126,15 +146,26 @@ class SpatialWeights:
         scale = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
         matrix = sp.csr_array(sp.diags_array(scale) @ self.sparse)
         matrix.sort_indices()
-        return SpatialWeights(matrix, self.ids, "R", dict(self._meta))
+        return replace(self, sparse=matrix, transform="R", _meta=dict(self._meta))
 
     def transformed(self, transform: Transform) -> SpatialWeights:
-        """Return the weights with the given transform (``"B"`` or ``"R"``)."""
+        """Return the weights with the given transform (``"B"``, ``"R"`` or ``"O"``).
+
+        ``"O"`` (the builder's own values) is only available on weights that
+        already have it: binary or row-standardised weights cannot recover them.
+        """
         if transform == "R":
             return self.row_standardised()
         if transform == "B":
             return self.binary()
-        raise InputError(f"transform={transform!r} is not accepted; use 'B' or 'R'")
+        if transform == "O" and self.transform == "O":
+            return self
+        if transform == "O":
+            raise WeightsError(
+                f"transform='O' asks for the builder's original values, but these weights "
+                f"have transform {self.transform!r}; rebuild them instead"
+            )
+        raise InputError(f"transform={transform!r} is not accepted; use 'B', 'R' or 'O'")
 
     def summary(self) -> str:
         """Return a short human-readable description.
@@ -154,6 +185,9 @@ class SpatialWeights:
             f"mean {card.mean() if self.n else 0:.2f}, max {card.max() if self.n else 0}",
             f"  islands ({len(self.islands)}): {format_rows(self.islands)}",
         ]
+        if self.added_links:
+            pairs = [f"{a}-{b}" for a, b in self.added_links]
+            lines.append(f"  links added for islands ({len(pairs)}): {format_rows(pairs)}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

@@ -1,0 +1,123 @@
+"""Validate the regions a weights builder receives, and project them to metres.
+
+Every builder (contiguity, k nearest neighbours, distance band, kernel) takes
+a GeoDataFrame or GeoSeries of regions. This module is the one place that
+checks them (no rows, duplicate index, missing or empty geometries, wrong
+geometry type, missing CRS) and that finds a projected CRS in metres when a
+distance is given in metres.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geodisparity.errors import (
+    CRSError,
+    DuplicateKeyError,
+    EmptyDataError,
+    GeometryError,
+    InputError,
+    format_rows,
+)
+
+__all__ = ["as_geoseries", "check_polygons", "to_metres", "metric_crs_for"]
+
+POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+def as_geoseries(regions: Any, *, name: str = "regions") -> Any:
+    """Return ``regions`` as a GeoSeries after checking rows, index and geometries.
+
+    Parameters
+    ----------
+    regions : GeoDataFrame or GeoSeries
+        The regions; the index gives the region ids.
+    name : str
+        Argument name for messages.
+
+    Returns
+    -------
+    geopandas.GeoSeries
+    """
+    import geopandas as gpd
+
+    if isinstance(regions, gpd.GeoDataFrame):
+        series = regions.geometry
+    elif isinstance(regions, gpd.GeoSeries):
+        series = regions
+    else:
+        raise InputError(
+            f"{name} must be a GeoDataFrame or GeoSeries; got {type(regions).__name__}"
+        )
+    if len(series) == 0:
+        raise EmptyDataError(f"{name} has no rows; spatial weights need at least one region")
+    duplicated = series.index[series.index.duplicated()]
+    if len(duplicated):
+        raise DuplicateKeyError(
+            f"{name} has a duplicate index; each region needs a unique id. "
+            f"Repeated ids: {format_rows(pd.unique(duplicated))}"
+        )
+    missing = series.isna().to_numpy() | series.is_empty.to_numpy()
+    if missing.any():
+        raise GeometryError(
+            f"{int(missing.sum())} rows of {name} have a missing or empty geometry: "
+            f"{format_rows(series.index[missing])}"
+        )
+    return series
+
+
+def check_polygons(series: Any, *, name: str = "regions") -> None:
+    """Raise :class:`GeometryError` naming the rows that are not (multi)polygons."""
+    kinds = series.geom_type.to_numpy()
+    bad = ~np.isin(kinds, POLYGONAL)
+    if bad.any():
+        found = ", ".join(sorted(set(kinds[bad].tolist())))
+        raise GeometryError(
+            f"{int(bad.sum())} rows of {name} are not polygons ({found}); contiguity needs "
+            f"Polygon or MultiPolygon geometries: {format_rows(series.index[bad])}"
+        )
+
+
+def metric_crs_for(series: Any, *, purpose: str) -> Any:
+    """Return a projected CRS in metres suited to ``series``.
+
+    A projected CRS whose unit is the metre is kept. A geographic CRS gets
+    :func:`geodisparity.crs.metric_crs` when that module exists, otherwise an
+    azimuthal equidistant projection centred on the regions' bounding box
+    (distances from the centre are exact; elsewhere they stay within a few
+    per cent over a country the size of China).
+    """
+    crs = series.crs
+    if crs is None:
+        raise CRSError(
+            f"{purpose} is given in metres, but the regions have no CRS; set one with "
+            "regions.set_crs(...) (for longitude/latitude: 'EPSG:4326')"
+        )
+    if crs.is_projected:
+        unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else None
+        if unit != 1.0:
+            raise CRSError(
+                f"{purpose} is given in metres, but the regions' CRS ({crs.name}) is not in "
+                "metres; reproject them with regions.to_crs(...) to a metric CRS"
+            )
+        return crs
+    try:
+        from geodisparity.crs import metric_crs  # type: ignore[attr-defined]
+    except ImportError:
+        metric_crs = None
+    if metric_crs is not None:
+        return metric_crs(series)
+    west, south, east, north = series.total_bounds
+    lon, lat = (west + east) / 2.0, (south + north) / 2.0
+    return f"+proj=aeqd +lat_0={lat:.6f} +lon_0={lon:.6f} +datum=WGS84 +units=m +no_defs"
+
+
+def to_metres(series: Any, *, purpose: str) -> Any:
+    """Return ``series`` in a projected CRS whose unit is the metre."""
+    target = metric_crs_for(series, purpose=purpose)
+    if series.crs.is_projected and target is series.crs:
+        return series
+    return series.to_crs(target)
