@@ -30,6 +30,12 @@ _EXPORTS: dict[str, str] = {
     "GeodisparityWarning": "geodisparity.errors",
     # spatial weights
     "SpatialWeights": "geodisparity.weights",
+    "contiguity": "geodisparity.contiguity",
+    "knn": "geodisparity.distance",
+    "distance_band": "geodisparity.distance",
+    "kernel": "geodisparity.distance",
+    "from_libpysal": "geodisparity.interop",
+    "to_libpysal": "geodisparity.interop",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
@@ -54,5 +60,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from geodisparity.contiguity import contiguity  # noqa: F401
+    from geodisparity.distance import distance_band, kernel, knn  # noqa: F401
     from geodisparity.errors import GeodisparityError, GeodisparityWarning  # noqa: F401
+    from geodisparity.interop import from_libpysal, to_libpysal  # noqa: F401
     from geodisparity.weights import SpatialWeights  # noqa: F401

@@ -130,7 +130,8 @@ class SpatialWeights:
     def neighbors(self) -> dict[Any, list[Any]]:
         """Each region id mapped to the ids of its neighbours."""
         ptr, idx, ids = self.sparse.indptr, self.sparse.indices, self.ids
-        return {ids[i]: ids[idx[ptr[i] : ptr[i + 1]]].tolist() for i in range(self.n)}
+        keys = ids.tolist()  # plain Python scalars, not NumPy ones
+        return {keys[i]: ids[idx[ptr[i] : ptr[i + 1]]].tolist() for i in range(self.n)}
 
     def binary(self) -> SpatialWeights:
         """Return the binary form (1 for every neighbour)."""
