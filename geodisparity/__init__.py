@@ -30,7 +30,7 @@ _EXPORTS: dict[str, str] = {
     "GeodisparityWarning": "geodisparity.errors",
     # spatial weights
     "SpatialWeights": "geodisparity.weights",
-    "contiguity": "geodisparity.contiguity",
+    "contiguity": "geodisparity.contiguity_weights",
     "knn": "geodisparity.distance",
     "distance_band": "geodisparity.distance",
     "kernel": "geodisparity.distance",
@@ -60,7 +60,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from geodisparity.contiguity import contiguity  # noqa: F401
+    from geodisparity.contiguity_weights import contiguity  # noqa: F401
     from geodisparity.distance import distance_band, kernel, knn  # noqa: F401
     from geodisparity.errors import GeodisparityError, GeodisparityWarning  # noqa: F401
     from geodisparity.interop import from_libpysal, to_libpysal  # noqa: F401

@@ -85,7 +85,7 @@ def resolve_islands(
         return matrix, ()
     targets, link_weights = find_nearest(lonely)
     matrix = _add_links(matrix, lonely, np.asarray(targets), np.asarray(link_weights, float))
-    links = tuple(zip(ids[lonely].tolist(), ids[targets].tolist(), strict=True))
+    links = _distinct_links(ids[lonely].tolist(), ids[targets].tolist())
     shown = format_rows(f"{a} -> {b}" for a, b in links)
     warnings.warn(
         f"{lonely.size} regions had no neighbours under {what} and were linked to their "
@@ -94,6 +94,17 @@ def resolve_islands(
         stacklevel=stacklevel,
     )
     return matrix, links
+
+
+def _distinct_links(sources: list[Any], targets: list[Any]) -> tuple[tuple[Any, Any], ...]:
+    """(island, target) pairs, listing once two islands that are each other's nearest."""
+    links: list[tuple[Any, Any]] = []
+    seen: set[frozenset[Any]] = set()
+    for source, target in zip(sources, targets, strict=True):
+        if frozenset((source, target)) not in seen:
+            seen.add(frozenset((source, target)))
+            links.append((source, target))
+    return tuple(links)
 
 
 def _add_links(

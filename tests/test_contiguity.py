@@ -1,0 +1,291 @@
+"""Queen and rook contiguity: agreement with libpysal, tolerance, islands, bad input."""
+
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely import box
+
+from geodisparity import contiguity_weights as contiguity_module
+from geodisparity.contiguity_weights import contiguity
+from geodisparity.errors import (
+    CRSError,
+    DuplicateKeyError,
+    EmptyDataError,
+    GeometryError,
+    InputError,
+    IslandWarning,
+    WeightsError,
+)
+
+libpysal = pytest.importorskip("libpysal")
+from libpysal import examples  # noqa: E402
+
+# Polygon datasets shipped inside the libpysal wheel (no download needed).
+BUNDLED = [
+    "columbus.shp",
+    "sids2.shp",
+    "stl_hom.shp",
+    "G_utm.shp",
+    "virginia.shp",
+    "vautm17n.shp",
+    "mexicojoin.shp",
+    "us48.shp",
+    "Chicago77.shp",
+    "tokyomet262.shp",
+    "10740.shp",
+    "Polygon_Holes.shp",
+    "lattice10x10.shp",
+    "rook31.shp",
+]
+LIBPYSAL_RULE = {"queen": "Queen", "rook": "Rook"}
+
+
+def neighbour_sets(neighbors):
+    return {key: set(values) for key, values in neighbors.items()}
+
+
+def libpysal_sets(regions, rule):
+    builder = getattr(libpysal.weights, LIBPYSAL_RULE[rule])
+    if isinstance(regions, gpd.GeoSeries):
+        regions = gpd.GeoDataFrame(geometry=regions)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = builder.from_dataframe(regions, use_index=True)
+    return neighbour_sets(w.neighbors)
+
+
+def read_example(name):
+    try:
+        path = examples.get_path(name)
+        return gpd.read_file(path)
+    except Exception as exc:  # pragma: no cover - depends on the libpysal wheel
+        pytest.skip(f"libpysal example {name} unavailable: {exc}")
+
+
+def grid(nrows, ncols, *, size=1.0, crs=None):
+    cells = [box(j * size, i * size, (j + 1) * size, (i + 1) * size)
+             for i in range(nrows) for j in range(ncols)]
+    return gpd.GeoSeries(cells, crs=crs)
+
+
+@pytest.mark.parametrize("rule", ["queen", "rook"])
+@pytest.mark.parametrize("name", BUNDLED)
+def test_same_neighbours_as_libpysal_on_bundled_examples(name, rule):
+    regions = read_example(name)
+    ours = contiguity(regions, rule, islands="keep")
+    assert neighbour_sets(ours.neighbors) == libpysal_sets(regions, rule)
+    assert (ours.sparse != ours.sparse.T).nnz == 0
+
+
+@pytest.mark.parametrize("rule", ["queen", "rook"])
+def test_same_neighbours_as_libpysal_on_random_voronoi_cells(rule):
+    rng = np.random.default_rng(4)
+    seeds = shapely.multipoints(rng.random((400, 2)) * 1000)
+    cells = shapely.get_parts(shapely.voronoi_polygons(seeds, extend_to=box(0, 0, 1000, 1000)))
+    regions = gpd.GeoSeries(shapely.intersection(cells, box(0, 0, 1000, 1000)))
+    ours = contiguity(regions, rule, islands="keep")
+    assert neighbour_sets(ours.neighbors) == libpysal_sets(regions, rule)
+
+
+def test_same_neighbours_as_libpysal_on_zhejiang_counties():
+    boundaries = pytest.importorskip("geodisparity.boundaries")
+    counties = boundaries.load("zhejiang/counties")
+    for rule in ("queen", "rook"):
+        ours = contiguity(counties, rule, islands="keep")
+        assert neighbour_sets(ours.neighbors) == libpysal_sets(counties, rule)
+
+
+@pytest.mark.parametrize(("rule", "rook"), [("queen", False), ("rook", True)])
+@pytest.mark.parametrize(("nrows", "ncols"), [(1, 2), (1, 5), (4, 4), (7, 3)])
+def test_grid_matches_lat2w(nrows, ncols, rule, rook):
+    ours = contiguity(grid(nrows, ncols), rule, islands="keep")
+    expected = libpysal.weights.lat2W(nrows, ncols, rook=rook)
+    assert neighbour_sets(ours.neighbors) == neighbour_sets(expected.neighbors)
+
+
+def test_extra_vertex_on_the_neighbours_edge_is_queen_but_not_rook():
+    left = box(0, 0, 1, 1)
+    right = shapely.Polygon([(1, 0), (2, 0), (2, 1), (1, 1), (1, 0.5)])  # splits the edge
+    regions = gpd.GeoSeries([left, right])
+    assert contiguity(regions, "queen").neighbors == {0: [1], 1: [0]}
+    with pytest.warns(IslandWarning):
+        rook = contiguity(regions, "rook")
+    assert rook.added_links == ((0, 1),)
+    assert contiguity(regions, "rook", islands="keep").islands == [0, 1]
+    assert neighbour_sets(contiguity(regions, "rook", islands="keep").neighbors) == (
+        libpysal_sets(regions, "rook")
+    )
+
+
+def test_reversed_edges_and_negative_zero_are_shared():
+    left = shapely.Polygon([(-1, 0), (-0.0, 0), (0, 1), (-1, 1)])
+    right = shapely.Polygon([(0.0, 1), (1, 1), (1, 0), (0, 0)])  # other orientation
+    assert contiguity(gpd.GeoSeries([left, right]), "rook").neighbors == {0: [1], 1: [0]}
+
+
+def test_enclave_in_a_hole_neighbours_the_region_around_it():
+    outer = box(0, 0, 3, 3).difference(box(1, 1, 2, 2))
+    regions = gpd.GeoSeries([outer, box(1, 1, 2, 2)], index=["ring", "enclave"])
+    for rule in ("queen", "rook"):
+        assert contiguity(regions, rule).neighbors == {"ring": ["enclave"], "enclave": ["ring"]}
+
+
+def test_parts_of_a_multipolygon_belong_to_one_region():
+    county = shapely.MultiPolygon([box(0, 0, 1, 1), box(5, 0, 6, 1)])  # mainland + island
+    regions = gpd.GeoSeries([county, box(6, 0, 7, 1), box(1, 0, 2, 1)], index=["c", "e", "w"])
+    w = contiguity(regions, "rook")
+    assert neighbour_sets(w.neighbors) == {"c": {"e", "w"}, "e": {"c"}, "w": {"c"}}
+
+
+def test_hash_collisions_are_resolved_exactly(monkeypatch):
+    regions = grid(6, 6)
+    expected = contiguity(regions, "rook").neighbors
+    monkeypatch.setattr(
+        contiguity_module, "_hash_points", lambda points: np.zeros(len(points), np.uint64)
+    )
+    assert contiguity(regions, "rook").neighbors == expected
+    assert neighbour_sets(contiguity(regions, "queen").neighbors) == neighbour_sets(
+        libpysal.weights.lat2W(6, 6, rook=False).neighbors
+    )
+
+
+def test_row_standardised_transform():
+    w = contiguity(grid(3, 3), transform="R")
+    assert w.transform == "R"
+    np.testing.assert_allclose(w.sparse.sum(axis=1), 1.0, rtol=1e-12)
+
+
+# --- tolerance ------------------------------------------------------------
+
+
+def two_squares(gap, *, crs="EPSG:32650", diagonal=False):
+    size = 1000.0
+    second = (box(size + gap, size + gap, 2 * size + gap, 2 * size + gap) if diagonal
+              else box(size + gap, 0, 2 * size + gap, size))
+    x0, y0 = 500_000.0, 3_300_000.0  # inside UTM zone 50N, where Zhejiang lies
+    return gpd.GeoSeries(
+        [shapely.affinity.translate(g, x0, y0) for g in (box(0, 0, size, size), second)],
+        index=["a", "b"], crs=crs,
+    )
+
+
+@pytest.mark.parametrize("rule", ["queen", "rook"])
+@pytest.mark.parametrize(
+    ("gap", "tolerance", "linked"),
+    [(1e-7, 0.0, False), (1e-7, 1e-6, True), (5.0, 1e-6, False), (5.0, 4.9, False),
+     (5.0, 5.1, True), (5.0, 50.0, True)],
+)
+def test_tolerance_links_squares_across_a_gap(gap, tolerance, linked, rule):
+    w = contiguity(two_squares(gap), rule, tolerance=tolerance, islands="keep")
+    assert w.islands == ([] if linked else ["a", "b"])
+
+
+def test_tolerance_on_corner_contact_is_queen_not_rook():
+    squares = two_squares(3.0, diagonal=True)
+    assert contiguity(squares, "queen", tolerance=10).islands == []
+    assert contiguity(squares, "rook", tolerance=10, islands="keep").islands == ["a", "b"]
+
+
+def test_tolerance_is_in_metres_for_longitude_latitude():
+    metres = two_squares(5.0)
+    degrees = metres.to_crs("EPSG:4326")
+    assert contiguity(degrees, tolerance=10, islands="keep").islands == []
+    assert contiguity(degrees, tolerance=2, islands="keep").islands == ["a", "b"]
+
+
+def test_tolerance_needs_a_crs():
+    with pytest.raises(CRSError, match="no CRS"):
+        contiguity(two_squares(5.0, crs=None), tolerance=10)
+
+
+# --- islands ----------------------------------------------------------------
+
+
+def with_island():
+    return gpd.GeoSeries(
+        [box(0, 0, 1, 1), box(1, 0, 2, 1), box(2.5, 0, 3.5, 1), box(9, 9, 10, 10)],
+        index=["w", "e", "near", "far"],
+    )
+
+
+def test_islands_keep_leaves_them_without_neighbours():
+    w = contiguity(with_island(), islands="keep")
+    assert w.islands == ["near", "far"]
+    assert w.added_links == ()
+
+
+def test_islands_error_names_them():
+    with pytest.raises(WeightsError, match="near, far"):
+        contiguity(with_island(), islands="error")
+
+
+def test_islands_nearest_links_both_ways_and_warns_once():
+    with pytest.warns(IslandWarning, match="near -> e") as record:
+        w = contiguity(with_island())
+    assert len(record) == 1
+    assert w.added_links == (("near", "e"), ("far", "near"))
+    assert w.islands == []
+    assert (w.sparse != w.sparse.T).nnz == 0
+    assert set(w.neighbors["e"]) == {"w", "near"}
+
+
+def test_islands_nearest_in_longitude_latitude_uses_metres():
+    # At 60 degrees north a degree of longitude is half a degree of latitude:
+    # the region 0.8 degrees east is nearer than the one 0.5 degrees north.
+    regions = gpd.GeoSeries(
+        [box(0, 60, 0.1, 60.1), box(0.9, 60, 1.0, 60.1), box(0, 60.6, 0.1, 60.7)],
+        index=["island", "east", "north"], crs="EPSG:4326",
+    )
+    with pytest.warns(IslandWarning):
+        w = contiguity(regions)
+    assert ("island", "east") in w.added_links
+
+
+def test_single_region_stays_an_island_with_a_warning():
+    with pytest.warns(IslandWarning, match="only region"):
+        w = contiguity(gpd.GeoSeries([box(0, 0, 1, 1)], index=["solo"]))
+    assert w.islands == ["solo"]
+
+
+# --- bad input ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("regions", "error", "message"),
+    [
+        (gpd.GeoSeries([box(0, 0, 1, 1), shapely.Point(0, 0)], index=["a", "p"]),
+         GeometryError, "not polygons.*Point.*p"),
+        (gpd.GeoSeries([box(0, 0, 1, 1), shapely.Polygon()], index=["a", "e"]),
+         GeometryError, "empty geometry: e"),
+        (gpd.GeoSeries([box(0, 0, 1, 1), None], index=["a", "n"]),
+         GeometryError, "missing or empty geometry: n"),
+        (gpd.GeoSeries([box(0, 0, 1, 1), box(1, 0, 2, 1)], index=["a", "a"]),
+         DuplicateKeyError, "Repeated ids: a"),
+        (gpd.GeoSeries([], dtype="geometry"), EmptyDataError, "no rows"),
+        (pd.DataFrame({"x": [1]}), InputError, "GeoDataFrame or GeoSeries"),
+    ],
+)
+def test_bad_regions_are_refused(regions, error, message):
+    with pytest.raises(error, match=message):
+        contiguity(regions)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"rule": "bishop"}, "rule='bishop'"), ({"tolerance": -1}, "tolerance=-1"),
+     ({"tolerance": float("nan")}, "tolerance=nan"), ({"islands": "drop"}, "islands='drop'")],
+)
+def test_bad_options_are_refused(kwargs, message):
+    with pytest.raises(InputError, match=message):
+        contiguity(grid(2, 2), **kwargs)
+
+
+def test_geodataframe_index_gives_the_ids():
+    frame = gpd.GeoDataFrame(
+        {"name": ["x", "y"]}, geometry=list(grid(1, 2)), index=[330102, 330105]
+    )
+    assert contiguity(frame).neighbors == {330102: [330105], 330105: [330102]}
