@@ -49,16 +49,16 @@ _EXPORTS: dict[str, str] = {
     "ge_decomposition": "geodisparity.decomposition",
     "DagumGini": "geodisparity.dagum",
     "dagum_gini": "geodisparity.dagum",
-    "UrbanRuralRatio": "geodisparity.gaps",
-    "urban_rural_ratio": "geodisparity.gaps",
-    "gaps": "geodisparity.gaps",
+    "UrbanRuralRatio": "geodisparity.three_gaps",
+    "urban_rural_ratio": "geodisparity.three_gaps",
+    "gaps": "geodisparity.three_gaps",
     "SigmaConvergence": "geodisparity.convergence",
     "BetaConvergence": "geodisparity.convergence",
     "sigma_convergence": "geodisparity.convergence",
     "beta_convergence": "geodisparity.convergence",
     "MarkovChain": "geodisparity.markov",
     "SpatialMarkovChain": "geodisparity.markov",
-    "markov": "geodisparity.markov",
+    "markov_chain": "geodisparity.markov",
     "spatial_markov": "geodisparity.markov",
     "BootstrapResult": "geodisparity.uncertainty",
     "BetweenGroupTest": "geodisparity.uncertainty",
@@ -108,11 +108,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         GeodisparityError,
         GeodisparityWarning,
     )
-    from geodisparity.gaps import (  # noqa: F401
-        UrbanRuralRatio,
-        gaps,
-        urban_rural_ratio,
-    )
     from geodisparity.inequality import (  # noqa: F401
         atkinson,
         cv,
@@ -130,8 +125,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from geodisparity.markov import (  # noqa: F401
         MarkovChain,
         SpatialMarkovChain,
-        markov,
+        markov_chain,
         spatial_markov,
+    )
+    from geodisparity.three_gaps import (  # noqa: F401
+        UrbanRuralRatio,
+        gaps,
+        urban_rural_ratio,
     )
     from geodisparity.uncertainty import (  # noqa: F401
         BetweenGroupTest,

@@ -16,7 +16,7 @@ and a value equal to a cut point falls in the lower class.
 
 Examples
 --------
->>> m = markov([[1, 2], [2, 1], [3, 3], [4, 4]], k=2)
+>>> m = markov_chain([[1, 2], [2, 1], [3, 3], [4, 4]], k=2)
 >>> m.counts.tolist()
 [[2, 0], [0, 2]]
 """
@@ -34,7 +34,7 @@ from geodisparity._inputs import NanPolicy
 from geodisparity._results import result_dict, short_repr
 from geodisparity.errors import InputError, IslandWarning, WeightsError, format_rows
 
-__all__ = ["MarkovChain", "SpatialMarkovChain", "markov", "spatial_markov"]
+__all__ = ["MarkovChain", "SpatialMarkovChain", "markov_chain", "spatial_markov"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -235,7 +235,7 @@ def _chain(wide: pd.DataFrame, k: int, n_dropped: int) -> MarkovChain:
     return MarkovChain(counts, probs, steady_state(probs), table, k, *wide.shape, n_dropped)
 
 
-def markov(
+def markov_chain(
     data: Any,
     *,
     k: int = 5,
@@ -264,7 +264,7 @@ def markov(
 
     Examples
     --------
-    >>> m = markov([[1, 1, 2], [2, 2, 1]], k=2)
+    >>> m = markov_chain([[1, 1, 2], [2, 2, 1]], k=2)
     >>> m.counts.tolist(), m.probabilities.tolist()
     ([[1, 1], [1, 1]], [[0.5, 0.5], [0.5, 0.5]])
     """

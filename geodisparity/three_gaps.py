@@ -121,14 +121,26 @@ def urban_rural_ratio(
     if len(u) != len(r):
         raise InputError(f"rural has {len(r)} rows but urban has {len(u)}; they must match")
     w = resolve_column(weights, data, name="weights")
-    positions = pd.RangeIndex(len(u))
-    both = pd.DataFrame({"u": _floats(u, "urban"), "r": _floats(r, "rural")}, index=positions)
-    # Missing rural is folded into urban so that one call applies the NaN policy to all.
-    combined = both["u"].where(np.isfinite(both["r"]))
-    wv = None if w is None else pd.Series(np.asarray(w), index=positions)
-    sample = prepare_sample(combined, wv, data=None, nan=nan)
-    kept = sample.index.to_numpy()
-    urban_v, rural_v = both["u"].to_numpy()[kept], both["r"].to_numpy()[kept]
+    if w is not None and len(w) != len(u):
+        raise InputError(f"weights has {len(w)} rows but urban has {len(u)}; they must match")
+    if nan not in ("raise", "drop"):
+        raise InputError(f"nan={nan!r} is not accepted; use 'raise' or 'drop'")
+    urban_all, rural_all = _floats(u, "urban"), _floats(r, "rural")
+    weight_all = None if w is None else _floats(w, "weights")
+    missing = ~np.isfinite(urban_all) | ~np.isfinite(rural_all)
+    if weight_all is not None:
+        missing |= ~np.isfinite(weight_all)
+    if missing.any() and nan == "raise":
+        raise InputError(
+            f"{int(missing.sum())} of {len(u)} rows have missing urban, rural or weights values: "
+            f"rows {format_rows(u.index[missing])}; fix them or pass nan='drop'"
+        )
+    kept = np.flatnonzero(~missing)
+    urban_v, rural_v = urban_all[kept], rural_all[kept]
+    sample = prepare_sample(  # validates the weights (sign, all zero) and emptiness
+        pd.Series(urban_v, index=u.index[kept]),
+        None if weight_all is None else weight_all[kept],
+    )
     bad = rural_v <= 0
     if bad.any():
         raise InputError(
@@ -142,7 +154,7 @@ def urban_rural_ratio(
     per_region = pd.Series(ratio, index=u.index, name="urban_rural_ratio")
     return UrbanRuralRatio(
         per_region, urban_mean / rural_mean, urban_mean, rural_mean, int(kept.size),
-        sample.n_dropped,
+        int(missing.sum()),
     )  # fmt: skip
 
 
