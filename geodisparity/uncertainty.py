@@ -171,7 +171,8 @@ def _replicates(
                 out.append(kernel(y, _counts(draws, y.size) * base))
         else:
             out.extend(
-                statistic(y[idx], None if w is None else w[idx], **kwargs) for idx in draws
+                statistic(y[idx], weights=None if w is None else w[idx], **kwargs)
+                for idx in draws
             )
     return np.concatenate([np.atleast_1d(np.asarray(o, dtype=float)) for o in out])
 
@@ -192,9 +193,10 @@ def bootstrap(
     """Bootstrap confidence interval of an inequality index.
 
     Regions are drawn with replacement ``n`` times per replicate, each keeping
-    its weight. ``statistic`` is any function ``f(values, weights, **kwargs)``
-    returning a float; for :func:`~geodisparity.gini`, ``theil``, ``mld``,
-    ``ge``, ``cv`` and ``williamson`` the replicates are computed in bulk.
+    its weight. ``statistic`` is any function called as
+    ``f(values, weights=weights, **kwargs)`` and returning a float; for
+    :func:`~geodisparity.gini`, ``theil``, ``mld``, ``ge``, ``cv`` and
+    ``williamson`` the replicates are computed in bulk.
 
     Parameters
     ----------
@@ -243,7 +245,7 @@ def bootstrap(
     if not callable(statistic):
         raise InputError(f"statistic must be a function; got {statistic!r}")
     sample = prepare_sample(values, weights, data=data, nan=nan)
-    estimate = float(statistic(sample.values, sample.weights, **kwargs))
+    estimate = float(statistic(sample.values, weights=sample.weights, **kwargs))
     rng = np.random.default_rng(seed)
     reps = _replicates(statistic, sample.values, sample.weights, int(n_boot), rng, kwargs)
     tail = (1.0 - ci) / 2.0
