@@ -62,8 +62,8 @@ def _shares(sample: Sample) -> np.ndarray:
     return sample.weights / sample.weights.sum()
 
 
-def _positive_mean(y: np.ndarray, p: np.ndarray, measure: str) -> float:
-    mu = float(p @ y)
+def _positive_mean(y: np.ndarray, p: np.ndarray | None, measure: str) -> float:
+    mu = float(y.mean() if p is None else p @ y)
     if not mu > 0:
         raise InputError(f"{measure} needs a positive (weighted) mean of values; got {mu!r}")
     return mu
@@ -101,9 +101,18 @@ def _gini_sorted(y: np.ndarray, w: np.ndarray) -> float:
 
 
 def _sorted(sample: Sample) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(sample.values, kind="stable")
-    w = np.ones(sample.size) if sample.weights is None else sample.weights[order]
-    return sample.values[order], w
+    """Sort values ascending (ties in any order: no index depends on it), weights alike."""
+    if sample.weights is None:
+        return np.sort(sample.values), np.ones(sample.size)
+    order = np.argsort(sample.values)
+    return sample.values[order], sample.weights[order]
+
+
+def _gini_unweighted_sorted(y: np.ndarray) -> float:
+    """Gini of sorted values: ``(2 sum_i i y_(i) - (n + 1) sum y) / (n sum y)``, i from 1."""
+    n, total = y.size, float(y.sum())
+    ranks = np.arange(1, n + 1, dtype=float)
+    return float((2.0 * (ranks @ y) - (n + 1) * total) / (n * total))
 
 
 # --- indices ----------------------------------------------------------------------------------
@@ -146,6 +155,10 @@ def gini(
     """
     sample = _load(values, weights, data, nan, "gini")
     check_positive(sample, measure="gini", allow_zero=True)
+    if sample.weights is None:
+        y = np.sort(sample.values)
+        _positive_mean(y, None, "gini")
+        return _gini_unweighted_sorted(y) + 0.0
     y, w = _sorted(sample)
     _positive_mean(y, w / w.sum(), "gini")
     return _gini_sorted(y, w)
@@ -314,9 +327,9 @@ def atkinson(
     check_positive(sample, measure=measure, allow_zero=epsilon < 1)
     p = _shares(sample)
     mu = _positive_mean(sample.values, p, measure)
-    r = sample.values / mu
     if epsilon == 1:
-        return float(1.0 - np.exp(p @ np.log(r)))
+        return float(1.0 - np.exp(p @ np.log(sample.values) - np.log(mu)))
+    r = sample.values / mu
     return float(1.0 - (p @ r ** (1.0 - epsilon)) ** (1.0 / (1.0 - epsilon)))
 
 
@@ -459,7 +472,7 @@ def _weighted_quantile(y: np.ndarray, w: np.ndarray | None, q: float) -> float:
     if w is None:
         w = np.ones_like(y)
     keep = w > 0
-    order = np.argsort(y[keep], kind="stable")
+    order = np.argsort(y[keep])
     ys, cum = y[keep][order], np.cumsum(w[keep][order])
     target = q * cum[-1] * (1.0 - 1e-12)
     return float(ys[min(int(np.searchsorted(cum, target, side="left")), ys.size - 1)])
