@@ -33,7 +33,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
-_SUBMODULES: frozenset[str] = frozenset({"errors", "categories"})
+_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
