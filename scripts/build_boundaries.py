@@ -18,11 +18,11 @@ have been built, so a failure leaves the previous files untouched.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib.metadata
 import importlib.util
 import json
-import os
 import re
 import sqlite3
 import sys
@@ -34,6 +34,7 @@ import shapely
 from pypinyin import Style, lazy_pinyin
 from pyproj import CRS
 
+from geodisparity._output import atomic_path
 from geodisparity.crs import equal_area_crs
 
 PROVINCE_ZH = "浙江省"
@@ -336,37 +337,20 @@ def catalog(layers: dict[str, gpd.GeoDataFrame], quality: dict, source: Source) 
 
 def write_outputs(layers: dict[str, gpd.GeoDataFrame], cat: dict, out: Path,
                   overwrite: bool) -> list[Path]:
-    """Write every output to a temporary file, then rename them all into place."""
+    """Write every output to a temporary file; rename them into place only if all succeed."""
     targets = {out / "zhejiang" / f"{k}.geojson": layer for k, layer in layers.items()}
     catalog_path = out / "catalog.json"
     existing = [p for p in [*targets, catalog_path] if p.exists()]
     if existing and not overwrite:
         sys.exit(f"refusing to overwrite {', '.join(map(str, existing))}: pass --overwrite")
-    (out / "zhejiang").mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
-    try:
+    with contextlib.ExitStack() as stack:  # an error anywhere discards every temporary file
         for path, layer in targets.items():
-            tmp = _temp_path(path)
-            staged.append((tmp, path))
+            tmp = stack.enter_context(atomic_path(path, overwrite=overwrite))
             layer.to_file(tmp, driver="GeoJSON", engine="pyogrio", layer=path.stem,
                           layer_options={"COORDINATE_PRECISION": 6, "WRITE_BBOX": "NO"})
-        tmp = _temp_path(catalog_path)
-        staged.append((tmp, catalog_path))
+        tmp = stack.enter_context(atomic_path(catalog_path, overwrite=overwrite))
         tmp.write_text(json.dumps(cat, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
-    return [path for _, path in staged]
-
-
-def _temp_path(path: Path) -> Path:
-    """A free name beside ``path`` (GDAL wants to create the file itself)."""
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    tmp.unlink(missing_ok=True)
-    return tmp
+    return [*targets, catalog_path]
 
 
 def main(argv: list[str] | None = None) -> int:

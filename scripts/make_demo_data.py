@@ -17,7 +17,6 @@ The same seed and the same bundled boundaries give byte-identical files.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -27,6 +26,7 @@ import pandas as pd
 from shapely import LineString
 
 from geodisparity import boundaries
+from geodisparity._output import atomic_path
 from geodisparity.crs import metric_crs
 
 SEED = 20_190_101
@@ -146,16 +146,9 @@ def build(seed: int = SEED) -> pd.DataFrame:
 
 def write_csv(frame: pd.DataFrame, path: Path, *, overwrite: bool) -> None:
     """Write ``frame`` as UTF-8 CSV with LF line ends, atomically."""
-    if path.exists() and not overwrite:
-        sys.exit(f"refusing to overwrite {path}: pass --overwrite")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    try:
+    with atomic_path(path, overwrite=overwrite) as tmp:
         frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n",
                      float_format="%.4f")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
