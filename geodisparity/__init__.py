@@ -30,10 +30,14 @@ _EXPORTS: dict[str, str] = {
     "GeodisparityWarning": "geodisparity.errors",
     # spatial weights
     "SpatialWeights": "geodisparity.weights",
+    # projections fitted to the data
+    "equal_area_crs": "geodisparity.crs",
+    "metric_crs": "geodisparity.crs",
+    "area_km2": "geodisparity.crs",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
-_SUBMODULES: frozenset[str] = frozenset({"errors", "categories"})
+_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries", "crs"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -54,5 +58,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from geodisparity.crs import area_km2, equal_area_crs, metric_crs  # noqa: F401
     from geodisparity.errors import GeodisparityError, GeodisparityWarning  # noqa: F401
     from geodisparity.weights import SpatialWeights  # noqa: F401
