@@ -140,6 +140,7 @@ def _cluster_section(config: RunConfig, weights: Any, global_table: pd.DataFrame
         significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
         if name_column and name_column in current and len(significant):
             names = current.loc[significant.index, name_column].astype(str)
-            listed = ", ".join(f"{n} ({label})" for n, label in zip(names, significant, strict=True))
+            pairs = zip(names, significant, strict=True)
+            listed = ", ".join(f"{name} ({label})" for name, label in pairs)
             paragraphs.append(f"{column}: {listed}.")
     return Section(words["clusters"], paragraphs, tables)
