@@ -64,10 +64,14 @@ _EXPORTS: dict[str, str] = {
     "BetweenGroupTest": "geodisparity.uncertainty",
     "bootstrap": "geodisparity.uncertainty",
     "between_group_test": "geodisparity.uncertainty",
+    # projections fitted to the data
+    "equal_area_crs": "geodisparity.crs",
+    "metric_crs": "geodisparity.crs",
+    "area_km2": "geodisparity.crs",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
-_SUBMODULES: frozenset[str] = frozenset({"errors", "categories"})
+_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries", "crs"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -94,6 +98,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         beta_convergence,
         sigma_convergence,
     )
+    from geodisparity.crs import area_km2, equal_area_crs, metric_crs  # noqa: F401
     from geodisparity.dagum import (  # noqa: F401
         DagumGini,
         dagum_gini,
