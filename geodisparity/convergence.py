@@ -187,6 +187,7 @@ def sigma_convergence(
     *,
     value: str,
     year: str,
+    region: str | None = None,
     weights: str | None = None,
     measure: str = "cv",
     nan: NanPolicy = "raise",
@@ -201,6 +202,9 @@ def sigma_convergence(
         Column of per-capita values (positive for ``sd_log``).
     year : str
         Column of years (numeric).
+    region : str, optional
+        Column of region ids; when given, a region repeated within a year is
+        an error.
     weights : str, optional
         Column of population, for ``weighted_cv`` (Williamson) and the mean.
     measure : {"cv", "weighted_cv", "sd_log"}
@@ -223,7 +227,10 @@ def sigma_convergence(
         raise InputError(f"measure={measure!r} is not accepted; use one of {_SIGMA_MEASURES}")
     if measure == "weighted_cv" and weights is None:
         raise InputError("measure='weighted_cv' needs weights= (a population column)")
-    _require_columns(data, [value, year, weights])
+    _require_columns(data, [value, year, region, weights])
+    if region is not None and data.duplicated([region, year]).any():
+        repeated = data.loc[data.duplicated([region, year], keep=False), region].unique()
+        raise DuplicateKeyError(f"regions repeat within a year: {format_rows(repeated)}")
     columns = [c for c in (value, year, weights) if c is not None]
     clean = _drop_missing(data, columns, nan)
     if clean.empty:

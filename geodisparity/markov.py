@@ -102,6 +102,9 @@ class SpatialMarkovChain:
         Class of each region's spatial lag in each year.
     k, m : int
         Classes of the values and of the lags.
+    n_dropped : int
+        Always 0: missing values raise, since dropping a region would change
+        its neighbours' spatial lags.
     """
 
     counts: np.ndarray
@@ -111,6 +114,7 @@ class SpatialMarkovChain:
     lag_classes: pd.DataFrame
     k: int
     m: int
+    n_dropped: int = 0
 
     def __repr__(self) -> str:
         return short_repr(self, ["k", "m"]) + f" over {self.overall.n_regions} regions"

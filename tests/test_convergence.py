@@ -156,5 +156,8 @@ def test_sigma_errors_and_nan():
     assert s.n_dropped == 1 and s.table["n"].tolist() == [2, 3]
     with pytest.raises(InputError, match="needs weights"):
         gd.sigma_convergence(frame, value="income", year="year", measure="weighted_cv")
+    with pytest.raises(DuplicateKeyError, match="repeat within a year: 0"):
+        gd.sigma_convergence(pd.concat([frame, frame.iloc[[0]]]), value="income", year="year",
+                             region="region", nan="drop")
     with pytest.raises(InputError, match="measure='range'"):
         gd.sigma_convergence(frame, value="income", year="year", measure="range")
