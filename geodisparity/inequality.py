@@ -55,31 +55,36 @@ def _load(
     return sample
 
 
-def _shares(sample: Sample) -> np.ndarray:
-    """Return population shares ``p_i`` (equal shares without weights)."""
+def _shares(sample: Sample) -> np.ndarray | None:
+    """Return population shares ``p_i``, or None for equal shares (no weights)."""
     if sample.weights is None:
-        return np.full(sample.size, 1.0 / sample.size)
+        return None
     return sample.weights / sample.weights.sum()
 
 
+def _avg(x: np.ndarray, p: np.ndarray | None) -> float:
+    """Return the population-weighted mean of ``x`` (plain mean when ``p`` is None)."""
+    return float(x.mean() if p is None else np.dot(p, x))
+
+
 def _positive_mean(y: np.ndarray, p: np.ndarray | None, measure: str) -> float:
-    mu = float(y.mean() if p is None else p @ y)
+    mu = _avg(y, p)
     if not mu > 0:
         raise InputError(f"{measure} needs a positive (weighted) mean of values; got {mu!r}")
     return mu
 
 
-def _ge_from_shares(y: np.ndarray, p: np.ndarray, alpha: float) -> float:
+def _ge_from_shares(y: np.ndarray, p: np.ndarray | None, alpha: float) -> float:
     """Generalised entropy GE(alpha) of values ``y`` with population shares ``p``."""
-    mu = float(p @ y)
-    r = y / mu
+    mu = _avg(y, p)
     with np.errstate(divide="ignore", invalid="ignore"):
         if alpha == 0:
-            return float(-(p @ np.log(r))) + 0.0  # no negative zero
+            return float(np.log(mu) - _avg(np.log(y), p)) + 0.0  # no negative zero
         if alpha == 1:
+            r = y / mu
             terms = np.where(r > 0, r * np.log(np.where(r > 0, r, 1.0)), 0.0)
-            return float(p @ terms)
-        return float((p @ r**alpha - 1.0) / (alpha * (alpha - 1.0)))
+            return _avg(terms, p)
+        return (_avg((y / mu) ** alpha, p) - 1.0) / (alpha * (alpha - 1.0))
 
 
 def _check_ge_values(sample: Sample, alpha: float, measure: str) -> None:
@@ -328,9 +333,9 @@ def atkinson(
     p = _shares(sample)
     mu = _positive_mean(sample.values, p, measure)
     if epsilon == 1:
-        return float(1.0 - np.exp(p @ np.log(sample.values) - np.log(mu)))
+        return float(1.0 - np.exp(_avg(np.log(sample.values), p) - np.log(mu)))
     r = sample.values / mu
-    return float(1.0 - (p @ r ** (1.0 - epsilon)) ** (1.0 / (1.0 - epsilon)))
+    return float(1.0 - _avg(r ** (1.0 - epsilon), p) ** (1.0 / (1.0 - epsilon)))
 
 
 def cv(
@@ -370,7 +375,7 @@ def cv(
 def _cv(sample: Sample, measure: str) -> float:
     p = _shares(sample)
     mu = _positive_mean(sample.values, p, measure)
-    return float(np.sqrt(p @ (sample.values - mu) ** 2) / mu)
+    return float(np.sqrt(_avg((sample.values - mu) ** 2, p)) / mu)
 
 
 def williamson(
@@ -637,6 +642,8 @@ def hoover(
     sample = _load(values, weights, data, nan, "hoover")
     check_positive(sample, measure="hoover", allow_zero=True)
     p = _shares(sample)
+    if p is None:
+        p = np.full(sample.size, 1.0 / sample.size)
     _positive_mean(sample.values, p, "hoover")
-    s = p * sample.values / (p @ sample.values)
+    s = p * sample.values / np.dot(p, sample.values)
     return float(np.abs(s - p).sum() / 2.0)
