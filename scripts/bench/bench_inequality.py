@@ -8,7 +8,7 @@ agree. Prints a markdown table; ``--json PATH`` also writes the rows as JSON.
 
 Usage::
 
-    python scripts/bench/bench_inequality.py [--sizes 100000 1000000] [--repeat 3]
+    python scripts/bench/bench_inequality.py [--sizes 100000 1000000] [--repeat 5]
         [--json results.json]
 """
 
@@ -30,13 +30,21 @@ import geodisparity as gd
 GROUPS = 30
 
 
-def best_time(func: Callable[[], object], repeat: int) -> tuple[float, object]:
-    best, result = float("inf"), None
+def timed(func: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = func()
+    return time.perf_counter() - start, result
+
+
+def best_times(funcs: list[Callable[[], object]], repeat: int) -> list[tuple[float, object]]:
+    """Best time of each function, runs interleaved so machine load hits all alike."""
+    best: list[tuple[float, object]] = [(float("inf"), None)] * len(funcs)
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+        for i, func in enumerate(funcs):
+            elapsed, value = timed(func)
+            if elapsed < best[i][0]:
+                best[i] = (elapsed, value)
+    return best
 
 
 def make_data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -95,12 +103,13 @@ def run(sizes: list[int], repeat: int) -> list[dict[str, object]]:
         values, population, groups = make_data(n)
         peers = peer_functions(values, groups)
         for name, ours in our_functions(values, population, groups).items():
-            our_time, our_value = best_time(ours, repeat)
+            peer, label = peers.get(name, (None, None))
+            timings = best_times([ours] if peer is None else [ours, peer], repeat)
+            our_time, our_value = timings[0]
             row = {"measure": name, "n": n, "ours_s": our_time, "peer": None, "peer_s": None,
                    "ratio": None, "agree": None}
-            if name in peers:
-                peer, label = peers[name]
-                peer_time, peer_value = best_time(peer, repeat)
+            if peer is not None:
+                peer_time, peer_value = timings[1]
                 row.update(peer=label, peer_s=peer_time, ratio=peer_time / our_time,
                            agree=bool(np.isclose(our_value, peer_value, rtol=1e-9)))
             elif name == "gini":
@@ -135,7 +144,7 @@ def write_json(rows: list[dict[str, object]], path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", type=Path, default=None, help="also write rows to this file")
     args = parser.parse_args()
     rows = run(args.sizes, args.repeat)
