@@ -13,7 +13,7 @@ Examples
 >>> import pandas as pd
 >>> keys, counts = repair_keys(pd.Series([1001.0, " 330127 ", None]))
 >>> keys.tolist(), counts
-(['1001', '330127', <NA>], {'converted to text': 2, 'whitespace stripped': 1})
+(['1001', '330127', nan], {'converted to text': 1, 'whitespace stripped': 1})
 >>> normalize_name("景宁畲族自治县"), normalize_name("Chun'an County")
 ('景宁', 'chunan')
 """
