@@ -28,6 +28,11 @@ _EXPORTS: dict[str, str] = {
     # errors
     "GeodisparityError": "geodisparity.errors",
     "GeodisparityWarning": "geodisparity.errors",
+    # boundaries and tables in, join
+    "read_boundaries": "geodisparity.readers",
+    "read_table": "geodisparity.readers",
+    "join": "geodisparity.join",
+    "JoinReport": "geodisparity.join",
     # spatial weights
     "SpatialWeights": "geodisparity.weights",
 }
@@ -55,4 +60,6 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from geodisparity.errors import GeodisparityError, GeodisparityWarning  # noqa: F401
+    from geodisparity.join import JoinReport, join  # noqa: F401
+    from geodisparity.readers import read_boundaries, read_table  # noqa: F401
     from geodisparity.weights import SpatialWeights  # noqa: F401
