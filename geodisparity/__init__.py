@@ -31,8 +31,8 @@ _EXPORTS: dict[str, str] = {
     # boundaries and tables in, join
     "read_boundaries": "geodisparity.readers",
     "read_table": "geodisparity.readers",
-    "join": "geodisparity.join",
-    "JoinReport": "geodisparity.join",
+    "join": "geodisparity.joining",
+    "JoinReport": "geodisparity.joining",
     # spatial weights
     "SpatialWeights": "geodisparity.weights",
 }
@@ -60,6 +60,6 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from geodisparity.errors import GeodisparityError, GeodisparityWarning  # noqa: F401
-    from geodisparity.join import JoinReport, join  # noqa: F401
+    from geodisparity.joining import JoinReport, join  # noqa: F401
     from geodisparity.readers import read_boundaries, read_table  # noqa: F401
     from geodisparity.weights import SpatialWeights  # noqa: F401

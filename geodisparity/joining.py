@@ -1,5 +1,8 @@
 """Join a statistics table to region boundaries, and report every row that did not match.
 
+(The module is called ``joining`` rather than ``join`` so that importing it can
+never shadow the public function ``geodisparity.join``.)
+
 The join repairs keys on both sides (numbers to text, whitespace, ``"1001.0"``,
 lost leading zeros), or matches normalised names (县/市/区, "County", case,
 accents, punctuation) while refusing to guess between two regions that
