@@ -720,10 +720,10 @@ def _read_excel(source: Path, key: str | None, sheet: str | int | None) -> pd.Da
     with workbook:
         names = workbook.sheet_names
         chosen = _choose_sheet(names, sheet, source)
-        header = workbook.parse(chosen, nrows=0).columns.tolist()
+        header = pd.read_excel(workbook, sheet_name=chosen, nrows=0).columns.tolist()
         column = _key_column(header, key, source)
         dtype = {column: "str"} if column is not None else None
-        table = workbook.parse(chosen, dtype=dtype)
+        table = pd.read_excel(workbook, sheet_name=chosen, dtype=dtype)
     return _strip_headers(table)
 
 
