@@ -483,7 +483,11 @@ def _check_table_duplicates(table: pd.DataFrame, right_match: pd.Series, plan: _
     labels = []
     for _, group in repeated.groupby(subset, sort=False):
         rows = table.iloc[group["position"].to_numpy()]
-        label = _label(rows.iloc[0], plan.right_key, plan.right_name)
+        if plan.by == "key":
+            label = _label(rows.iloc[0], plan.right_key, plan.right_name,
+                           right_match.iloc[group["position"].iloc[0]])
+        else:
+            label = ", ".join(repr(str(n)) for n in dict.fromkeys(rows[plan.right_name]))
         if plan.long:
             label += f" in {plan.year} {group['year'].iloc[0]}"
         labels.append(f"{label} (rows {format_rows(rows.index, limit=5)})")

@@ -60,6 +60,19 @@ _EN_SUFFIXES = (
     "banner",
     "city",
 )
+# English names of the same groups as they appear in official county names
+# ("Jingning She Autonomous County", "Shuangjiang Lahu Va Blang and Dai Autonomous County").
+_ETHNIC_GROUPS_EN = (
+    "han mongol mongolian hui tibetan uyghur uygur miao yi zhuang bouyei buyei korean manchu "
+    "dong yao bai tujia hani kazak kazakh dai li lisu va wa she gaoshan lahu sui shui dongxiang "
+    "naxi jingpo kirgiz kyrgyz tu daur mulao mulam qiang blang bulang salar maonan gelao xibe "
+    "achang pumi tajik nu uzbek russian ewenki evenki deang de ang bonan baoan yugur jing tatar "
+    "derung oroqen hezhen monba lhoba jino"
+).split()
+_EN_AUTONOMOUS = re.compile(
+    r"(?:\s+(?:" + "|".join(_ETHNIC_GROUPS_EN) + r"|and))+\s+autonomous\s+"
+    r"(?:county|banner|prefecture|region)$"
+)
 _EN_SUFFIX = re.compile(r"\s+(?:" + "|".join(s.replace(" ", r"\s+") for s in _EN_SUFFIXES) + r")$")
 _PUNCTUATION = re.compile(r"[\s'\u2018\u2019\u02bc`\-\u2010-\u2015.,·•・/()\[\]]+")
 
@@ -217,10 +230,10 @@ def normalize_name(name: object) -> str | None:
     Applies Unicode NFKC (full-width characters and spaces), case folding,
     accent removal (NFKD, combining marks dropped), removes one administrative
     suffix (English words such as "County", "City", "District", "Autonomous
-    County"; Chinese suffixes such as 自治县 with the ethnic names before it,
-    新区, 县, 市, 区; the longest suffix first), then drops spaces and
-    punctuation (apostrophes, hyphens, dots). A suffix is only removed when
-    something is left.
+    County" with the ethnic names before it; Chinese suffixes such as 自治县
+    with the ethnic names before it, 新区, 县, 市, 区; the longest suffix
+    first), then drops spaces and punctuation (apostrophes, hyphens, dots). A
+    suffix is only removed when something is left.
 
     Parameters
     ----------
@@ -238,6 +251,9 @@ def normalize_name(name: object) -> str | None:
     ['淳安', '淳安', '上城', '杭州']
     >>> [normalize_name(n) for n in ["Chun'an County", "CHUN-AN", "Yueqing City"]]
     ['chunan', 'chunan', 'yueqing']
+    >>> normalize_name("Jingning She Autonomous County")
+    'jingning'
+
     >>> normalize_name("Bāotóu"), normalize_name("县"), normalize_name(None)
     ('baotou', '县', None)
     """
@@ -252,6 +268,9 @@ def normalize_name(name: object) -> str | None:
 
 
 def _strip_suffix(text: str) -> str:
+    stripped = _EN_AUTONOMOUS.sub("", text)
+    if stripped and stripped != text:
+        return stripped
     stripped = _EN_SUFFIX.sub("", text)
     if stripped and stripped != text:
         return stripped
