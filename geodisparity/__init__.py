@@ -32,7 +32,7 @@ _EXPORTS: dict[str, str] = {
     "read_boundaries": "geodisparity.readers",
     "read_table": "geodisparity.readers",
     "join": "geodisparity.joining",
-    "JoinReport": "geodisparity.joining",
+    "JoinReport": "geodisparity.join_report",
     # spatial weights
     "SpatialWeights": "geodisparity.weights",
 }
@@ -60,6 +60,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from geodisparity.errors import GeodisparityError, GeodisparityWarning  # noqa: F401
-    from geodisparity.joining import JoinReport, join  # noqa: F401
+    from geodisparity.join_report import JoinReport  # noqa: F401
+    from geodisparity.joining import join  # noqa: F401
     from geodisparity.readers import read_boundaries, read_table  # noqa: F401
     from geodisparity.weights import SpatialWeights  # noqa: F401

@@ -24,10 +24,10 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from geodisparity._boundary_checks import check_geometries, settle_crs, unique_text_keys
+from geodisparity._encoding import guess_text_encoding, shapefile_encoding, zip_shapefile_encoding
 from geodisparity.errors import (
-    CRSError,
     DataFileError,
-    DuplicateKeyError,
     EmptyDataError,
     FileFormatError,
     GeometryError,
@@ -66,7 +66,6 @@ TABLE_SUFFIXES: dict[str, str] = {
     ".xlsm": "Excel workbook",
     ".parquet": "Parquet",
 }
-_POLYGONAL = ("Polygon", "MultiPolygon")
 _TOPOLOGY = re.compile(r'"type"\s*:\s*"Topology"')
 _ZIP_MEMBERS = (".shp", ".gpkg", ".geojson", ".json", ".fgb")
 
@@ -161,11 +160,11 @@ def read_boundaries(
         raise FileFormatError(_unsupported(source, BOUNDARY_SUFFIXES, "boundary"))
     frame, implied_crs = _read_any_boundaries(source, suffix, layer=layer, encoding=encoding)
     frame.attrs["source"] = source.name
-    _settle_crs(frame, crs, source, implied_crs)
+    settle_crs(frame, crs, source, implied_crs)
     if key is not None:
-        frame[key] = _unique_text_keys(frame, key, source)
+        frame[key] = unique_text_keys(frame, key, source)
     labels = frame[key] if key is not None else frame.index
-    repaired = _check_geometries(frame, labels, source)
+    repaired = check_geometries(frame, labels, source)
     if repaired:
         warnings.warn(
             f"repaired {len(repaired)} invalid geometr{'y' if len(repaired) == 1 else 'ies'} "
@@ -209,7 +208,7 @@ def _read_any_boundaries(
     if suffix == ".zip":
         return _read_zip(source, layer, encoding), None
     if suffix == ".shp" and encoding is None:
-        encoding = _shapefile_encoding(source)
+        encoding = shapefile_encoding(source)
     chosen = _choose_layer(source, layer) if suffix in (".gpkg", ".fgb") else None
     return _read_ogr(str(source), source, chosen, encoding), None
 
@@ -300,7 +299,7 @@ def _read_zip(source: Path, layer: str | None, encoding: str | None) -> gpd.GeoD
             names = archive.namelist()
             member = _zip_member(source, names, layer)
             if member.lower().endswith(".shp") and encoding is None:
-                encoding = _zip_shapefile_encoding(archive, names, member)
+                encoding = zip_shapefile_encoding(archive, names, member)
     except zipfile.BadZipFile as exc:
         raise FileFormatError(f"{source.name} is not a valid zip archive: {exc}") from exc
     return _read_ogr(f"/vsizip/{source.resolve()}/{member}", source, None, encoding)
@@ -331,234 +330,6 @@ def _zip_member(source: Path, names: list[str], layer: str | None) -> str:
             f"{format_rows(candidates, limit=50)}"
         )
     return candidates[0]
-
-
-# --------------------------------------------------------------- shapefile encodings
-
-
-def _sidecar(shp: Path, suffix: str) -> Path | None:
-    for candidate in (shp.with_suffix(suffix), shp.with_suffix(suffix.upper())):
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def _shapefile_encoding(shp: Path) -> str | None:
-    """Guess the encoding of a shapefile with neither .cpg nor DBF language id."""
-    dbf = _sidecar(shp, ".dbf")
-    if _sidecar(shp, ".cpg") is not None or dbf is None:
-        return None  # GDAL honours the .cpg (or reports the missing .dbf itself)
-    return _guess_dbf_encoding(dbf.read_bytes(), shp.name)
-
-
-def _zip_shapefile_encoding(archive: zipfile.ZipFile, names: list[str], shp: str) -> str | None:
-    stem = shp[: -len(".shp")]
-    lower = {name.lower(): name for name in names}
-    if f"{stem}.cpg".lower() in lower or f"{stem}.dbf".lower() not in lower:
-        return None
-    return _guess_dbf_encoding(archive.read(lower[f"{stem}.dbf".lower()]), shp)
-
-
-def _guess_dbf_encoding(data: bytes, name: str) -> str | None:
-    if len(data) > 29 and data[29] != 0:
-        return None  # a DBF language driver id: GDAL decodes with it
-    encoding = guess_text_encoding(_dbf_text_bytes(data))
-    if encoding is not None:
-        logger.info("%s has no .cpg; its text decodes as %s", name, encoding)
-    return encoding
-
-
-def _dbf_text_bytes(data: bytes, max_records: int = 20000) -> bytes:
-    """Concatenate the raw bytes of the character fields of a DBF file."""
-    if len(data) < 32:
-        return b""
-    n_records = int.from_bytes(data[4:8], "little")
-    header_length = int.from_bytes(data[8:10], "little")
-    record_length = int.from_bytes(data[10:12], "little")
-    spans, offset, position = [], 1, 32  # offset 0 of a record is the deletion flag
-    while position + 32 <= min(header_length, len(data)) and data[position] != 0x0D:
-        descriptor = data[position : position + 32]
-        length = descriptor[16]
-        if descriptor[11:12] == b"C":
-            spans.append((offset, offset + length))
-        offset += length
-        position += 32
-    chunks = []
-    for index in range(min(n_records, max_records)):
-        start = header_length + index * record_length
-        record = data[start : start + record_length]
-        chunks.extend(record[a:b].rstrip(b" \x00") for a, b in spans)
-    return b"\n".join(chunks)
-
-
-def guess_text_encoding(raw: bytes) -> str | None:
-    """Name the encoding of some text bytes: ``"UTF-8"``, ``"GB18030"`` or None.
-
-    Parameters
-    ----------
-    raw : bytes
-        The text.
-
-    Returns
-    -------
-    str or None
-        None for pure ASCII or when neither UTF-8 nor Chinese GB18030 fits.
-
-    Examples
-    --------
-    >>> guess_text_encoding("淳安县".encode("gbk")), guess_text_encoding("淳安县".encode())
-    ('GB18030', 'UTF-8')
-    >>> guess_text_encoding(b"plain"), guess_text_encoding("Zürich".encode("latin-1"))
-    (None, None)
-    """
-    if raw.isascii():
-        return None
-    try:
-        raw.decode("utf-8")
-        return "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return None
-    wide = [ch for ch in text if ord(ch) > 127]
-    common = sum(_in_gb2312(ch) for ch in wide)  # Latin-1 text misread lands outside it
-    return "GB18030" if common >= 0.8 * len(wide) else None
-
-
-def _in_gb2312(character: str) -> bool:
-    try:
-        character.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-# ---------------------------------------------------------------------- checks
-
-
-def _settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, implied: str | None) -> None:
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError as ProjCRSError
-
-    try:
-        declared = CRS.from_user_input(crs) if crs is not None else None
-    except ProjCRSError as exc:
-        raise CRSError(f"crs={crs!r} is not a CRS pyproj understands: {exc}") from exc
-    if frame.crs is None and declared is None and implied is not None:
-        _check_lonlat(frame, source)
-        declared = CRS.from_user_input(implied)
-    if frame.crs is None:
-        if declared is None:
-            raise CRSError(
-                f"{source.name} declares no coordinate reference system; pass crs= "
-                "(e.g. crs='EPSG:4326' for longitude/latitude)"
-            )
-        frame.set_crs(declared, inplace=True)
-    elif declared is not None and not frame.crs.equals(declared, ignore_axis_order=True):
-        raise CRSError(
-            f"crs={crs!r} conflicts with the CRS declared by {source.name} "
-            f"({frame.crs.to_string()}); crs= only declares a CRS for files without one. "
-            "Read without crs= and reproject with .to_crs(...)"
-        )
-
-
-def _check_lonlat(frame: gpd.GeoDataFrame, source: Path) -> None:
-    if frame.geometry.notna().sum() == 0:
-        return
-    west, south, east, north = frame.total_bounds
-    if west < -180.5 or east > 360.5 or south < -90.5 or north > 90.5:
-        raise CRSError(
-            f"{source.name} is TopoJSON, taken as longitude/latitude, but its coordinates "
-            f"span x {west:g}..{east:g}, y {south:g}..{north:g}; pass crs= with its projection"
-        )
-
-
-def _unique_text_keys(frame: pd.DataFrame, key: str, source: Path) -> pd.Series:
-    if key not in frame.columns:
-        raise MissingColumnError(
-            f"key={key!r} is not a column of {source.name}; its columns are: "
-            f"{format_rows([c for c in frame.columns if c != frame.geometry.name], limit=50)}"
-        )
-    keys, _ = repair_keys(frame[key])
-    missing = keys.isna()
-    if missing.any():
-        raise InputError(
-            f"key column {key!r} of {source.name} is empty in {int(missing.sum())} rows: "
-            f"{format_rows(frame.index[missing])}"
-        )
-    repeated = keys[keys.duplicated(keep=False)]
-    if len(repeated):
-        raise DuplicateKeyError(
-            f"key column {key!r} of {source.name} repeats {repeated.nunique()} values: "
-            f"{format_rows(dict.fromkeys(repeated))}"
-        )
-    return keys
-
-
-def _check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> list[object]:
-    """Raise on missing or non-polygonal geometries; repair invalid ones in place."""
-    import numpy as np
-    import shapely
-
-    geometries = frame.geometry.array
-    labels = np.asarray(labels, dtype=object)
-    empty = shapely.is_missing(geometries) | shapely.is_empty(geometries)
-    if empty.any():
-        raise GeometryError(
-            f"{int(empty.sum())} rows of {source.name} have an empty or missing geometry: "
-            f"{format_rows(labels[empty])}"
-        )
-    polygonal = np.array([_polygonal_part(g) for g in geometries], dtype=object)
-    wrong = shapely.is_missing(polygonal)
-    if wrong.any():
-        found = sorted(set(shapely.get_type_id(geometries[wrong]).tolist()))
-        names = ", ".join(_TYPE_NAMES.get(t, str(t)) for t in found)
-        raise GeometryError(
-            f"{source.name} holds {names} geometries in {int(wrong.sum())} rows "
-            f"({format_rows(labels[wrong])}); boundaries must be Polygon or MultiPolygon"
-        )
-    invalid = ~shapely.is_valid(polygonal)
-    if invalid.any():
-        fixed = np.array([_polygonal_part(g) for g in shapely.make_valid(polygonal[invalid])],
-                         dtype=object)
-        lost = shapely.is_missing(fixed) | shapely.is_empty(fixed)
-        if lost.any():
-            raise GeometryError(
-                f"{int(lost.sum())} invalid geometries of {source.name} have no area left "
-                f"after repair: rows {format_rows(labels[invalid][lost])}"
-            )
-        polygonal[invalid] = fixed
-    import geopandas as gpd
-
-    frame[frame.geometry.name] = gpd.GeoSeries(polygonal, index=frame.index, crs=frame.crs)
-    return labels[invalid].tolist()
-
-
-_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",
-               5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
-
-
-def _polygonal_part(geometry: Any) -> Any:
-    """Return the polygons of a geometry (one Polygon or a MultiPolygon), or None."""
-    import shapely
-
-    if geometry is None:
-        return None
-    kind = geometry.geom_type
-    if kind in _POLYGONAL:
-        return geometry
-    if kind != "GeometryCollection":
-        return None
-    polygons = []
-    for part in shapely.get_parts(geometry):
-        inner = _polygonal_part(part)
-        if inner is not None:
-            polygons.extend(shapely.get_parts(inner))
-    if not polygons:
-        return None
-    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
 
 
 # ---------------------------------------------------------------------------- tables
