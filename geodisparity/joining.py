@@ -26,7 +26,14 @@ from geodisparity.errors import (
     format_rows,
 )
 from geodisparity.join_report import JoinReport
-from geodisparity.keys import clean_name, common_digit_width, normalize_name, pad_keys, repair_keys
+from geodisparity.keys import (
+    clean_name,
+    common_digit_width,
+    normalize_name,
+    pad_keys,
+    repair_keys,
+    strip_leading_zeros,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -271,6 +278,11 @@ def _key_matches(regions: pd.DataFrame, table: pd.DataFrame, plan: _Plan,
         right, padded = pad_keys(right, width)
         if padded:
             repairs["table"][f"zero-padded to {width} digits"] = padded
+    elif repairs["regions"].get("converted to text", 0) == left.notna().sum():
+        # the regions hold numbers, so their codes lost any leading zeros: drop the table's too
+        right, stripped = strip_leading_zeros(right)
+        if stripped:
+            repairs["table"]["leading zeros removed (region keys are numbers)"] = stripped
     repeated = left[left.notna() & left.duplicated(keep=False)]
     if len(repeated):
         raise DuplicateKeyError(

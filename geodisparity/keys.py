@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["repair_keys", "pad_keys", "common_digit_width", "normalize_name", "clean_name"]
+__all__ = [
+    "repair_keys",
+    "pad_keys",
+    "strip_leading_zeros",
+    "common_digit_width",
+    "normalize_name",
+    "clean_name",
+]
 
 _DECIMAL_ZERO = re.compile(r"^([+-]?\d+)\.0*$")
 _DIGITS = re.compile(r"^\d+$")
@@ -196,6 +203,38 @@ def pad_keys(keys: pd.Series, width: int) -> tuple[pd.Series, int]:
     padded = keys.copy()
     padded[short] = keys[short].str.zfill(width)
     return padded, int(short.sum())
+
+
+def strip_leading_zeros(keys: pd.Series) -> tuple[pd.Series, int]:
+    """Remove leading zeros from all-digit keys (``"01001"`` -> ``"1001"``, ``"000"`` -> ``"0"``).
+
+    Parameters
+    ----------
+    keys : pandas.Series
+        Text keys.
+
+    Returns
+    -------
+    keys : pandas.Series
+        The keys without leading zeros.
+    count : int
+        How many keys changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> stripped, n = strip_leading_zeros(pd.Series(["01001", "56045", "000", "0x1"]))
+    >>> stripped.tolist(), n
+    (['1001', '56045', '0', '0x1'], 2)
+    """
+    def strip(key: object) -> object:
+        if isinstance(key, str) and _DIGITS.match(key):
+            return key.lstrip("0") or "0"
+        return key
+
+    stripped = keys.map(strip)
+    changed = int((stripped != keys).fillna(False).sum())
+    return stripped.astype(keys.dtype), changed
 
 
 def clean_name(name: object) -> str | None:

@@ -90,6 +90,16 @@ def test_no_padding_when_boundary_codes_vary_in_width():
     assert report.unmatched_right["code"].tolist() == ["01001"]
 
 
+def test_numeric_region_keys_meet_zero_padded_table_keys():
+    regions = gpd.GeoDataFrame({"fips": [1001, 56045]}, geometry=[box(0, 0, 1, 1)] * 2)
+    table = pd.DataFrame({"fips": ["01001", "56045"], "v": [1, 2]})
+    joined, report = join(regions, table, on="fips")
+    assert joined["v"].tolist() == [1, 2]
+    assert joined["fips"].tolist() == [1001, 56045]  # the regions' column is left as it was
+    assert report.repairs["regions"] == {"converted to text": 2}
+    assert report.repairs["table"] == {"leading zeros removed (region keys are numbers)": 1}
+
+
 def test_left_on_right_on_keep_both_key_columns():
     regions = zhejiang()
     table = pd.DataFrame({"code": [330127, 330182], "gdp": [1.0, 2.0]})
@@ -401,3 +411,24 @@ def test_csv_with_dropped_zeros_end_to_end(tmp_path):
     assert "rows of income.csv" in str(report) or "row of income.csv" in str(report)
     assert report.unmatched_right["fips"].tolist() == [9999]
     assert report.unmatched_left["fips"].tolist() == ["01005"]
+
+
+def test_gbk_shapefile_and_gbk_csv_joined_by_name(tmp_path):
+    import pyogrio
+
+    from geodisparity import read_boundaries
+
+    shp = tmp_path / "zj.shp"
+    pyogrio.write_dataframe(zhejiang().reset_index(), shp, encoding="GBK")
+    shp.with_suffix(".cpg").unlink()
+    csv = tmp_path / "人口.csv"
+    csv.write_bytes("县名,人口\n淳安,45.1\n建德,44.3\n景宁,17.2\n龙泉,29.6\n乐青,140.0\n"
+                    .encode("gbk"))
+    regions = read_boundaries(shp, key="adcode")
+    joined, report = join(regions, read_table(csv), names=("name_zh", "县名"))
+    assert joined["人口"].tolist()[:4] == [45.1, 44.3, 17.2, 29.6]
+    assert pd.isna(joined["人口"].tolist()[4])
+    text = str(report)
+    assert "1 region has no row in 人口.csv: 乐清市" in text
+    assert "1 row of 人口.csv matches no region: 乐青" in text
+    assert "'乐青' -> '乐清市'" in text
