@@ -24,7 +24,15 @@ __all__ = ["settle_crs", "unique_text_keys", "check_geometries"]
 _POLYGONAL = ("Polygon", "MultiPolygon")
 
 
-def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, implied: str | None) -> None:
+def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, *,
+               lonlat_implied: bool = False) -> None:
+    """Give ``frame`` its CRS: the file's, else ``crs``, else raise.
+
+    ``lonlat_implied`` is for formats whose coordinates are longitude/latitude
+    by definition (TopoJSON; GeoJSON per RFC 7946, which GDAL reads as WGS 84).
+    When such a file's coordinates cannot be longitude/latitude, the implied
+    CRS is wrong: ``crs`` replaces it, and without ``crs`` it is an error.
+    """
     from pyproj import CRS
     from pyproj.exceptions import CRSError as ProjCRSError
 
@@ -32,9 +40,19 @@ def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, implied: str | N
         declared = CRS.from_user_input(crs) if crs is not None else None
     except ProjCRSError as exc:
         raise CRSError(f"crs={crs!r} is not a CRS pyproj understands: {exc}") from exc
-    if frame.crs is None and declared is None and implied is not None:
-        _check_lonlat(frame, source)
-        declared = CRS.from_user_input(implied)
+    geographic = frame.crs is None or frame.crs.is_geographic
+    if lonlat_implied and geographic and not _within_lonlat(frame):
+        if declared is None:
+            west, south, east, north = frame.total_bounds
+            raise CRSError(
+                f"{source.name} is taken as longitude/latitude, as its format implies, but its "
+                f"coordinates span x {west:g}..{east:g}, y {south:g}..{north:g}; "
+                "pass crs= with its projection"
+            )
+        frame.set_crs(declared, inplace=True, allow_override=True)
+        return
+    if frame.crs is None and declared is None and lonlat_implied:
+        declared = CRS.from_user_input("EPSG:4326")
     if frame.crs is None:
         if declared is None:
             raise CRSError(
@@ -50,15 +68,11 @@ def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, implied: str | N
         )
 
 
-def _check_lonlat(frame: gpd.GeoDataFrame, source: Path) -> None:
+def _within_lonlat(frame: gpd.GeoDataFrame) -> bool:
     if frame.geometry.notna().sum() == 0:
-        return
+        return True
     west, south, east, north = frame.total_bounds
-    if west < -180.5 or east > 360.5 or south < -90.5 or north > 90.5:
-        raise CRSError(
-            f"{source.name} is TopoJSON, taken as longitude/latitude, but its coordinates "
-            f"span x {west:g}..{east:g}, y {south:g}..{north:g}; pass crs= with its projection"
-        )
+    return west >= -180.5 and east <= 360.5 and south >= -90.5 and north <= 90.5
 
 
 def unique_text_keys(frame: pd.DataFrame, key: str, source: Path) -> pd.Series:

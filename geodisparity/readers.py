@@ -158,9 +158,9 @@ def read_boundaries(
     suffix = source.suffix.lower()
     if suffix not in BOUNDARY_SUFFIXES:
         raise FileFormatError(_unsupported(source, BOUNDARY_SUFFIXES, "boundary"))
-    frame, implied_crs = _read_any_boundaries(source, suffix, layer=layer, encoding=encoding)
+    frame, lonlat = _read_any_boundaries(source, suffix, layer=layer, encoding=encoding)
     frame.attrs["source"] = source.name
-    settle_crs(frame, crs, source, implied_crs)
+    settle_crs(frame, crs, source, lonlat_implied=lonlat)
     if key is not None:
         frame[key] = unique_text_keys(frame, key, source)
     labels = frame[key] if key is not None else frame.index
@@ -195,22 +195,22 @@ def _unsupported(source: Path, suffixes: dict[str, str], what: str) -> str:
 
 def _read_any_boundaries(
     source: Path, suffix: str, *, layer: str | None, encoding: str | None
-) -> tuple[gpd.GeoDataFrame, str | None]:
-    """Dispatch on the suffix; returns the frame and the CRS its format implies."""
+) -> tuple[gpd.GeoDataFrame, bool]:
+    """Dispatch on the suffix; also say whether the format implies longitude/latitude."""
     if suffix == ".topojson":
-        return _read_topojson(source, layer, encoding), "EPSG:4326"
+        return _read_topojson(source, layer, encoding), True
     if suffix in (".parquet", ".geoparquet"):
-        return _read_geoparquet(source), None
+        return _read_geoparquet(source), False
     if suffix == ".json":
         text = _read_text(source, encoding or "utf-8-sig")
         if _TOPOLOGY.search(text):
-            return _decode_topojson(text, source, layer), "EPSG:4326"
+            return _decode_topojson(text, source, layer), True
     if suffix == ".zip":
-        return _read_zip(source, layer, encoding), None
+        return _read_zip(source, layer, encoding)
     if suffix == ".shp" and encoding is None:
         encoding = shapefile_encoding(source)
     chosen = _choose_layer(source, layer) if suffix in (".gpkg", ".fgb") else None
-    return _read_ogr(str(source), source, chosen, encoding), None
+    return _read_ogr(str(source), source, chosen, encoding), suffix in (".geojson", ".json")
 
 
 def _read_ogr(
@@ -293,7 +293,8 @@ def _read_geoparquet(source: Path) -> gpd.GeoDataFrame:
         ) from exc
 
 
-def _read_zip(source: Path, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+def _read_zip(source: Path, layer: str | None,
+              encoding: str | None) -> tuple[gpd.GeoDataFrame, bool]:
     try:
         with zipfile.ZipFile(source) as archive:
             names = archive.namelist()
@@ -302,7 +303,8 @@ def _read_zip(source: Path, layer: str | None, encoding: str | None) -> gpd.GeoD
                 encoding = zip_shapefile_encoding(archive, names, member)
     except zipfile.BadZipFile as exc:
         raise FileFormatError(f"{source.name} is not a valid zip archive: {exc}") from exc
-    return _read_ogr(f"/vsizip/{source.resolve()}/{member}", source, None, encoding)
+    frame = _read_ogr(f"/vsizip/{source.resolve()}/{member}", source, None, encoding)
+    return frame, member.lower().endswith((".geojson", ".json"))
 
 
 def _zip_member(source: Path, names: list[str], layer: str | None) -> str:

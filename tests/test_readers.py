@@ -178,6 +178,19 @@ def test_projected_topojson_needs_crs(tmp_path):
     assert read_boundaries(path, crs="EPSG:32650").crs.to_epsg() == 32650
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
+def test_projected_geojson_without_crs_member(tmp_path):
+    """Old GeoJSON exports hold projected metres with no "crs" member; GDAL says WGS 84."""
+    path = tmp_path / "projected.geojson"
+    counties(crs=None).set_geometry(
+        [box(500000 + i, 3000000, 500001 + i, 3000001) for i in range(3)]
+    ).to_file(path, driver="GeoJSON")
+    assert '"crs"' not in path.read_text()
+    with pytest.raises(CRSError, match=r"longitude/latitude.*x 500000\.\.500003.*crs="):
+        read_boundaries(path)
+    assert read_boundaries(path, crs="EPSG:4547").crs.to_epsg() == 4547
+
+
 def test_flatgeobuf(tmp_path):
     path = tmp_path / "zj.fgb"
     counties().to_file(path)
