@@ -99,6 +99,7 @@ def unique_text_keys(frame: pd.DataFrame, key: str, source: Path) -> pd.Series:
 
 def check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> list[object]:
     """Raise on missing or non-polygonal geometries; repair invalid ones in place."""
+    import geopandas as gpd
     import numpy as np
     import shapely
 
@@ -107,7 +108,7 @@ def check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> list
     empty = shapely.is_missing(geometries) | shapely.is_empty(geometries)
     if empty.any():
         raise GeometryError(
-            f"{int(empty.sum())} rows of {source.name} have an empty or missing geometry: "
+            f"{source.name} has {_rows(int(empty.sum()))} with an empty or missing geometry: "
             f"{format_rows(labels[empty])}"
         )
     polygonal = np.array([_polygonal_part(g) for g in geometries], dtype=object)
@@ -130,10 +131,12 @@ def check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> list
                 f"after repair: rows {format_rows(labels[invalid][lost])}"
             )
         polygonal[invalid] = fixed
-    import geopandas as gpd
-
     frame[frame.geometry.name] = gpd.GeoSeries(polygonal, index=frame.index, crs=frame.crs)
     return labels[invalid].tolist()
+
+
+def _rows(n: int) -> str:
+    return "1 row" if n == 1 else f"{n} rows"
 
 
 _TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",

@@ -124,6 +124,8 @@ def read_boundaries(
     InputError
         If the file holds several layers and ``layer`` is missing or unknown,
         or key values are missing.
+    EmptyDataError
+        If the layer has no rows.
     MissingColumnError
         If ``key`` is not a column.
     DuplicateKeyError
@@ -160,6 +162,8 @@ def read_boundaries(
         raise FileFormatError(_unsupported(source, BOUNDARY_SUFFIXES, "boundary"))
     frame, lonlat = _read_any_boundaries(source, suffix, layer=layer, encoding=encoding)
     frame.attrs["source"] = source.name
+    if frame.empty:
+        raise EmptyDataError(f"{source.name} holds no regions (the layer has no rows)")
     settle_crs(frame, crs, source, lonlat_implied=lonlat)
     if key is not None:
         frame[key] = unique_text_keys(frame, key, source)

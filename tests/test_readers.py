@@ -250,7 +250,7 @@ def test_empty_geometry_names_the_rows(tmp_path, empty):
     frame.loc[2, "geometry"] = empty
     path = tmp_path / "zj.gpkg"
     frame.to_file(path)
-    with pytest.raises(GeometryError, match=r"1 rows of zj\.gpkg.*empty or missing.*331181"):
+    with pytest.raises(GeometryError, match=r"zj\.gpkg has 1 row with an empty.*: 331181"):
         read_boundaries(path, key="adcode")
 
 
@@ -294,6 +294,13 @@ def test_crs_argument_must_agree_with_the_file(tmp_path):
 
 
 # ------------------------------------------------------------------------ files
+
+
+def test_empty_layer(tmp_path):
+    path = tmp_path / "none.gpkg"
+    counties().iloc[:0].to_file(path)
+    with pytest.raises(EmptyDataError, match=r"none\.gpkg holds no regions"):
+        read_boundaries(path)
 
 
 def test_missing_boundary_file(tmp_path):
