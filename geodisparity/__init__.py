@@ -35,10 +35,14 @@ _EXPORTS: dict[str, str] = {
     "JoinReport": "geodisparity.join_report",
     # spatial weights
     "SpatialWeights": "geodisparity.weights",
+    # projections fitted to the data
+    "equal_area_crs": "geodisparity.crs",
+    "metric_crs": "geodisparity.crs",
+    "area_km2": "geodisparity.crs",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
-_SUBMODULES: frozenset[str] = frozenset({"errors", "categories"})
+_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries", "crs"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -59,6 +63,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from geodisparity.crs import area_km2, equal_area_crs, metric_crs  # noqa: F401
     from geodisparity.errors import GeodisparityError, GeodisparityWarning  # noqa: F401
     from geodisparity.join_report import JoinReport  # noqa: F401
     from geodisparity.joining import join  # noqa: F401
