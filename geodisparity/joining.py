@@ -101,7 +101,9 @@ def join(
         (:func:`geodisparity.keys.normalize_name`), but only when a single
         region has it: names that fit several regions are reported in
         ``report.ambiguous`` and left unmatched. With key columns the names
-        only label the report and feed the suggestions.
+        only label the report and feed the suggestions; then either member
+        of the pair may be None (``names=("name_zh", None)`` labels the
+        regions only).
     year : str or (str, value), optional
         ``"year"``: the table is long (one row per region and year in column
         ``"year"``) and so is the result: one row per matched region and year,
@@ -198,9 +200,9 @@ def _plan(regions: Any, table: Any, on: Any, left_on: Any, right_on: Any, names:
             raise EmptyDataError(f"{what} has no rows to join")
     left_key, right_key = _key_columns(on, left_on, right_on)
     left_name, right_name = _name_columns(names)
-    if left_key is None and left_name is None:
+    if left_key is None and (left_name is None or right_name is None):
         raise InputError("say how to match rows: pass on= (or left_on= and right_on=) "
-                         "for key columns, or names= for name columns")
+                         "for key columns, or names= with a name column on each side")
     year_column, year_value = _year_columns(year)
     _require(regions, [left_key, left_name], "regions")
     _require(table, [right_key, right_name, year_column], source)
@@ -223,11 +225,12 @@ def _name_columns(names: Any) -> tuple[str | None, str | None]:
     if isinstance(names, str):
         return names, names
     if isinstance(names, tuple | list) and len(names) == 2 and all(
-        isinstance(n, str) for n in names
+        n is None or isinstance(n, str) for n in names
     ):
         return names[0], names[1]
     raise InputError(
         f"names={names!r}: expected a column name or a pair (regions_column, table_column)"
+        " (one of them may be None when joining by key)"
     )
 
 

@@ -371,6 +371,7 @@ def test_duplicate_region_keys():
         ({"on": "fips", "left_on": "fips", "right_on": "fips"}, InputError, "not both"),
         ({"on": "fips", "how": "outer"}, InputError, "how='outer'.*'left', 'inner'"),
         ({"on": "fips", "names": ("a", "b", "c")}, InputError, "names="),
+        ({"names": ("fips", None)}, InputError, "name column on each side"),
         ({"on": "fips", "year": 2022}, InputError, "year=2022"),
         ({"on": "fips", "year": "year"}, MissingColumnError, "'year'"),
     ],
@@ -432,3 +433,72 @@ def test_gbk_shapefile_and_gbk_csv_joined_by_name(tmp_path):
     assert "1 region has no row in 人口.csv: 乐清市" in text
     assert "1 row of 人口.csv matches no region: 乐青" in text
     assert "'乐青' -> '乐清市'" in text
+
+
+# ------------------------------------------------------- bundled Zhejiang counties
+
+
+@pytest.fixture(scope="module")
+def zhejiang_counties():
+    from geodisparity import boundaries
+
+    return boundaries.load("zhejiang/counties")
+
+
+def test_bundled_counties_with_a_flawed_csv(tmp_path, zhejiang_counties):
+    """Two counties missing, one code mistyped, one padded with spaces: all of it reported."""
+    regions = zhejiang_counties
+    codes = regions["adcode"].tolist()
+    dropped = [codes[10], codes[50]]
+    mistyped = codes[70]
+    typo = mistyped[:4] + mistyped[5] + mistyped[4]  # last two digits swapped
+    assert typo not in codes
+    rows = []
+    for number, code in enumerate(codes):
+        if code in dropped:
+            continue
+        shown = typo if code == mistyped else (f" {code} " if number == 3 else code)
+        rows.append(f"{shown},{number * 1.5}")
+    path = tmp_path / "income.csv"
+    path.write_text("adcode,income\n" + "\n".join(rows) + "\n")
+
+    joined, report = join(regions, read_table(path), on="adcode", names=("name_zh", None))
+
+    assert len(joined) == 90 and joined.index.equals(regions.index)
+    assert report.matched == 87
+    assert sorted(report.unmatched_left["adcode"]) == sorted([*dropped, mistyped])
+    assert report.unmatched_right["adcode"].tolist() == [int(typo)]
+    assert report.repairs["table"] == {"converted to text": 88}  # pandas parsed the codes
+    by_value = report.suggestions[report.suggestions["table_value"] == typo]
+    assert mistyped in by_value["region_key"].tolist()
+    expected = dict(zip(regions["adcode"], np.arange(90) * 1.5, strict=True))
+    for code in [*dropped, mistyped]:
+        expected[code] = np.nan
+    np.testing.assert_allclose(joined["income"], [expected[c] for c in regions["adcode"]])
+    text = str(report)
+    name = regions.set_index("adcode")["name_zh"]
+    assert f"{mistyped} ({name[mistyped]})" in text and typo in text
+    with pytest.raises(JoinError, match="87 of 90 regions"):
+        join(regions, read_table(path), on="adcode", strict=True)
+
+
+def test_bundled_counties_by_short_names_in_gbk(tmp_path, zhejiang_counties):
+    """Names without 县/市/区, one misspelled, in a GBK file: matched, reported, suggested."""
+    regions = zhejiang_counties
+    short = [n.replace("畲族自治县", "") if "自治" in n else n[:-1] for n in regions["name_zh"]]
+    assert all(len(n) >= 2 for n in short)
+    wrong = short.index("乐清")
+    short[wrong] = "乐青"
+    lines = [f"{n},{i}" for i, n in enumerate(short)]
+    path = tmp_path / "人口.csv"
+    path.write_bytes(("县,人口\n" + "\n".join(lines) + "\n").encode("gbk"))
+
+    joined, report = join(regions, read_table(path), names=("name_zh", "县"))
+
+    assert report.matched == 89
+    assert report.unmatched_left["name_zh"].tolist() == ["乐清市"]
+    assert report.unmatched_right["县"].tolist() == ["乐青"]
+    best = report.suggestions.iloc[0]
+    assert (best["table_value"], best["region_value"]) == ("乐青", "乐清市")
+    assert joined["人口"].drop(index=regions.index[wrong]).tolist() == \
+        [i for i in range(90) if i != wrong]
