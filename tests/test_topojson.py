@@ -167,3 +167,35 @@ def test_object_choice():
 def test_malformed_topologies_raise(document, message):
     with pytest.raises(FileFormatError, match=message):
         topojson.decode(document)
+
+
+def test_real_counties_encoded_by_an_independent_encoder(tmp_path):
+    """The bundled Zhejiang counties, encoded by the `topojson` package (shared arcs,
+    reversed arcs, quantisation), decode back to the originals within the grid step,
+    and exactly to what GDAL's TopoJSON reader decodes from the same file."""
+    tp = pytest.importorskip("topojson")
+    from geodisparity import boundaries, read_boundaries
+
+    original = boundaries.load("zhejiang/counties")
+    path = tmp_path / "zhejiang.topojson"
+    path.write_text(tp.Topology(original, prequantize=100_000).to_json())
+    document = json.loads(path.read_text())
+    arcs_used = [i for g in document["objects"]["data"]["geometries"]
+                 for polygon in (g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]])
+                 for ring in polygon for i in ring]
+    assert min(arcs_used) < 0  # the fixture really exercises reversed arcs
+
+    decoded = read_boundaries(path, key="adcode")
+    assert decoded["adcode"].tolist() == original["adcode"].tolist()
+    assert decoded.crs.to_epsg() == 4326
+    step = max(document["transform"]["scale"])
+    mine, theirs = decoded.geometry.array, original.geometry.array
+    # rounding moves each vertex by at most half a step per axis, so the two outlines
+    # differ by a band no wider than a step along the boundary
+    difference = shapely.area(shapely.symmetric_difference(mine, theirs))
+    assert (difference <= shapely.length(theirs) * step).all()
+    np.testing.assert_allclose(shapely.bounds(mine), shapely.bounds(theirs), rtol=0, atol=step)
+
+    gdal = pyogrio.read_dataframe(path, layer="data")
+    for mine, theirs in zip(decoded.geometry, gdal.geometry, strict=True):
+        assert mine.normalize().equals_exact(theirs.normalize(), tolerance=1e-9)
