@@ -70,6 +70,14 @@ def test_gbk_shapefile_decodes_chinese_names(tmp_path, cpg):
     assert regions["name_zh"].tolist() == NAMES
 
 
+def test_dbf_language_driver_id_is_left_to_gdal(tmp_path):
+    path = write_shapefile(tmp_path, counties(), encoding="GBK", cpg=None)
+    dbf = bytearray(path.with_suffix(".dbf").read_bytes())
+    dbf[29] = 0x4D  # DBF language driver id 0x4D: code page 936 (GBK)
+    path.with_suffix(".dbf").write_bytes(bytes(dbf))
+    assert read_boundaries(path)["name_zh"].tolist() == NAMES
+
+
 def test_utf8_shapefile_without_cpg(tmp_path):
     path = write_shapefile(tmp_path, counties(), encoding="UTF-8", cpg=None)
     assert read_boundaries(path)["name_zh"].tolist() == NAMES
@@ -100,6 +108,14 @@ def test_zip_with_two_shapefiles_needs_layer(tmp_path):
     assert len(read_boundaries(archive, layer="counties.shp")) == 3
 
 
+def test_zipped_geojson(tmp_path):
+    path = tmp_path / "zj.geojson"
+    counties().to_file(path)
+    archive = zip_files(tmp_path / "zj.zip", [path], folder="data/")
+    regions = read_boundaries(archive, key="adcode")
+    assert regions["name_zh"].tolist() == NAMES and regions.crs.to_epsg() == 4326
+
+
 def test_zip_without_boundaries(tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     archive = zip_files(tmp_path / "notes.zip", [tmp_path / "notes.txt"])
@@ -120,6 +136,14 @@ def test_geopackage_with_two_layers(tmp_path):
     assert read_boundaries(path, layer="counties")["name_zh"].tolist() == NAMES
     with pytest.raises(InputError, match="layer='towns'.*counties.*prefectures"):
         read_boundaries(path, layer="towns")
+
+
+def test_geopackage_ignores_tables_without_geometry(tmp_path):
+    path = tmp_path / "zj.gpkg"
+    counties().to_file(path, layer="counties")
+    pyogrio.write_dataframe(pd.DataFrame({"note": ["x"]}), path, layer="notes")
+    assert len(pyogrio.list_layers(path)) == 2
+    assert read_boundaries(path)["name_zh"].tolist() == NAMES
 
 
 def test_geojson(tmp_path):
