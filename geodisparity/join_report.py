@@ -55,6 +55,9 @@ class JoinReport:
     left_labels, right_labels : tuple of str
         The unmatched regions and table rows as the summary prints them
         (``"330127 (淳安县)"``: key as matched, then name), distinct, in order.
+    right_values : tuple of str or None
+        For each of ``right_labels``, the value its suggestions were looked up
+        with (``suggestions.table_value``).
     """
 
     matched: int
@@ -72,6 +75,7 @@ class JoinReport:
     year: str | None = None
     left_labels: tuple[str, ...] = field(default=(), repr=False)
     right_labels: tuple[str, ...] = field(default=(), repr=False)
+    right_values: tuple[str | None, ...] = field(default=(), repr=False)
 
     @property
     def complete(self) -> bool:
@@ -115,8 +119,7 @@ class JoinReport:
             lines.append("key repairs: " + "; ".join(repairs))
         if len(self.suggestions):
             best = self.suggestions.drop_duplicates("table_value")
-            hints = [f"{r.table_value!r} -> {r.region_value!r} ({r.score:.0f})"
-                     for r in best.itertuples(index=False)]
+            hints = [_hint(r) for r in best.itertuples(index=False)]
             lines.append(f"did you mean: {format_rows(hints, limit=_SHOW)}")
         return "\n".join(lines)
 
@@ -153,6 +156,48 @@ class JoinReport:
             "table": self.table,
             "year": self.year,
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per unmatched region or table row, for review or export.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``side`` (``"regions"`` or ``"table"``), ``label`` (as
+            the summary prints it), ``suggestion`` and ``score`` (the best
+            close region for a table row, else missing). Empty when all matched.
+
+        Examples
+        --------
+        >>> import geopandas as gpd, pandas as pd
+        >>> from shapely.geometry import box
+        >>> from geodisparity import join
+        >>> regions = gpd.GeoDataFrame({"code": ["0101", "0102"]},
+        ...                            geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)])
+        >>> _, report = join(regions, pd.DataFrame({"code": ["0110"]}), on="code")
+        >>> report.to_frame()[["side", "label", "suggestion"]].values.tolist()
+        [['regions', '0101', None], ['regions', '0102', None], ['table', '0110', '0101']]
+        """
+        import pandas as pd
+
+        best = self.suggestions.drop_duplicates("table_value").set_index("table_value")
+        rows = [{"side": "regions", "label": label, "suggestion": None, "score": None}
+                for label in self.left_labels]
+        for label, value in zip(self.right_labels, self.right_values, strict=True):
+            hit = best.loc[value] if value in best.index else None
+            rows.append({"side": "table", "label": label,
+                         "suggestion": None if hit is None else hit["region_value"],
+                         "score": None if hit is None else float(hit["score"])})
+        frame = pd.DataFrame(rows, columns=["side", "label", "suggestion", "score"])
+        return frame.astype({"suggestion": object}).replace({float("nan"): None})
+
+
+def _hint(suggestion: Any) -> str:
+    """``'龙泉' -> '龙泉市' (100, key 331181)``; the key only when it adds something."""
+    key = suggestion.region_key
+    extra = f", key {key}" if isinstance(key, str) and key != suggestion.region_value else ""
+    return (f"{suggestion.table_value!r} -> {suggestion.region_value!r} "
+            f"({suggestion.score:.0f}{extra})")
 
 
 def _count(n: int, noun: str) -> str:

@@ -410,6 +410,14 @@ def _report(regions: pd.DataFrame, table: pd.DataFrame, left_match: pd.Series,
     by_key = plan.by == "key"
     left_shown = left_match[~left_hit].tolist() if by_key else [None] * len(unmatched_left)
     right_shown = right_match[~right_hit].tolist() if by_key else [None] * len(unmatched_right)
+    by_name = plan.left_name is not None and plan.right_name is not None
+    left_values = (regions[plan.left_name] if by_name else left_match)[~left_hit]
+    right_values = (table[plan.right_name] if by_name else right_match)[~right_hit]
+    right_labels = dict(zip(
+        [_label(row, plan.right_key, plan.right_name, shown)
+         for (_, row), shown in zip(unmatched_right.iterrows(), right_shown, strict=True)],
+        [None if pd.isna(v) else str(v) for v in right_values], strict=True,
+    ))  # label -> the value suggestions were looked up with (first row of each label)
     return JoinReport(
         matched=int(left_hit.sum()),
         n_left=len(regions),
@@ -417,8 +425,8 @@ def _report(regions: pd.DataFrame, table: pd.DataFrame, left_match: pd.Series,
         matched_rows=int(right_hit.sum()),
         unmatched_left=unmatched_left,
         unmatched_right=unmatched_right,
-        suggestions=_suggest(regions[~left_hit], table[~right_hit], left_match[~left_hit],
-                             right_match[~right_hit], plan),
+        suggestions=_suggest(left_values, right_values,
+                             regions[plan.left_key][~left_hit] if by_key else None, by_name),
         ambiguous=ambiguous,
         repairs={side: dict(done) for side, done in repairs.items()},
         by=plan.by,
@@ -426,7 +434,8 @@ def _report(regions: pd.DataFrame, table: pd.DataFrame, left_match: pd.Series,
         table=plan.table,
         year=_year_note(plan),
         left_labels=_labels(unmatched_left, plan.left_key, plan.left_name, left_shown),
-        right_labels=_labels(unmatched_right, plan.right_key, plan.right_name, right_shown),
+        right_labels=tuple(right_labels),
+        right_values=tuple(right_labels.values()),
     )
 
 
@@ -459,33 +468,27 @@ def _label(row: pd.Series, key: str | None, name: str | None, shown_key: Any = N
     return key_text or name_text or "(missing)"
 
 
-def _suggest(left: pd.DataFrame, right: pd.DataFrame, left_keys: pd.Series,
-             right_keys: pd.Series, plan: _Plan) -> pd.DataFrame:
-    """Up to three close unmatched regions for each distinct unmatched table value."""
+def _suggest(choices: pd.Series, queries: pd.Series, region_keys: pd.Series | None,
+             by_name: bool) -> pd.DataFrame:
+    """Up to three close unmatched regions for each distinct unmatched table value.
+
+    Names are compared normalised with ``rapidfuzz.fuzz.WRatio``; keys with
+    ``rapidfuzz.fuzz.ratio`` (edit similarity).
+    """
     import pandas as pd
     from rapidfuzz import fuzz, process
 
     columns = ["table_value", "region_value", "region_key", "score"]
-    by_name = plan.left_name is not None and plan.right_name is not None
-    if by_name:
-        queries = right[plan.right_name]
-        choices = left[plan.left_name]
-        scorer, processor = fuzz.WRatio, _comparable_name
-    else:
-        queries = right_keys
-        choices = left_keys
-        scorer, processor = fuzz.ratio, None
-    region_keys = left[plan.left_key] if plan.left_key is not None else None
-    options = {i: str(v) for i, v in zip(range(len(choices)), choices, strict=True)
-               if not pd.isna(v)}
+    scorer, processor = (fuzz.WRatio, _comparable_name) if by_name else (fuzz.ratio, None)
+    options = {i: str(v) for i, v in enumerate(choices) if not pd.isna(v)}
     rows = []
-    for query in dict.fromkeys(q for q in queries if not pd.isna(q)):
-        found = process.extract(str(query), options, scorer=scorer, processor=processor,
+    for query in dict.fromkeys(str(q) for q in queries if not pd.isna(q)):
+        found = process.extract(query, options, scorer=scorer, processor=processor,
                                 limit=3, score_cutoff=_SUGGESTION_CUTOFF)
         for value, score, position in found:
             key = None if region_keys is None else region_keys.iloc[position]
-            rows.append({"table_value": str(query), "region_value": value,
-                         "region_key": None if key is None else str(key),
+            rows.append({"table_value": query, "region_value": value,
+                         "region_key": None if key is None or pd.isna(key) else str(key),
                          "score": round(float(score), 1)})
     return pd.DataFrame(rows, columns=columns)
 

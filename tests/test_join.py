@@ -134,7 +134,7 @@ def test_report_lists_unmatched_rows_with_names_and_suggestions():
     best = report.suggestions[report.suggestions["table_value"] == "龙泉"].iloc[0]
     assert best["region_value"] == "龙泉市" and best["region_key"] == "331181"
     assert best["score"] == 100
-    assert "'龙泉' -> '龙泉市' (100)" in text
+    assert "'龙泉' -> '龙泉市' (100, key 331181)" in text
     assert joined["income"].isna().tolist() == [False, False, False, True, True]
     check_nothing_lost(regions, table, joined, report)
 
@@ -502,3 +502,15 @@ def test_bundled_counties_by_short_names_in_gbk(tmp_path, zhejiang_counties):
     assert (best["table_value"], best["region_value"]) == ("乐青", "乐清市")
     assert joined["人口"].drop(index=regions.index[wrong]).tolist() == \
         [i for i in range(90) if i != wrong]
+
+
+def test_report_to_frame_pairs_table_rows_with_their_best_suggestion():
+    table = pd.DataFrame({"adcode": ["330127", "331118", "999999"],
+                          "county": ["淳安县", "龙泉", "火星县"]})
+    _, report = join(zhejiang(), table, on="adcode", names=("name_zh", "county"))
+    frame = report.to_frame()
+    assert frame["side"].tolist() == ["regions"] * 4 + ["table"] * 2
+    table_rows = frame[frame["side"] == "table"].set_index("label")
+    assert table_rows.loc["331118 (龙泉)", "suggestion"] == "龙泉市"
+    assert table_rows.loc["331118 (龙泉)", "score"] == 100
+    assert table_rows.loc["999999 (火星县)", "suggestion"] is None
