@@ -204,6 +204,7 @@ def _read_any_boundaries(
     if suffix == ".topojson":
         return _read_topojson(source, layer, encoding), True
     if suffix in (".parquet", ".geoparquet"):
+        _single_layer(source, layer)
         return _read_geoparquet(source), False
     if suffix == ".json":
         text = _read_text(source, encoding or "utf-8-sig")
@@ -213,7 +214,10 @@ def _read_any_boundaries(
         return _read_zip(source, layer, encoding)
     if suffix == ".shp" and encoding is None:
         encoding = shapefile_encoding(source)
-    chosen = _choose_layer(source, layer) if suffix in (".gpkg", ".fgb") else None
+    if suffix in (".gpkg", ".fgb"):
+        chosen = _choose_layer(source, layer)
+    else:
+        chosen = _single_layer(source, layer)
     return _read_ogr(str(source), source, chosen, encoding), suffix in (".geojson", ".json")
 
 
@@ -256,6 +260,16 @@ def _choose_layer(source: Path, layer: str | None) -> str:
         f"{source.name} has {len(spatial)} layers with geometries; choose one with layer=: "
         f"{format_rows(described, limit=50)}"
     )
+
+
+def _single_layer(source: Path, layer: str | None) -> None:
+    """Accept ``layer`` for a one-layer format only if it names that layer (the file stem)."""
+    if layer is not None and layer != source.stem:
+        raise InputError(
+            f"layer={layer!r} does not apply to {source.name}, which holds one layer "
+            f"({source.stem!r}); layer= chooses within GeoPackages, TopoJSON files and zips"
+        )
+    return None
 
 
 def _read_text(source: Path, encoding: str) -> str:

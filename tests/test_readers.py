@@ -138,6 +138,14 @@ def test_geopackage_with_two_layers(tmp_path):
         read_boundaries(path, layer="towns")
 
 
+def test_layer_for_a_single_layer_format(tmp_path):
+    path = tmp_path / "zj.geojson"
+    counties().to_file(path)
+    assert len(read_boundaries(path, layer="zj")) == 3
+    with pytest.raises(InputError, match="layer='counties' does not apply to zj.geojson"):
+        read_boundaries(path, layer="counties")
+
+
 def test_geopackage_ignores_tables_without_geometry(tmp_path):
     path = tmp_path / "zj.gpkg"
     counties().to_file(path, layer="counties")
