@@ -29,6 +29,11 @@ _EXPORTS: dict[str, str] = {
     "GeodisparityError": "geodisparity.errors",
     "GeodisparityWarning": "geodisparity.errors",
     "DroppedRowsWarning": "geodisparity.errors",
+    # boundaries and tables in, join
+    "read_boundaries": "geodisparity.readers",
+    "read_table": "geodisparity.readers",
+    "join": "geodisparity.joining",
+    "JoinReport": "geodisparity.join_report",
     # spatial weights
     "SpatialWeights": "geodisparity.weights",
     # gap statistics
@@ -127,12 +132,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         theil,
         williamson,
     )
+    from geodisparity.join_report import JoinReport  # noqa: F401
+    from geodisparity.joining import join  # noqa: F401
     from geodisparity.markov import (  # noqa: F401
         MarkovChain,
         SpatialMarkovChain,
         markov_chain,
         spatial_markov,
     )
+    from geodisparity.readers import read_boundaries, read_table  # noqa: F401
     from geodisparity.three_gaps import (  # noqa: F401
         UrbanRuralRatio,
         gaps,

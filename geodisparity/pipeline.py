@@ -78,7 +78,7 @@ def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite:
     writers: dict[str, Callable[[Path], None]] = {
         ".csv": lambda tmp: _plain(frame).to_csv(tmp, index=False, encoding="utf-8-sig"),
         ".parquet": lambda tmp: frame.to_parquet(tmp),
-        ".gpkg": lambda tmp: frame.to_file(tmp, driver="GPKG"),
+        ".gpkg": lambda tmp: frame.to_file(tmp, driver="GPKG", layer=_layer_name(target)),
         ".geojson": lambda tmp: frame.to_file(tmp, driver="GeoJSON"),
     }
     if suffix not in writers:
@@ -86,6 +86,12 @@ def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite:
     with atomic_path(target, overwrite=overwrite) as tmp:
         writers[suffix](tmp)
     return target
+
+
+def _layer_name(path: Path) -> str:
+    """A GeoPackage layer name from the file name (letters, digits and underscores)."""
+    name = "".join(c if c.isalnum() else "_" for c in path.stem).strip("_")
+    return name or "regions"
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -177,7 +183,9 @@ def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
     regions = load_regions(source, layer=b.layer, key=b.key, encoding=b.encoding, crs=b.crs)
     t = config.table
     table = read_table(config.resolve(t.path), key=t.key, sheet=t.sheet, encoding=t.encoding)
-    return join(regions, table, left_on=b.key, right_on=t.key, year=t.year, strict=t.strict)
+    names = (b.name, None) if b.name else None
+    return join(regions, table, left_on=b.key, right_on=t.key, names=names, year=t.year,
+                strict=t.strict)
 
 
 def _derive_indicators(frame: Any, config: RunConfig) -> Any:
