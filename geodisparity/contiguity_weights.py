@@ -234,11 +234,13 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> sorted(set(zip(first.tolist(), second.tolist())))
     [(0, 2), (1, 2)]
     """
-    xy, owner, ring = _ring_coordinates(geoms)
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
     order, start = _equal_coordinate_runs(xy)
     n = len(xy)
     small = _index_type(n)
     run = np.cumsum(start, dtype=small) - 1  # vertex id of each sorted occurrence
+    owner_sorted = owner.astype(small)[order]
+    ring = _ring_ids(geoms, owner, order, start, owner_sorted)
     code = np.empty(n, dtype=small)
     code[order] = run
     after, before = _ring_neighbours(code, ring)
@@ -249,7 +251,7 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         shared |= _meets(before[here], after[there], before[there])
         return shared
 
-    return _occurrence_pairs(run, owner.astype(small)[order], share_an_edge)
+    return _occurrence_pairs(run, owner_sorted, share_an_edge)
 
 
 def _index_type(n: int) -> type:
@@ -320,26 +322,35 @@ def symmetric_binary(first: np.ndarray, second: np.ndarray, n: int) -> sp.csr_ar
     return sp.csr_array(matrix)
 
 
-def _ring_coordinates(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coordinates of all rings with, for each, its geometry and its ring number.
+def _ring_ids(
+    geoms: np.ndarray,
+    owner: np.ndarray,
+    order: np.ndarray,
+    start: np.ndarray,
+    owner_sorted: np.ndarray,
+) -> np.ndarray:
+    """Ring number of every coordinate (coordinates in shapely's order).
 
-    Polygons without holes are one ring each; only the other geometries are
-    split into parts and rings (which copies their coordinates).
+    A ring is closed, so a geometry with several rings repeats a coordinate
+    before its last one. Geometries without such a repeat are one ring and
+    keep their position as ring number; only the others are split into
+    parts and rings by shapely (which copies their coordinates).
     """
-    xy, owner = shapely.get_coordinates(geoms, return_index=True)
-    one_ring = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
-    if one_ring.all():
-        return xy, owner, owner
-    several = np.flatnonzero(~one_ring)
-    parts, part_owner = shapely.get_parts(geoms[several], return_index=True)
-    rings, ring_part = shapely.get_rings(parts, return_index=True)
-    ring_owner = np.concatenate([np.flatnonzero(one_ring), several[part_owner[ring_part]]])
-    ring_size = np.concatenate(
-        [shapely.get_num_coordinates(geoms[one_ring]), shapely.get_num_coordinates(rings)]
-    )
-    in_order = np.argsort(ring_owner, kind="stable")
-    ring = np.repeat(np.arange(len(in_order)), ring_size[in_order])
-    return xy, owner, ring
+    n_geoms = len(geoms)
+    ring = owner.copy()
+    # Later occurrences of a coordinate already seen in the same geometry.
+    repeated = order[1:][~start[1:] & (owner_sorted[1:] == owner_sorted[:-1])]
+    last = np.r_[owner[1:] != owner[:-1], True]  # last coordinate of each geometry
+    several = np.unique(owner[repeated[~last[repeated]]])
+    if several.size == 0:
+        return ring
+    rings = shapely.get_rings(shapely.get_parts(geoms[several]))
+    sizes = shapely.get_num_coordinates(rings)
+    counts = shapely.get_num_coordinates(geoms[several])
+    first = np.searchsorted(owner, several)  # first coordinate of each such geometry
+    positions = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+    ring[positions] = n_geoms + np.repeat(np.arange(len(rings)), sizes)
+    return ring
 
 
 def _equal_coordinate_runs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

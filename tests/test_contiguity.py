@@ -289,3 +289,24 @@ def test_geodataframe_index_gives_the_ids():
         {"name": ["x", "y"]}, geometry=list(grid(1, 2)), index=[330102, 330105]
     )
     assert contiguity(frame).neighbors == {330102: [330105], 330105: [330102]}
+
+
+def test_ring_ids_split_geometries_exactly_as_shapely():
+    shapes = [
+        box(0, 0, 1, 1),
+        box(0, 0, 3, 3).difference(box(1, 1, 2, 2)),  # hole
+        shapely.MultiPolygon([box(5, 0, 6, 1), box(7, 0, 8, 1)]),  # two parts
+        shapely.MultiPolygon([box(9, 0, 10, 1)]),  # one part
+        shapely.MultiPolygon([box(0, 5, 1, 6), box(1, 6, 2, 7)]),  # parts touching at a vertex
+    ]
+    geoms = np.array(shapes, dtype=object)
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    order, start = contiguity_module._equal_coordinate_runs(xy)
+    small = contiguity_module._index_type(len(xy))
+    ring = contiguity_module._ring_ids(geoms, owner, order, start, owner.astype(small)[order])
+    rings, ring_owner = shapely.get_rings(shapely.get_parts(geoms), return_index=True)
+    expected = np.repeat(np.arange(len(rings)), shapely.get_num_coordinates(rings))
+    # Same partition of the coordinates into rings, whatever the numbering.
+    assert len(np.unique(ring)) == len(rings) == 8
+    pairs = set(zip(ring.tolist(), expected.tolist(), strict=True))
+    assert len(pairs) == len(rings)
