@@ -390,10 +390,18 @@ def _equal_coordinate_runs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _hash_points(points: np.ndarray) -> np.ndarray:
-    """Mix the bits of each (x, y) float64 pair into one uint64; the top bits are used."""
+    """Mix the bits of each (x, y) float64 pair into one uint64; the top bits are used.
+
+    Multiplication only carries information towards the high bits, and the
+    information of a float is in its high bits, so right shifts bring it
+    down before each multiplication.
+    """
     bits = points.view(np.uint64)
-    h = bits[:, 0] * _MIX[0]
+    h = bits[:, 0] >> np.uint64(29)
+    h ^= bits[:, 0]
+    h *= _MIX[0]
     h ^= bits[:, 1]
+    h ^= h >> np.uint64(32)
     h *= _MIX[1]
     return h
 
