@@ -25,7 +25,7 @@ from geodisparity.errors import (
 
 __all__ = ["as_geoseries", "check_polygons", "to_metres", "metric_crs_for"]
 
-POLYGONAL = ("Polygon", "MultiPolygon")
+POLYGON_IDS = (3, 6)  # shapely type ids of Polygon and MultiPolygon
 
 
 def as_geoseries(regions: Any, *, name: str = "regions") -> Any:
@@ -71,10 +71,11 @@ def as_geoseries(regions: Any, *, name: str = "regions") -> Any:
 
 def check_polygons(series: Any, *, name: str = "regions") -> None:
     """Raise :class:`GeometryError` naming the rows that are not (multi)polygons."""
-    kinds = series.geom_type.to_numpy()
-    bad = ~np.isin(kinds, POLYGONAL)
+    import shapely
+
+    bad = ~np.isin(shapely.get_type_id(np.asarray(series.values, dtype=object)), POLYGON_IDS)
     if bad.any():
-        found = ", ".join(sorted(set(kinds[bad].tolist())))
+        found = ", ".join(sorted(set(series[bad].geom_type.tolist())))
         raise GeometryError(
             f"{int(bad.sum())} rows of {name} are not polygons ({found}); contiguity needs "
             f"Polygon or MultiPolygon geometries: {format_rows(series.index[bad])}"
