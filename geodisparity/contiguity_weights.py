@@ -453,37 +453,56 @@ def _nearest_regions(series: Any, lonely: np.ndarray) -> np.ndarray:
 
     Vertices are compared in the CRS plane, or for longitude/latitude as
     points on the sphere (chord length, which ranks like great-circle
-    distance). Regions are visited in order of the distance between bounding
-    boxes of their vertices, a lower bound, so only a few are measured.
+    distance). Regions are visited by increasing lower bound of their
+    distance, from the bounding boxes, so only a few are measured.
     """
     from scipy.spatial import cKDTree
 
     geoms = np.asarray(series.values, dtype=object)
-    xy, owner = shapely.get_coordinates(geoms, return_index=True)
-    points = _on_sphere(xy) if series.crs is not None and series.crs.is_geographic else xy
-    starts = np.searchsorted(owner, np.arange(len(geoms) + 1))
-    low = np.minimum.reduceat(points, starts[:-1], axis=0)
-    high = np.maximum.reduceat(points, starts[:-1], axis=0)
+    geographic = series.crs is not None and series.crs.is_geographic
+    bounds = shapely.bounds(geoms)
+
+    def vertices(region: int) -> np.ndarray:
+        xy = shapely.get_coordinates(geoms[region])
+        return _on_sphere(xy) if geographic else xy
+
     nearest = np.empty(len(lonely), dtype=np.intp)
     for k, island in enumerate(lonely):
-        tree = cKDTree(points[starts[island] : starts[island + 1]])
-        gap = np.maximum(low - high[island], 0) + np.maximum(low[island] - high, 0)
-        bound = np.sqrt((gap**2).sum(axis=1))
+        tree = cKDTree(vertices(island))
+        bound = _distance_lower_bound(bounds, island, geographic)
         bound[island] = np.inf
         best, best_distance = -1, np.inf
         for region in np.argsort(bound, kind="stable"):
             if bound[region] > best_distance:
                 break
-            distance, _ = tree.query(points[starts[region] : starts[region + 1]], k=1)
-            if distance.min() < best_distance:
-                best, best_distance = region, distance.min()
+            distance = tree.query(vertices(region), k=1)[0].min()
+            if distance < best_distance:
+                best, best_distance = region, distance
         nearest[k] = best
     return nearest
+
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def _distance_lower_bound(bounds: np.ndarray, i: int, geographic: bool) -> np.ndarray:
+    """Lower bound of the distance from box ``i`` to every box (chord on the sphere)."""
+    west, south, east, north = bounds.T
+    dx = np.maximum(0.0, np.maximum(west - east[i], west[i] - east))
+    dy = np.maximum(0.0, np.maximum(south - north[i], south[i] - north))
+    if not geographic:
+        return np.hypot(dx, dy)
+    # haversine(d) >= hav(latitude gap) + cos^2(highest |latitude|) hav(longitude gap)
+    dlon = np.radians(np.minimum(dx, 360.0 - dx))
+    polewards = np.maximum(np.abs(south), np.abs(north))
+    highest = np.maximum(polewards, polewards[i])
+    hav = np.sin(np.radians(dy) / 2) ** 2 + (np.cos(np.radians(highest)) * np.sin(dlon / 2)) ** 2
+    return 2 * EARTH_RADIUS_M * np.sqrt(np.minimum(hav, 1.0))
 
 
 def _on_sphere(lonlat: np.ndarray) -> np.ndarray:
     """Longitude/latitude in degrees as 3-D points on a sphere of the Earth's radius (m)."""
     lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
-    radius = 6_371_008.8
     cos_lat = np.cos(lat)
-    return radius * np.column_stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)])
+    xyz = np.column_stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)])
+    return EARTH_RADIUS_M * xyz
