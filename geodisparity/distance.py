@@ -1,10 +1,10 @@
 """Distance-based spatial weights: k nearest neighbours, distance band, kernel.
 
-Each region is represented by one point: its centroid computed in a
-projected CRS in metres (geographic coordinates are projected first; point
-geometries are used as they are). Distances are Euclidean in metres, found
-with :class:`scipy.spatial.cKDTree`. Definitions follow libpysal's ``KNN``,
-``DistanceBand`` and ``Kernel`` so that results agree on the same points.
+Each region is represented by one point, its centroid (point geometries are
+used as they are), in a projected CRS in metres (see :func:`region_points`).
+Distances are Euclidean in metres, found with :class:`scipy.spatial.cKDTree`.
+Definitions follow libpysal's ``KNN``, ``DistanceBand`` and ``Kernel`` so
+that results agree on the same points.
 
 Examples
 --------
@@ -48,8 +48,12 @@ def region_points(regions: Any) -> tuple[pd.Index, np.ndarray]:
     ----------
     regions : GeoDataFrame or GeoSeries
         Regions with a CRS. Points are used as they are; other geometries
-        are replaced by their centroid, computed after projecting to a
-        metric CRS.
+        are replaced by their centroid. In a projected CRS the centroid is
+        exact; with longitude/latitude it is computed in longitude/latitude
+        and then projected with :func:`geodisparity.crs.metric_crs`, which
+        avoids projecting every vertex and moves county centroids by a few
+        metres to tens of metres (project the regions first for exact
+        planar centroids).
 
     Returns
     -------
@@ -64,13 +68,16 @@ def region_points(regions: Any) -> tuple[pd.Index, np.ndarray]:
     >>> xy.tolist()
     [[1.0, 1.0]]
     """
+    import geopandas as gpd
+
     series = as_geoseries(regions)
-    metric = to_metres(series, purpose="distance")
-    geoms = np.asarray(metric.values, dtype=object)
+    geoms = np.asarray(series.values, dtype=object)
     is_point = shapely.get_type_id(geoms) == 0
     if not is_point.all():
         geoms = np.where(is_point, geoms, shapely.centroid(geoms))
-    return series.index, shapely.get_coordinates(geoms)
+    points = gpd.GeoSeries(geoms, index=series.index, crs=series.crs)
+    metric = to_metres(points, purpose="distance")
+    return series.index, shapely.get_coordinates(np.asarray(metric.values, dtype=object))
 
 
 def knn(regions: Any, k: int, *, transform: Transform = "B") -> SpatialWeights:

@@ -191,3 +191,14 @@ def test_duplicate_index_is_refused():
     towns = gpd.GeoSeries(shapely.points([0, 1], [0, 0]), index=["a", "a"], crs="EPSG:3857")
     with pytest.raises(Exception, match="duplicate index"):
         knn(towns, 1)
+
+
+def test_longitude_latitude_centroids_are_close_to_projected_ones():
+    counties = gpd.read_file(examples.get_path("virginia.shp"))  # EPSG:4326
+    _, xy = region_points(counties)
+    from geodisparity.crs import metric_crs
+
+    centroids = gpd.GeoSeries(shapely.centroid(counties.geometry.values), crs=counties.crs)
+    exact = counties.to_crs(metric_crs(centroids)).centroid  # same CRS as region_points
+    gap = np.hypot(*(xy - shapely.get_coordinates(exact.values)).T)
+    assert gap.max() < 100.0  # metres, for counties some 30-80 km across
