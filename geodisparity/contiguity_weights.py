@@ -35,7 +35,7 @@ import scipy.sparse as sp
 import shapely
 
 from geodisparity._islands import IslandPolicy, check_policy, resolve_islands
-from geodisparity._regions import as_geoseries, check_polygons, to_metres
+from geodisparity._regions import as_geoseries, check_polygons, metric_crs_for
 from geodisparity.errors import InputError
 from geodisparity.weights import SpatialWeights, Transform
 
@@ -429,23 +429,47 @@ def _resort_collisions(
 def _near_pairs(
     series: Any, rule: Rule, tolerance: float, exact: tuple[np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of regions whose boundaries come within ``tolerance`` metres."""
-    metric = to_metres(series, purpose=f"tolerance={tolerance:g}")
-    geoms = np.asarray(metric.values, dtype=object)
+    """Pairs of regions, not already neighbours, whose boundaries come within ``tolerance`` m.
+
+    With longitude/latitude, candidates are found in degrees with a reach
+    that cannot be shorter than ``tolerance`` metres, then only the
+    candidate regions are projected (by :func:`geodisparity.crs.metric_crs`)
+    and measured in metres.
+    """
+    target = metric_crs_for(series, purpose=f"tolerance={tolerance:g}")
+    geoms = np.asarray(series.values, dtype=object)
     n = len(geoms)
-    first, second = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=tolerance)
+    geographic = series.crs.is_geographic
+    reach = _degrees_reaching(tolerance, series.total_bounds) if geographic else tolerance
+    first, second = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=reach)
     keep = first < second
+    keep &= ~np.isin(first * n + second, exact[0].astype(np.int64) * n + exact[1])
     first, second = first[keep], second[keep]
+    if first.size == 0:
+        return first, second
+    involved = np.unique(np.concatenate([first, second]))
+    local = geoms
+    if geographic:
+        local = np.empty(n, dtype=object)
+        local[involved] = np.asarray(series.iloc[involved].to_crs(target).values, dtype=object)
+    near = shapely.dwithin(local[first], local[second], tolerance)
+    first, second = first[near], second[near]
     if rule == "queen" or first.size == 0:
         return first, second
-    known = np.isin(first * n + second, exact[0].astype(np.int64) * n + exact[1])
-    first, second = first[~known], second[~known]
-    boundaries = shapely.boundary(geoms)
-    near = shapely.intersection(
+    boundaries = np.empty(n, dtype=object)
+    boundaries[involved] = shapely.boundary(local[involved])
+    alongside = shapely.intersection(
         boundaries[first], shapely.buffer(boundaries[second], tolerance, quad_segs=4)
     )
-    along = shapely.length(near) > ROOK_RUN_FACTOR * tolerance
+    along = shapely.length(alongside) > ROOK_RUN_FACTOR * tolerance
     return first[along], second[along]
+
+
+def _degrees_reaching(metres: float, bounds: np.ndarray) -> float:
+    """Degrees of longitude/latitude that span at least ``metres`` anywhere in ``bounds``."""
+    highest = min(89.0, max(abs(bounds[1]), abs(bounds[3])))
+    shortest_degree = 110_574.0 * math.cos(math.radians(highest))  # metres, lower bound
+    return 1.01 * metres / shortest_degree
 
 
 def _nearest_regions(series: Any, lonely: np.ndarray) -> np.ndarray:
