@@ -105,7 +105,8 @@ def contiguity(
     DuplicateKeyError
         The index has repeated ids.
     CRSError
-        ``tolerance > 0`` and the regions have no CRS.
+        ``tolerance > 0`` and the regions have no CRS, or a projected CRS
+        whose unit is not the metre.
     WeightsError
         ``islands="error"`` and some region has no neighbour.
 
