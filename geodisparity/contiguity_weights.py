@@ -201,7 +201,8 @@ def shared_vertex_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     xy, owner = shapely.get_coordinates(geoms, return_index=True)
     order, start = _equal_coordinate_runs(xy)
     small = _index_type(len(xy))
-    return _occurrence_pairs(np.cumsum(start, dtype=small), owner.astype(small)[order])
+    owner = owner.astype(small)
+    return _occurrence_pairs(np.cumsum(start, dtype=small), order, owner)
 
 
 def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -240,7 +241,8 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(xy)
     small = _index_type(n)
     run = np.cumsum(start, dtype=small) - 1  # vertex id of each sorted occurrence
-    owner_sorted = owner.astype(small)[order]
+    owner = owner.astype(small)
+    owner_sorted = owner[order]
     ring = _ring_ids(geoms, owner, order, start, owner_sorted)
     code = np.empty(n, dtype=small)
     code[order] = run
@@ -252,7 +254,7 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         shared |= _meets(before[here], after[there], before[there])
         return shared
 
-    return _occurrence_pairs(run, owner_sorted, share_an_edge)
+    return _occurrence_pairs(run, order, owner, share_an_edge, owner_sorted=owner_sorted)
 
 
 def _index_type(n: int) -> type:
@@ -261,37 +263,64 @@ def _index_type(n: int) -> type:
 
 
 def _occurrence_pairs(
-    run: np.ndarray, owner: np.ndarray, linked: Any = None
+    run: np.ndarray,
+    order: np.ndarray,
+    owner: np.ndarray,
+    linked: Any = None,
+    *,
+    owner_sorted: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Owner pairs of occurrences of the same vertex (``run``) that ``linked`` accepts.
+    """Owner pairs of occurrences of the same vertex that ``linked`` accepts.
 
-    ``run`` and ``owner`` are in sorted order: equal runs are adjacent and
-    owners ascend within a run, so each pair comes out as (smaller, larger).
-    ``linked(here, there)`` receives index arrays or slices of occurrences.
+    ``run`` (vertex id) is in sorted order: equal runs are adjacent and
+    positions, hence owners, ascend within a run, so each pair comes out as
+    (smaller, larger). ``order`` maps sorted order to positions and
+    ``owner`` gives each position's geometry. ``linked(here, there)``
+    receives index arrays or slices of sorted occurrences.
     """
     n = len(run)
+    if owner_sorted is None:
+        owner_sorted = owner[order]
     # Occurrences next to each other (most vertices occur exactly twice): slices.
     keep = run[1:] == run[:-1]
-    keep &= owner[1:] != owner[:-1]
+    keep &= owner_sorted[1:] != owner_sorted[:-1]
     if linked is not None:
         keep &= linked(slice(0, n - 1), slice(1, n))
     hit = np.flatnonzero(keep)
-    firsts, seconds = [owner[hit]], [owner[hit + 1]]
+    firsts, seconds = _along_boundaries(order[hit], owner, owner_sorted[hit + 1])
+    firsts, seconds = [firsts], [seconds]
     # Occurrences further apart, in runs of three or more (junctions).
     candidate = np.flatnonzero(run[2:] == run[:-2])
     gap = 2
     while candidate.size:
         other = candidate + gap
-        keep = owner[candidate] != owner[other]
+        keep = owner_sorted[candidate] != owner_sorted[other]
         if linked is not None:
             keep &= linked(candidate, other)
         hit = candidate[keep]
-        firsts.append(owner[hit])
-        seconds.append(owner[hit + gap])
+        firsts.append(owner_sorted[hit])
+        seconds.append(owner_sorted[hit + gap])
         gap += 1
         candidate = candidate[candidate + gap < n]
         candidate = candidate[run[candidate + gap] == run[candidate]]
     return np.concatenate(firsts).astype(np.intp), np.concatenate(seconds).astype(np.intp)
+
+
+def _along_boundaries(
+    positions: np.ndarray, owner: np.ndarray, partner: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Drop repeats of a pair along a shared boundary before building the matrix.
+
+    Each position (a vertex of ``owner[position]``) is paired with
+    ``partner``. Consecutive vertices of a boundary shared by two regions
+    give the same pair, so in position order only changes are kept.
+    """
+    by_position = np.full(len(owner), -1, dtype=owner.dtype)
+    by_position[positions] = partner
+    changed = by_position >= 0
+    changed[1:] &= (by_position[1:] != by_position[:-1]) | (owner[1:] != owner[:-1])
+    kept = np.flatnonzero(changed)
+    return owner[kept], by_position[kept]
 
 
 def _meets(here: np.ndarray, there_after: np.ndarray, there_before: np.ndarray) -> np.ndarray:
@@ -359,35 +388,37 @@ def _equal_coordinate_runs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Returns ``order`` (positions; within a run of equal coordinates they
     ascend) and ``start`` (True where a run of equal coordinates begins, in
-    sorted order). Coordinates are hashed to 64-bit keys whose low bits carry
-    the position, so one ``numpy.sort`` of unsigned integers does the work;
-    hash collisions are detected exactly and re-sorted by the coordinates.
+    sorted order). Coordinates are hashed to 32 bits and ordered by a stable
+    two-pass radix sort (NumPy's stable argsort of 16-bit keys), which keeps
+    positions ascending among equal hashes; hash collisions are detected
+    exactly and those runs re-sorted by the coordinates themselves.
     """
     n = len(xy)
     if n == 0:
         return np.empty(0, dtype=np.intp), np.empty(0, dtype=bool)
-    points = np.ascontiguousarray(xy, dtype=np.float64) + 0.0  # also turns -0.0 into 0.0
+    points = np.ascontiguousarray(xy, dtype=np.float64)
+    points += 0.0  # turns -0.0 into 0.0 (in place: the caller's array is a scratch copy)
     as_complex = points.view(np.complex128)[:, 0]  # one value per point, for equality tests
-    bits = max(1, (n - 1).bit_length())
-    if bits > 40:  # too many vertices to pack a useful hash with the position
-        order = np.lexsort((np.arange(n), points[:, 1], points[:, 0]))
-        return order, _run_starts(as_complex[order])
-    mask = np.uint64((1 << bits) - 1)
-    keys = _hash_points(points)
-    keys &= ~mask
-    keys |= np.arange(n, dtype=np.uint64)
-    keys.sort()
-    order = (keys & mask).view(np.int64)
+    hashed = (_hash_points(points) >> np.uint64(32)).astype(np.uint32)
+    order = _radix_order(hashed)
+    hashed = hashed[order]
     hash_start = np.empty(n, dtype=bool)
     hash_start[0] = True
-    np.greater(keys[1:] ^ keys[:-1], mask, out=hash_start[1:])
+    np.not_equal(hashed[1:], hashed[:-1], out=hash_start[1:])
     start = _run_starts(as_complex[order])
     collided = start & ~hash_start
     if collided.any():
-        order = _resort_collisions(order, hash_start, collided, points)
-        start = _run_starts(as_complex[order])
-        logger.debug("re-sorted %d hash collisions", int(collided.sum()))
+        members = _resort_collisions(order, hash_start, collided, points)
+        start[members] = _run_starts(as_complex[order[members]]) | hash_start[members]
+        logger.debug("re-sorted %d runs of colliding hashes", int(hash_start[members].sum()))
     return order, start
+
+
+def _radix_order(keys: np.ndarray) -> np.ndarray:
+    """Stable ordering of uint32 keys by two passes over 16-bit digits."""
+    first = np.argsort((keys & np.uint32(0xFFFF)).astype(np.uint16), kind="stable")
+    high = (keys >> np.uint32(16)).astype(np.uint16)[first]
+    return first[np.argsort(high, kind="stable")]
 
 
 def _hash_points(points: np.ndarray) -> np.ndarray:
@@ -417,14 +448,22 @@ def _run_starts(values: np.ndarray) -> np.ndarray:
 def _resort_collisions(
     order: np.ndarray, hash_start: np.ndarray, collided: np.ndarray, points: np.ndarray
 ) -> np.ndarray:
-    """Sort by exact coordinates the hash runs that hold more than one coordinate."""
-    run = np.cumsum(hash_start) - 1
-    members = np.flatnonzero(np.isin(run, np.unique(run[collided])))
+    """Sort by exact coordinates, in place, the hash runs that hold several coordinates.
+
+    Returns the sorted indices of the re-sorted runs.
+    """
+    run_start = np.flatnonzero(hash_start)
+    run_end = np.append(run_start[1:], len(order))
+    bad = np.unique(np.searchsorted(run_start, np.flatnonzero(collided), side="right") - 1)
+    lengths = run_end[bad] - run_start[bad]
+    members = np.repeat(run_start[bad] - (np.cumsum(lengths) - lengths), lengths)
+    members += np.arange(lengths.sum())
     sub = order[members]
-    resorted = np.lexsort((sub, points[sub, 1], points[sub, 0], run[members]))
-    order = order.copy()
+    in_run = np.repeat(np.arange(bad.size), lengths)
+    resorted = np.lexsort((sub, points[sub, 1], points[sub, 0], in_run))
     order[members] = sub[resorted]
-    return order
+    return members
+
 
 
 def _near_pairs(
