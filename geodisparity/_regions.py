@@ -45,7 +45,13 @@ def as_geoseries(regions: Any, *, name: str = "regions") -> Any:
     import geopandas as gpd
 
     if isinstance(regions, gpd.GeoDataFrame):
-        series = regions.geometry
+        try:
+            series = regions.geometry
+        except AttributeError as exc:  # no active geometry column
+            raise InputError(
+                f"{name} is a GeoDataFrame without an active geometry column; "
+                "set one with set_geometry(...)"
+            ) from exc
     elif isinstance(regions, gpd.GeoSeries):
         series = regions
     else:

@@ -267,6 +267,7 @@ def test_single_region_stays_an_island_with_a_warning():
          DuplicateKeyError, "Repeated ids: a"),
         (gpd.GeoSeries([], dtype="geometry"), EmptyDataError, "no rows"),
         (pd.DataFrame({"x": [1]}), InputError, "GeoDataFrame or GeoSeries"),
+        (gpd.GeoDataFrame({"x": [1]}), InputError, "without an active geometry"),
     ],
 )
 def test_bad_regions_are_refused(regions, error, message):
