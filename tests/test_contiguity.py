@@ -99,6 +99,22 @@ def test_same_neighbours_as_libpysal_on_zhejiang_counties():
         assert neighbour_sets(ours.neighbors) == libpysal_sets(counties, rule)
 
 
+def test_zhejiang_islands_are_linked_within_zhoushan():
+    boundaries = pytest.importorskip("geodisparity.boundaries")
+    counties = boundaries.load("zhejiang/counties").set_index("adcode")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected_islands = libpysal.weights.Queen.from_dataframe(counties, use_index=True).islands
+    assert expected_islands  # offshore counties of the Zhoushan archipelago
+    with pytest.warns(IslandWarning) as record:
+        w = contiguity(counties)
+    assert len(record) == 1
+    assert sorted(a for a, _ in w.added_links) == sorted(expected_islands)
+    # Each offshore county is linked to another county of Zhoushan (prefecture 3309).
+    assert all(str(b).startswith("3309") for _, b in w.added_links)
+    assert w.islands == []
+
+
 @pytest.mark.parametrize(("rule", "rook"), [("queen", False), ("rook", True)])
 @pytest.mark.parametrize(("nrows", "ncols"), [(1, 2), (1, 5), (4, 4), (7, 3)])
 def test_grid_matches_lat2w(nrows, ncols, rule, rook):
