@@ -399,19 +399,23 @@ def _equal_coordinate_runs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     points = np.ascontiguousarray(xy, dtype=np.float64)
     points += 0.0  # turns -0.0 into 0.0 (in place: the caller's array is a scratch copy)
     as_complex = points.view(np.complex128)[:, 0]  # one value per point, for equality tests
-    hashed = (_hash_points(points) >> np.uint64(32)).astype(np.uint32)
-    order = _radix_order(hashed)
-    hashed = hashed[order]
-    hash_start = np.empty(n, dtype=bool)
-    hash_start[0] = True
-    np.not_equal(hashed[1:], hashed[:-1], out=hash_start[1:])
-    start = _run_starts(as_complex[order])
+    order = _radix_order(_hash32(points))
+    # One gather of the points (as complex numbers: NumPy gathers 2-D rows slowly);
+    # recomputing the hashes in sorted order is cheaper than gathering them too.
+    in_order = as_complex[order]
+    hash_start = _run_starts(_hash32(in_order.view(np.float64).reshape(n, 2)))
+    start = _run_starts(in_order)
     collided = start & ~hash_start
     if collided.any():
         members = _resort_collisions(order, hash_start, collided, points)
         start[members] = _run_starts(as_complex[order[members]]) | hash_start[members]
         logger.debug("re-sorted %d runs of colliding hashes", int(hash_start[members].sum()))
     return order, start
+
+
+def _hash32(points: np.ndarray) -> np.ndarray:
+    """Return the top 32 bits of :func:`_hash_points`."""
+    return (_hash_points(points) >> np.uint64(32)).astype(np.uint32)
 
 
 def _radix_order(keys: np.ndarray) -> np.ndarray:
