@@ -45,9 +45,12 @@ logger = logging.getLogger(__name__)
 
 Rule = Literal["queen", "rook"]
 
-# Boundaries within tolerance of each other along more than this many
-# tolerances count as a shared edge (a corner contact gives at most about 2).
-ROOK_RUN_FACTOR = 3.0
+# With a tolerance, boundaries that stay within tolerance of each other for
+# more than this many tolerances share an edge. A corner touching another
+# boundary stays that close for tolerance / sin(angle) along each of its two
+# edges: about 2 to 3 tolerances, unless an edge runs within a few degrees of
+# the other boundary, which then counts as running alongside it.
+ROOK_RUN_FACTOR = 10.0
 
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
 
@@ -78,9 +81,9 @@ def contiguity(
         ``tolerance`` of each other are also queen neighbours (closing
         slivers and near-misses), and rook neighbours when their boundaries
         run within ``tolerance`` of each other for more than
-        ``3 * tolerance`` (a mere corner contact runs for about
-        ``2 * tolerance``). Needs a CRS; geographic coordinates are projected
-        to a metric CRS for this step.
+        ``10 * tolerance`` (a corner touching a boundary stays that close for
+        only 2 to 3 tolerances). Needs a CRS; geographic coordinates are
+        projected to a metric CRS for this step.
     islands : {"nearest", "keep", "error"}, default "nearest"
         What to do with regions that have no neighbour. ``"nearest"`` links
         each to the nearest region (shortest distance between boundary

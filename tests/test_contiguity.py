@@ -327,3 +327,15 @@ def test_ring_ids_split_geometries_exactly_as_shapely():
     assert len(np.unique(ring)) == len(rings) == 8
     pairs = set(zip(ring.tolist(), expected.tolist(), strict=True))
     assert len(pairs) == len(rings)
+
+
+def test_corner_on_an_edge_needs_a_tolerance_like_libpysal():
+    # b's corner (1, 0.5) lies inside a's right edge: no shared vertex (pysal issue #889).
+    a = box(0, 0, 1, 1)
+    b = shapely.Polygon([(1, 0.5), (2, 0.5), (2, 1.5), (1.5, 1.5)])
+    regions = gpd.GeoSeries([a, b], index=["a", "b"], crs="EPSG:32650")
+    exact = contiguity(regions, islands="keep")
+    assert exact.islands == ["a", "b"]
+    assert neighbour_sets(exact.neighbors) == libpysal_sets(regions, "queen")
+    assert contiguity(regions, tolerance=1e-6, islands="keep").islands == []
+    assert contiguity(regions, "rook", tolerance=1e-6, islands="keep").islands == ["a", "b"]
