@@ -30,10 +30,18 @@ _EXPORTS: dict[str, str] = {
     "GeodisparityWarning": "geodisparity.errors",
     # spatial weights
     "SpatialWeights": "geodisparity.weights",
+    # maps (folium/matplotlib load only when a map is made)
+    "choropleth": "geodisparity.maps",
+    "lisa_map": "geodisparity.maps",
+    "hotspot_map": "geodisparity.maps",
+    "target_map": "geodisparity.maps",
+    "atlas": "geodisparity.maps",
+    "save_map": "geodisparity.maps",
+    "plot": "geodisparity.maps",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
-_SUBMODULES: frozenset[str] = frozenset({"errors", "categories"})
+_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "maps"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -55,4 +63,13 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from geodisparity.errors import GeodisparityError, GeodisparityWarning  # noqa: F401
+    from geodisparity.maps import (  # noqa: F401
+        atlas,
+        choropleth,
+        hotspot_map,
+        lisa_map,
+        plot,
+        save_map,
+        target_map,
+    )
     from geodisparity.weights import SpatialWeights  # noqa: F401

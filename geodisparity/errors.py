@@ -32,6 +32,7 @@ __all__ = [
     "GeodisparityWarning",
     "GeometryRepairWarning",
     "IslandWarning",
+    "ClassificationWarning",
     "format_rows",
 ]
 
@@ -101,6 +102,10 @@ class GeometryRepairWarning(GeodisparityWarning):
 
 class IslandWarning(GeodisparityWarning):
     """Some regions have no neighbours in the spatial weights."""
+
+
+class ClassificationWarning(GeodisparityWarning):
+    """A map classification was adjusted (e.g. fewer classes than asked for)."""
 
 
 def format_rows(labels: Iterable[object], *, limit: int = 10) -> str:
