@@ -24,8 +24,16 @@ from geodisparity.errors import (
     MissingColumnError,
     OutputExistsError,
 )
-from geodisparity.maps import Layer, atlas, choropleth, classify, hotspot_map, lisa_map, save_map
-from geodisparity.maps import target_map
+from geodisparity.maps import (
+    Layer,
+    atlas,
+    choropleth,
+    classify,
+    hotspot_map,
+    lisa_map,
+    save_map,
+    target_map,
+)
 from geodisparity.maps._output import write_atomic
 from geodisparity.maps.atlas import _dissolve, _region_options
 from geodisparity.maps.layers import style_layer, target_classes
