@@ -90,7 +90,7 @@ class Page:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.route("**/*", self._route)
         self.page.goto(path.as_uri())
-        self.page.wait_for_selector(".leaflet-overlay-pane path")
+        self.page.wait_for_selector(".leaflet-overlay-pane path", state="attached")
         self.map_name = map_name
 
     def _route(self, route):

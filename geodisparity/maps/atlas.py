@@ -118,8 +118,9 @@ def _new_map(bounds: np.ndarray, tiles: str | None, attribution: str | None) -> 
     import folium
 
     minx, miny, maxx, maxy = bounds
+    # zoomSnap 0.25: the initial view fits the regions tightly, not at a power-of-2 zoom.
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
-                   control_scale=True)
+                   control_scale=True, zoom_snap=0.25)
     if tiles is not None:
         if not attribution:
             raise InputError(

@@ -84,7 +84,7 @@ var geodisparity = (function () {
       },
       onEachFeature: function (f, layer) {
         var cells = o.t[f.properties.i];
-        if (cells) { layer.bindTooltip(tip(o.fields, cells), {sticky: true}); }
+        if (cells) { layer.bindTooltip(tip(o.fields, cells), {sticky: true, opacity: 0.96}); }
         layer.on("mouseover", function () {
           layer.setStyle({weight: o.weight + 2, color: "#111"}); layer.bringToFront(); });
         layer.on("mouseout", function () { group.resetStyle(layer); });

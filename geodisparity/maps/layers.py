@@ -45,7 +45,7 @@ from geodisparity.maps.style import (
     TARGET_COLORS,
     class_colors,
 )
-from geodisparity.maps.tooltip import format_cell, name_columns
+from geodisparity.maps.tooltip import NAME_COLUMNS, format_cell, name_columns
 
 __all__ = ["KINDS", "Layer", "StyledLayer", "style_layer", "align_result", "target_classes"]
 
@@ -181,8 +181,9 @@ def _region_cells(regions: pd.DataFrame, columns: list[str], lang: str) -> list[
             for row in regions[columns].itertuples(index=False, name=None)]
 
 
-def _name_fields(columns: list[str], tooltip: Any, lang: str) -> list[str]:
-    return [translate("Name", lang) if tooltip is None else c for c in columns]
+def _name_fields(columns: list[str], lang: str) -> list[str]:
+    known = {c for names in NAME_COLUMNS.values() for c in names}
+    return [translate("Name", lang) if c in known else c for c in columns]
 
 
 def _style_choropleth(regions: pd.DataFrame, layer: Layer, lang: str,
@@ -360,7 +361,7 @@ def style_layer(regions: pd.DataFrame, layer: Layer, *, lang: str = "en",
     """
     check_lang(lang)
     columns = name_columns(regions, tooltip, lang)
-    base_fields = _name_fields(columns, tooltip, lang)
+    base_fields = _name_fields(columns, lang)
     base_cells = _region_cells(regions, columns, lang)
     if layer.kind == "choropleth":
         return _style_choropleth(regions, layer, lang, base_fields, base_cells)

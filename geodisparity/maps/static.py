@@ -61,7 +61,29 @@ def cjk_font() -> str | None:
     for entry in font_manager.fontManager.ttflist:
         if any(hint.lower() in entry.name.lower() for hint in _CJK_HINTS):
             return entry.name
-    return None
+    # Fonts installed after matplotlib built its cache: ask fontconfig, register the file.
+    found = _fontconfig_cjk_file()
+    if found is None:
+        return None
+    font_manager.fontManager.addfont(found)
+    return font_manager.FontProperties(fname=found).get_name()
+
+
+def _fontconfig_cjk_file() -> str | None:
+    import shutil
+    import subprocess
+
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        out = subprocess.run([fc_list, ":lang=zh", "file"], capture_output=True, text=True,
+                             timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    files = sorted(line.split(":")[0].strip() for line in out.splitlines() if ":" in line)
+    usable = [f for f in files if f.lower().endswith((".ttf", ".otf", ".ttc"))]
+    return usable[0] if usable else None
 
 
 def equal_area_crs(geometry: gpd.GeoSeries) -> Any:
