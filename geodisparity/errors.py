@@ -32,6 +32,7 @@ __all__ = [
     "GeodisparityWarning",
     "GeometryRepairWarning",
     "IslandWarning",
+    "DroppedRowsWarning",
     "ClassificationWarning",
     "format_rows",
 ]
@@ -102,6 +103,10 @@ class GeometryRepairWarning(GeodisparityWarning):
 
 class IslandWarning(GeodisparityWarning):
     """Some regions have no neighbours in the spatial weights."""
+
+
+class DroppedRowsWarning(GeodisparityWarning):
+    """Rows with missing values were dropped (``nan="drop"``) before computing."""
 
 
 class ClassificationWarning(GeodisparityWarning):

@@ -34,7 +34,6 @@ from geodisparity.maps import (
     save_map,
     target_map,
 )
-from geodisparity.maps._output import write_atomic
 from geodisparity.maps.atlas import _dissolve, _region_options
 from geodisparity.maps.layers import style_layer, target_classes
 from geodisparity.maps.legend import legend_html
@@ -327,26 +326,41 @@ def test_overwrite_protection(regions, tmp_path):
     assert path.read_bytes() != before
 
 
-def test_atomic_write_leaves_nothing_on_failure(tmp_path):
+def test_atomic_write_leaves_nothing_on_failure(regions, tmp_path, monkeypatch):
     target = tmp_path / "out.html"
-
-    def fail(p):
-        p.write_text("half")
-        raise RuntimeError("disk full")
-
-    with pytest.raises(RuntimeError):
-        write_atomic(target, fail)
-    assert os.listdir(tmp_path) == []
     target.write_text("old")
+
+    def broken_render(self, **kwargs):
+        raise RuntimeError("render failed")
+
+    from branca.element import Figure
+
+    monkeypatch.setattr(Figure, "render", broken_render)
     with pytest.raises(RuntimeError):
-        write_atomic(target, fail, overwrite=True)
+        save_map(choropleth(regions, "income"), target, overwrite=True)
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["out.html"]
 
 
-def test_missing_folder(regions, tmp_path):
-    with pytest.raises(InputError, match="does not exist"):
-        save_map(choropleth(regions, "income"), tmp_path / "no" / "m.html")
+def test_write_goes_through_a_temporary_file(regions, tmp_path, monkeypatch):
+    seen = []
+    real_replace = os.replace
+
+    def spy(src, dst):
+        seen.append((os.path.dirname(src), os.path.basename(src), os.path.exists(dst)))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    save_map(choropleth(regions, "income"), tmp_path / "m.html")
+    assert len(seen) == 1
+    folder, name, existed = seen[0]
+    assert folder == str(tmp_path) and name != "m.html" and not existed
+    assert os.listdir(tmp_path) == ["m.html"]
+
+
+def test_folder_is_not_a_file(regions, tmp_path):
+    with pytest.raises((InputError, OutputExistsError)):
+        save_map(choropleth(regions, "income"), tmp_path)
 
 
 # --- package surface -------------------------------------------------------------------

@@ -12,9 +12,10 @@ from pyproj import Geod
 from shapely.geometry import box
 
 from geodisparity import categories as cat
+from geodisparity.crs import equal_area_crs
 from geodisparity.errors import GeodisparityWarning, InputError, OutputExistsError
 from geodisparity.maps import Layer, classify, plot
-from geodisparity.maps.static import cjk_font, equal_area_crs, format_length, nice_length
+from geodisparity.maps.static import cjk_font, format_length, nice_length
 from geodisparity.maps.style import LISA_COLORS, NO_DATA_COLOR, class_colors
 
 

@@ -24,8 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from geodisparity._output import atomic_path, check_writable
 from geodisparity.errors import GeodisparityWarning, InputError
-from geodisparity.maps._output import write_atomic
 
 __all__ = ["save_map", "offline_html", "leaflet_assets", "remote_assets"]
 
@@ -146,8 +146,9 @@ def save_map(m: Any, path: str | os.PathLike[str], *, offline: bool = True,
         A map from :func:`~geodisparity.maps.choropleth`, :func:`~geodisparity.maps.atlas`
         and the like (any folium map works; plugins needing other CDN files do not).
     path : str or path-like
-        Output file (``.html``). Written atomically: a temporary file in the
-        same folder is renamed into place once complete.
+        Output file (``.html``); missing folders are created. Written
+        atomically: a temporary file in the same folder is renamed into place
+        once complete.
     offline : bool, default True
         Inline Leaflet and drop every CDN asset, so the file opens with no
         network. False keeps folium's CDN links (smaller, needs internet).
@@ -173,15 +174,16 @@ def save_map(m: Any, path: str | os.PathLike[str], *, offline: bool = True,
     >>> save_map(choropleth(regions, "v", k=2), out)
     Traceback (most recent call last):
     ...
-    geodisparity.errors.OutputExistsError: ... exists; pass overwrite=True to replace it
+    geodisparity.errors.OutputExistsError: ... already exists; pass overwrite=True ...
     """
     if not hasattr(m, "get_root"):
         raise InputError(f"m must be a folium map, got {type(m).__name__}")
-    target = Path(path)
-    if target.exists() and not overwrite:  # fail before rendering a large map
-        write_atomic(target, lambda p: None, overwrite=False)
+    target = check_writable(path, overwrite=overwrite)  # fail before rendering a large map
+    if target.is_dir():
+        raise InputError(f"path={str(target)!r} is a folder; give a file name such as map.html")
     page = m.get_root().render()
     if offline:
         page = offline_html(page)
-    data = page.encode("utf-8")
-    return write_atomic(target, lambda p: p.write_bytes(data), overwrite=overwrite)
+    with atomic_path(target, overwrite=overwrite) as tmp:
+        tmp.write_bytes(page.encode("utf-8"))
+    return target

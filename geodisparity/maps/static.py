@@ -2,8 +2,9 @@
 
 :func:`plot` draws a choropleth, LISA, hot-spot or target layer with a legend
 (class ranges and counts) and a scale bar. The regions are drawn in an
-Albers equal-area projection fitted to their extent, so the scale bar is in
-true metres near the map's centre. It uses the Agg canvas directly (no pyplot
+equal-area projection fitted to their extent
+(:func:`geodisparity.crs.equal_area_crs`), so the scale bar is in true
+metres near the map's centre. It uses the Agg canvas directly (no pyplot
 state) and changes fonts only inside ``matplotlib.rc_context``.
 
 Chinese labels need a CJK font (e.g. Debian's ``fonts-noto-cjk``); without
@@ -29,14 +30,15 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
+from geodisparity._output import atomic_path, check_writable
+from geodisparity.crs import equal_area_crs
 from geodisparity.errors import GeodisparityWarning, InputError
-from geodisparity.maps._output import write_atomic
 from geodisparity.maps.i18n import check_lang
 from geodisparity.maps.layers import Layer, style_layer
 from geodisparity.maps.simplify import to_web_geometry
 from geodisparity.maps.style import NO_DATA_COLOR
 
-__all__ = ["plot", "cjk_font", "equal_area_crs", "nice_length", "format_length"]
+__all__ = ["plot", "cjk_font", "nice_length", "format_length"]
 
 _CJK_HINTS = ("Noto Sans CJK", "Noto Serif CJK", "Source Han", "WenQuanYi", "SimHei",
               "Microsoft YaHei", "PingFang", "Heiti", "AR PL", "Droid Sans Fallback")
@@ -84,37 +86,6 @@ def _fontconfig_cjk_file() -> str | None:
     files = sorted(line.split(":")[0].strip() for line in out.splitlines() if ":" in line)
     usable = [f for f in files if f.lower().endswith((".ttf", ".otf", ".ttc"))]
     return usable[0] if usable else None
-
-
-def equal_area_crs(geometry: gpd.GeoSeries) -> Any:
-    """Return an Albers equal-area CRS fitted to the extent of ``geometry`` (EPSG:4326).
-
-    Parameters
-    ----------
-    geometry : GeoSeries
-        Boundaries in longitude/latitude.
-
-    Returns
-    -------
-    pyproj.CRS
-        Standard parallels at 1/6 and 5/6 of the latitude range.
-
-    Examples
-    --------
-    >>> from shapely.geometry import box
-    >>> crs = equal_area_crs(gpd.GeoSeries([box(118, 27, 123, 31)], crs=4326))
-    >>> crs.is_projected
-    True
-    """
-    from pyproj import CRS
-
-    minx, miny, maxx, maxy = geometry.total_bounds
-    span = max(maxy - miny, 0.1)
-    lat1, lat2 = miny + span / 6, maxy - span / 6
-    return CRS.from_proj4(
-        f"+proj=aea +lat_0={(miny + maxy) / 2:.4f} +lon_0={(minx + maxx) / 2:.4f} "
-        f"+lat_1={lat1:.4f} +lat_2={lat2:.4f} +datum=WGS84 +units=m +no_defs"
-    )
 
 
 def nice_length(limit: float) -> int:
@@ -270,8 +241,7 @@ def plot(
         fmt = _FORMATS.get(Path(path).suffix.lower())
         if fmt is None:
             raise InputError(f"path={str(path)!r} must end in one of: {', '.join(_FORMATS)}")
-        if Path(path).exists() and not overwrite:  # fail before drawing
-            write_atomic(path, lambda p: None, overwrite=False)
+        check_writable(path, overwrite=overwrite)  # fail before drawing
     rc: dict[str, Any] = {}
     if lang == "zh":
         font = cjk_font()
@@ -295,6 +265,6 @@ def plot(
             fig = ax.figure
         _draw(ax, regions, layer, lang, title)
         if path is not None:
-            write_atomic(path, lambda p: fig.savefig(p, format=fmt, dpi=dpi),
-                         overwrite=overwrite)
+            with atomic_path(path, overwrite=overwrite) as tmp:
+                fig.savefig(tmp, format=fmt, dpi=dpi)
     return fig

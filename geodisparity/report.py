@@ -1,0 +1,134 @@
+"""A self-contained HTML report: tables, figures and notes in one file.
+
+The report carries its figures inline (PNG as data URIs) and has no external
+assets, so it opens offline. Every string from data is escaped by Jinja2.
+
+Examples
+--------
+>>> import pandas as pd
+>>> section = Section("Gaps", tables=[Table.from_frame(pd.DataFrame({"gini": [0.21]}))])
+>>> html = render_report([section], title="<Demo>")
+>>> "&lt;Demo&gt;" in html and "<table" in html
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from geodisparity import __version__
+from geodisparity._output import write_text
+
+__all__ = ["Figure", "Section", "Table", "render_report", "write_report", "TEXT"]
+
+TEXT = {
+    "en": {"generated": "Generated", "open_atlas": "Open the interactive atlas"},
+    "zh": {"generated": "生成于", "open_atlas": "打开交互式地图"},
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table already rendered to escaped HTML."""
+
+    html: str
+    caption: str | None = None
+
+    @classmethod
+    def from_frame(
+        cls, frame: pd.DataFrame, *, caption: str | None = None, digits: int = 4,
+        index: bool = False,
+    ) -> Table:
+        """Render a DataFrame (values escaped, floats to ``digits`` significant digits)."""
+        html = frame.to_html(
+            index=index, escape=True, border=0, na_rep="–",
+            float_format=lambda value: f"{value:,.{digits}g}",
+        )
+        return cls(html, caption)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image embedded as a data URI."""
+
+    src: str
+    caption: str
+
+    @classmethod
+    def from_png(cls, path: str | os.PathLike[str], caption: str) -> Figure:
+        """Embed a PNG file."""
+        data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+        return cls(f"data:image/png;base64,{data}", caption)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One titled block of the report."""
+
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """An id for links within the page."""
+        return "".join(c if c.isalnum() else "-" for c in self.title.lower()).strip("-")
+
+
+def render_report(
+    sections: list[Section], *, title: str, note: str | None = None, lang: str = "en",
+    atlas: str | None = None,
+) -> str:
+    """Render the report to an HTML string.
+
+    Parameters
+    ----------
+    sections : list of Section
+        The content, in order.
+    title : str
+        Page title.
+    note : str, optional
+        A banner under the title (e.g. "Illustrative synthetic data").
+    lang : {"en", "zh"}
+        Language of the page's own words.
+    atlas : str, optional
+        Relative link to the interactive atlas.
+
+    Returns
+    -------
+    str
+    """
+    import jinja2
+
+    template_text = resources.files("geodisparity").joinpath("templates/report.html").read_text(
+        encoding="utf-8"
+    )
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = env.from_string(template_text)
+    safe_sections = [
+        Section(s.title, s.paragraphs, [Table(jinja2.utils.markupsafe.Markup(t.html), t.caption)
+                                        for t in s.tables], s.figures)
+        for s in sections
+    ]
+    return template.render(
+        title=title, note=note, lang=lang, atlas=atlas, sections=safe_sections,
+        t=TEXT.get(lang, TEXT["en"]), version=__version__,
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def write_report(
+    path: str | os.PathLike[str], sections: list[Section], *, title: str,
+    note: str | None = None, lang: str = "en", atlas: str | None = None, overwrite: bool = False,
+) -> Path:
+    """Render the report and write it atomically to ``path``."""
+    html = render_report(sections, title=title, note=note, lang=lang, atlas=atlas)
+    return write_text(path, html, overwrite=overwrite)
