@@ -160,6 +160,35 @@ def test_tooltip_rows(regions):
     assert row[2] == f"{expected_rank} / {len(regions)}"
 
 
+def test_name_and_extra_tooltip_columns(regions):
+    regions["label"] = [f"L{i}" for i in range(len(regions))]
+    styled = style_layer(regions, Layer("income"), name="label", tooltip=["prefecture_code"])
+    assert styled.fields[:2] == ("Name", "prefecture_code")
+    assert styled.cells[4][:2] == ("L4", "P1")
+    with pytest.raises(MissingColumnError, match="name='nom'"):
+        choropleth(regions, "income", name="nom")
+    with pytest.raises(MissingColumnError, match="tooltip="):
+        choropleth(regions, "income", tooltip=["nope"])
+
+
+def test_no_name_column(regions):
+    styled = style_layer(regions.drop(columns=["name_en", "name_zh"]), Layer("income"))
+    assert styled.fields == ("income", "Rank", "Class")
+
+
+def test_pipeline_style_call(regions):
+    # The shape of the call geodisparity.pipeline makes: dict layers, name=, title, note, lang.
+    lisa = lisa_frame(regions.index, cat.NOT_SIGNIFICANT)
+    layers = [{"column": "income", "kind": "choropleth", "label": "Income", "unit": None,
+               "scheme": "quantiles", "k": 5, "breaks": None},
+              {"column": "income", "kind": "lisa", "label": "LISA", "unit": None,
+               "result": lisa},
+              {"column": "income", "kind": "target", "label": "T", "unit": "yuan",
+               "target": 20000.0, "direction": "above"}]
+    m = atlas(regions, layers=layers, name="name_en", title="t", note="n", lang="en")
+    assert m.get_root().render().count("geodisparity.legend(") == 3
+
+
 def test_zh_words(regions):
     regions.loc[regions.index[0], "income"] = np.nan
     styled = style_layer(regions, Layer("income"), lang="zh")

@@ -139,6 +139,7 @@ def build_map(
     outline: OutlineSpec | Sequence[OutlineSpec] | None = None,
     edge: bool = False,
     layer_control: bool = False,
+    name: str | None = None,
     tooltip: str | Sequence[str] | None = None,
     lang: str = "en",
     title: str | None = None,
@@ -161,7 +162,7 @@ def build_map(
     if not specs:
         raise InputError("layers is empty; give at least one column or Layer")
     web = to_web_geometry(regions)
-    styled = [style_layer(regions, s, lang=lang, tooltip=tooltip) for s in specs]
+    styled = [style_layer(regions, s, lang=lang, name=name, tooltip=tooltip) for s in specs]
     tol = _tolerance(tolerance, web)
     decimals = coordinate_decimals(tol)
     simple = simplify_coverage(web, tolerance=tol, decimals=decimals)
@@ -205,6 +206,7 @@ def atlas(
     *,
     outline: OutlineSpec | Sequence[OutlineSpec] | None = None,
     edge: bool = True,
+    name: str | None = None,
     tooltip: str | Sequence[str] | None = None,
     lang: str = "en",
     title: str | None = None,
@@ -230,8 +232,11 @@ def atlas(
         the county borders); a GeoSeries/GeoDataFrame is drawn as given.
     edge : bool, default True
         Draw the outer edge of all regions in bold (e.g. the province border).
+    name : str, optional
+        Column with region names, shown first in tooltips (headed "Name");
+        default ``name_en``/``name``/``name_zh`` by ``lang``, if present.
     tooltip : str or sequence of str, optional
-        Columns shown first in tooltips; default the name column for ``lang``.
+        More columns shown in tooltips after the name.
     lang : {"en", "zh"}
         Language of legends and tooltips.
     title, note : str, optional
@@ -261,5 +266,5 @@ def atlas(
     geodisparity.errors.InputError: layers is empty; give at least one column or Layer
     """
     return build_map(regions, layers, outline=outline, edge=edge, layer_control=True,
-                     tooltip=tooltip, lang=lang, title=title, note=note, tiles=tiles,
+                     name=name, tooltip=tooltip, lang=lang, title=title, note=note, tiles=tiles,
                      attribution=attribution, tolerance=tolerance)

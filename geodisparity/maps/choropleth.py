@@ -36,6 +36,7 @@ def choropleth(
     k: int = 5,
     breaks: Sequence[float] | None = None,
     cmap: str | None = None,
+    name: str | None = None,
     tooltip: str | Sequence[str] | None = None,
     label: str | None = None,
     unit: str | None = None,
@@ -64,9 +65,11 @@ def choropleth(
         Class upper bounds for ``scheme="user_defined"`` (e.g. policy targets).
     cmap : str, optional
         Matplotlib colormap; default "YlOrRd" ("RdBu_r" for "std_mean").
+    name : str, optional
+        Column with region names, shown first in tooltips (headed "Name");
+        default ``name_en``/``name``/``name_zh`` by ``lang``, if present.
     tooltip : str or sequence of str, optional
-        Columns shown first in tooltips; default the region name column
-        (``name_en``/``name_zh``/``name``, by ``lang``).
+        More columns shown in tooltips after the name.
     label : str, optional
         Title of the legend and tooltip row; default the column name.
     unit : str, optional
@@ -104,8 +107,8 @@ def choropleth(
     "column 'v': classes reduced to 1: only 1 distinct values (k=5 requested)"
     """
     layer = Layer(column, scheme=scheme, k=k, breaks=breaks, cmap=cmap, label=label, unit=unit)
-    return build_map(regions, [layer], tooltip=tooltip, lang=lang, title=title, note=note,
-                     tiles=tiles, attribution=attribution, tolerance=tolerance)
+    return build_map(regions, [layer], name=name, tooltip=tooltip, lang=lang, title=title,
+                     note=note, tiles=tiles, attribution=attribution, tolerance=tolerance)
 
 
 def lisa_map(
@@ -115,6 +118,7 @@ def lisa_map(
     column: str | None = None,
     label: str | None = None,
     unit: str | None = None,
+    name: str | None = None,
     tooltip: str | Sequence[str] | None = None,
     lang: str = "en",
     tiles: str | None = None,
@@ -136,7 +140,7 @@ def lisa_map(
         tooltips. Every region must have a row.
     column : str, optional
         The variable analysed, shown in tooltips.
-    label, unit, tooltip, lang, tiles, attribution, title, note, tolerance
+    label, unit, name, tooltip, lang, tiles, attribution, title, note, tolerance
         As in :func:`choropleth`.
 
     Returns
@@ -163,8 +167,8 @@ def lisa_map(
     geodisparity.errors.JoinError: 1 regions have no row in lisa_result: b; ...
     """
     layer = Layer(column, kind="lisa", result=lisa_result, label=label, unit=unit)
-    return build_map(regions, [layer], tooltip=tooltip, lang=lang, title=title, note=note,
-                     tiles=tiles, attribution=attribution, tolerance=tolerance)
+    return build_map(regions, [layer], name=name, tooltip=tooltip, lang=lang, title=title,
+                     note=note, tiles=tiles, attribution=attribution, tolerance=tolerance)
 
 
 def hotspot_map(
@@ -174,6 +178,7 @@ def hotspot_map(
     column: str | None = None,
     label: str | None = None,
     unit: str | None = None,
+    name: str | None = None,
     tooltip: str | Sequence[str] | None = None,
     lang: str = "en",
     tiles: str | None = None,
@@ -192,7 +197,7 @@ def hotspot_map(
         Gi* result aligned to ``regions.index`` with a ``cluster`` column of
         labels from :data:`geodisparity.categories.HOTSPOT_LABELS` (or, when
         ``cluster`` is all missing, a ``gi_bin`` column of -3..3).
-    column, label, unit, tooltip, lang, tiles, attribution, title, note, tolerance
+    column, label, unit, name, tooltip, lang, tiles, attribution, title, note, tolerance
         As in :func:`lisa_map`.
 
     Returns
@@ -209,8 +214,8 @@ def hotspot_map(
     >>> m = hotspot_map(regions, result, lang="zh")
     """
     layer = Layer(column, kind="hotspot", result=gi_result, label=label, unit=unit)
-    return build_map(regions, [layer], tooltip=tooltip, lang=lang, title=title, note=note,
-                     tiles=tiles, attribution=attribution, tolerance=tolerance)
+    return build_map(regions, [layer], name=name, tooltip=tooltip, lang=lang, title=title,
+                     note=note, tiles=tiles, attribution=attribution, tolerance=tolerance)
 
 
 def target_map(
@@ -221,6 +226,7 @@ def target_map(
     direction: Literal["above", "below"] = "above",
     label: str | None = None,
     unit: str | None = None,
+    name: str | None = None,
     tooltip: str | Sequence[str] | None = None,
     lang: str = "en",
     tiles: str | None = None,
@@ -243,7 +249,7 @@ def target_map(
         "above": met when value >= target (income); "below": met when
         value <= target (poverty rate). "Within 10%" misses by at most
         10% of the target.
-    label, unit, tooltip, lang, tiles, attribution, title, note, tolerance
+    label, unit, name, tooltip, lang, tiles, attribution, title, note, tolerance
         As in :func:`choropleth`.
 
     Returns
@@ -261,5 +267,5 @@ def target_map(
     """
     layer = Layer(column, kind="target", target=target, direction=direction, label=label,
                   unit=unit)
-    return build_map(regions, [layer], tooltip=tooltip, lang=lang, title=title, note=note,
-                     tiles=tiles, attribution=attribution, tolerance=tolerance)
+    return build_map(regions, [layer], name=name, tooltip=tooltip, lang=lang, title=title,
+                     note=note, tiles=tiles, attribution=attribution, tolerance=tolerance)

@@ -45,7 +45,7 @@ from geodisparity.maps.style import (
     TARGET_COLORS,
     class_colors,
 )
-from geodisparity.maps.tooltip import NAME_COLUMNS, format_cell, name_columns
+from geodisparity.maps.tooltip import format_cell, tooltip_columns
 
 __all__ = ["KINDS", "Layer", "StyledLayer", "style_layer", "align_result", "target_classes"]
 
@@ -179,11 +179,6 @@ def align_result(regions: pd.DataFrame, result: pd.DataFrame, *, name: str) -> p
 def _region_cells(regions: pd.DataFrame, columns: list[str], lang: str) -> list[list[str]]:
     return [[format_cell(v, lang=lang) for v in row]
             for row in regions[columns].itertuples(index=False, name=None)]
-
-
-def _name_fields(columns: list[str], lang: str) -> list[str]:
-    known = {c for names in NAME_COLUMNS.values() for c in names}
-    return [translate("Name", lang) if c in known else c for c in columns]
 
 
 def _style_choropleth(regions: pd.DataFrame, layer: Layer, lang: str,
@@ -334,6 +329,7 @@ def _style_target(regions: pd.DataFrame, layer: Layer, lang: str,
 
 
 def style_layer(regions: pd.DataFrame, layer: Layer, *, lang: str = "en",
+                name: str | None = None,
                 tooltip: str | Sequence[str] | None = None) -> StyledLayer:
     """Compute classes, colours, legend and tooltip rows of one layer.
 
@@ -345,8 +341,11 @@ def style_layer(regions: pd.DataFrame, layer: Layer, *, lang: str = "en",
         What to show.
     lang : {"en", "zh"}
         Language of legend and tooltip words.
+    name : str, optional
+        Column with region names, shown first in tooltips; default
+        ``name_en``/``name``/``name_zh`` by language, if present.
     tooltip : str or sequence of str, optional
-        Columns shown first in tooltips; default the region's name column.
+        More columns shown in tooltips after the name.
 
     Returns
     -------
@@ -360,8 +359,7 @@ def style_layer(regions: pd.DataFrame, layer: Layer, *, lang: str = "en",
     [-1, 0]
     """
     check_lang(lang)
-    columns = name_columns(regions, tooltip, lang)
-    base_fields = _name_fields(columns, lang)
+    columns, base_fields = tooltip_columns(regions, name, tooltip, lang)
     base_cells = _region_cells(regions, columns, lang)
     if layer.kind == "choropleth":
         return _style_choropleth(regions, layer, lang, base_fields, base_cells)

@@ -30,7 +30,7 @@ __all__ = [
     "NAME_COLUMNS",
     "escape_text",
     "format_cell",
-    "name_columns",
+    "tooltip_columns",
     "tooltip_html",
 ]
 
@@ -102,42 +102,58 @@ def format_cell(value: Any, *, unit: str | None = None, lang: str = "en") -> str
     return str(value)
 
 
-def name_columns(
-    regions: pd.DataFrame, tooltip: str | Sequence[str] | None, lang: str
-) -> list[str]:
-    """Return the columns shown first in tooltips (the region's name first).
+def _check_columns(regions: pd.DataFrame, columns: list[str], argument: str) -> None:
+    missing = [c for c in columns if c not in regions.columns]
+    if missing:
+        raise MissingColumnError(
+            f"{argument} names columns not in regions: {format_rows(missing)}; "
+            f"columns are: {format_rows(map(str, regions.columns), limit=20)}"
+        )
+
+
+def tooltip_columns(
+    regions: pd.DataFrame,
+    name: str | None,
+    tooltip: str | Sequence[str] | None,
+    lang: str,
+) -> tuple[list[str], list[str]]:
+    """Return the columns shown first in tooltips and their headings.
 
     Parameters
     ----------
     regions : DataFrame
         The regions.
+    name : str or None
+        Column with the region's name, headed "Name" ("名称"); None picks
+        the first of ``name_en``/``name``/``name_zh`` (English) or
+        ``name_zh``/``name``/``name_en`` (Chinese) present, or none.
     tooltip : str, sequence of str or None
-        Columns asked for; None picks the name column for ``lang``
-        (``name_en``/``name_zh``/``name``), or none when absent.
+        More columns to show after the name, headed by their column names.
     lang : str
         Map language.
 
     Returns
     -------
-    list of str
-        Column names.
+    tuple of (list of str, list of str)
+        Columns and headings.
 
     Examples
     --------
-    >>> name_columns(pd.DataFrame({"name_zh": ["杭州"], "name_en": ["Hangzhou"]}), None, "zh")
-    ['name_zh']
+    >>> frame = pd.DataFrame({"name_zh": ["杭州"], "name_en": ["Hangzhou"], "pop": [1]})
+    >>> tooltip_columns(frame, None, "pop", "zh")
+    (['name_zh', 'pop'], ['名称', 'pop'])
+    >>> tooltip_columns(pd.DataFrame({"x": [1]}), None, None, "en")
+    ([], [])
     """
-    if tooltip is None:
-        found = [c for c in NAME_COLUMNS[lang] if c in regions.columns]
-        return found[:1]
-    columns = [tooltip] if isinstance(tooltip, str) else list(tooltip)
-    missing = [c for c in columns if c not in regions.columns]
-    if missing:
-        raise MissingColumnError(
-            f"tooltip={tooltip!r} names columns not in regions: {format_rows(missing)}; "
-            f"columns are: {format_rows(map(str, regions.columns), limit=20)}"
-        )
-    return columns
+    if name is None:
+        names = [c for c in NAME_COLUMNS[lang] if c in regions.columns][:1]
+    else:
+        _check_columns(regions, [name], f"name={name!r}")
+        names = [name]
+    extra = [] if tooltip is None else [tooltip] if isinstance(tooltip, str) else list(tooltip)
+    _check_columns(regions, extra, f"tooltip={tooltip!r}")
+    extra = [c for c in extra if c not in names]
+    return names + extra, [translate("Name", lang)] * len(names) + extra
 
 
 def tooltip_html(fields: Sequence[str], cells: Sequence[str]) -> str:

@@ -50,7 +50,7 @@ def ours(regions, path, repeat=1):
     def run():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            m = choropleth(regions, "income", tooltip="name", unit="yuan", lang="zh")
+            m = choropleth(regions, "income", name="name", unit="yuan", lang="zh")
         return save_map(m, path, overwrite=True)
 
     return timed(run, repeat)
