@@ -130,7 +130,8 @@ def atlas_page(browser, tmp_path_factory):
         [Layer("income", unit="yuan", label="Income <per head>"),
          Layer("poverty", kind="target", target=0.04, direction="below", label="Poverty"),
          Layer("income", kind="lisa", result=lisa, label="LISA")],
-        outline="prefecture_code", title="Synthetic <script>alert(2)</script>",
+        outline={"Prefectures": "prefecture_code"},
+        title="Synthetic <script>alert(2)</script>",
         note="Illustrative synthetic data",
     )
     path = save_map(m, tmp_path_factory.mktemp("maps") / "atlas.html")
@@ -154,7 +155,12 @@ def test_every_region_is_drawn_once(atlas_page):
 
 def test_legend_and_layer_control(atlas_page):
     regions, page = atlas_page
-    assert page.page.locator(".leaflet-control-layers").count() == 1
+    control = page.page.locator(".leaflet-control-layers")
+    assert control.count() == 1
+    for name in ("Income <per head>", "Poverty", "LISA", "Prefectures", "Outer boundary"):
+        assert name in control.inner_text()
+    outlines = regions["prefecture_code"].nunique() + 1  # prefectures and the outer edge
+    assert page.page.locator(".leaflet-gdOutline-pane path").count() == outlines
     legends = page.page.locator(".gd-legend")
     assert legends.count() == 1
     assert "Income <per head>" in legends.inner_text()

@@ -14,7 +14,8 @@ Examples
 >>> regions = gpd.GeoDataFrame(
 ...     {"name": ["A", "B"], "pref": ["p", "p"], "gdp": [1.0, 2.0], "pop": [3.0, None]},
 ...     geometry=[box(120, 30, 121, 31), box(121, 30, 122, 31)], crs=4326)
->>> m = atlas(regions, [Layer("gdp", k=2), Layer("pop", k=1)], outline="pref", title="Demo")
+>>> m = atlas(regions, [Layer("gdp", k=2), Layer("pop", k=1)], outline={"Prefectures": "pref"},
+...           title="Demo")
 >>> type(m).__name__
 'Map'
 """
@@ -114,6 +115,17 @@ def _outline_geometry(spec: OutlineSpec, simple: gpd.GeoSeries, regions: pd.Data
     return list(simplify_coverage(web, tolerance=tolerance, decimals=decimals).values)
 
 
+def _outline_items(outline: Any, lang: str) -> list[tuple[str, OutlineSpec]]:
+    """Return (layer label, spec) pairs; a dict maps labels to specs."""
+    if outline is None:
+        return []
+    if isinstance(outline, Mapping):
+        return [(str(label), spec) for label, spec in outline.items()]
+    specs = [outline] if isinstance(outline, str | gpd.GeoSeries | gpd.GeoDataFrame) else outline
+    return [(spec if isinstance(spec, str) else translate("Outline", lang), spec)
+            for spec in specs]
+
+
 def _new_map(bounds: np.ndarray, tiles: str | None, attribution: str | None) -> Any:
     import folium
 
@@ -136,7 +148,7 @@ def build_map(
     regions: gpd.GeoDataFrame,
     layers: Sequence[LayerSpec],
     *,
-    outline: OutlineSpec | Sequence[OutlineSpec] | None = None,
+    outline: OutlineSpec | Sequence[OutlineSpec] | Mapping[str, OutlineSpec] | None = None,
     edge: bool = False,
     layer_control: bool = False,
     name: str | None = None,
@@ -177,18 +189,15 @@ def build_map(
                                       show=i == shown).add_to(m)
         el.LegendControl(legend_html(layer.legend, lang=lang), region_layer).add_to(m)
 
-    outlines = [] if outline is None else (
-        [outline] if isinstance(outline, str | gpd.GeoSeries | gpd.GeoDataFrame) else outline)
-    for spec in outlines:
+    for label, spec in _outline_items(outline, lang):
         geoms = _outline_geometry(spec, simple, regions, tol, decimals)
-        name = spec if isinstance(spec, str) else translate("Outline", lang)
         el.OutlineLayer(encode_geometry(geoms, decimals=decimals), decimals,
-                        name=escape_text(name), color=OUTLINE_COLOR, weight=1.5).add_to(m)
+                        name=escape_text(label), color=OUTLINE_COLOR, weight=1.5).add_to(m)
     if edge:
         whole = [shapely.coverage_union_all(simple.values)]
         el.OutlineLayer(encode_geometry(whole, decimals=decimals), decimals,
-                        name=escape_text(translate("Boundaries", lang)),
-                        color="#000000", weight=3).add_to(m)
+                        name=escape_text(translate("Outer boundary", lang)),
+                        color="#000000", weight=2.5).add_to(m)
     if title or note:
         html = (f"<h3>{escape_text(title)}</h3>" if title else "") + (
             f'<div class="gd-note">{escape_text(note)}</div>' if note else "")
@@ -204,7 +213,7 @@ def atlas(
     regions: gpd.GeoDataFrame,
     layers: Sequence[LayerSpec],
     *,
-    outline: OutlineSpec | Sequence[OutlineSpec] | None = None,
+    outline: OutlineSpec | Sequence[OutlineSpec] | Mapping[str, OutlineSpec] | None = None,
     edge: bool = True,
     name: str | None = None,
     tooltip: str | Sequence[str] | None = None,
@@ -226,10 +235,11 @@ def atlas(
         (``{"column": "gdp", "scheme": "fisher_jenks", "unit": "yuan"}``) or a
         column name (a quantile choropleth). One is visible at a time (the
         first, or the first with ``show=True``); the layer control switches.
-    outline : str, GeoSeries, GeoDataFrame or a list of them, optional
+    outline : str, GeoSeries, GeoDataFrame, a list or a dict of them, optional
         Boundaries drawn above the layers: a column name dissolves the regions
         by it (``"prefecture_code"`` gives prefecture borders that coincide with
-        the county borders); a GeoSeries/GeoDataFrame is drawn as given.
+        the county borders); a GeoSeries/GeoDataFrame is drawn as given. A dict
+        names the layers: ``{"Prefectures": "prefecture_code"}``.
     edge : bool, default True
         Draw the outer edge of all regions in bold (e.g. the province border).
     name : str, optional

@@ -249,7 +249,7 @@ def _style_clusters(regions: pd.DataFrame, layer: Layer, lang: str,
     extra_fields: list[str] = []
     extra_cols: list[pd.Series] = []
     if layer.column is not None:
-        extra_fields.append(layer.label or layer.column)
+        extra_fields.append(layer.column)
         extra_cols.append(_values(regions, layer.column))
     for col in ("z", "p_sim"):
         if col in result.columns:
