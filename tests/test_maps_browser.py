@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Polygon
 
-from geodisparity.maps import Layer, atlas, choropleth, lisa_map, save_map
+from geodisparity import categories as cat
+from geodisparity.maps import Layer, atlas, choropleth, hotspot_map, lisa_map, save_map
 
 pytestmark = pytest.mark.browser
 
@@ -242,5 +243,25 @@ def test_lisa_map_colours(browser, tmp_path):
             ".leaflet-overlay-pane path", "els => els.map(e => e.getAttribute('fill'))")
         assert sorted(f.upper() for f in fills) == sorted(
             ["#FF0000", "#0000FF", "#F4ADA8", "#A7ADF9", "#EEEEEE", "#464646"])
+    finally:
+        page.close()
+
+
+def test_hotspot_map_colours_and_legend(browser, tmp_path):
+    regions = _grid(4, 2)
+    labels = list(cat.HOTSPOT_LABELS)
+    result = pd.DataFrame({"cluster": labels, "gi_bin": [3, 2, 1, 0, -1, -2, -3, 0]},
+                          index=regions.index)
+    m = hotspot_map(regions, result, lang="en")
+    page = Page(browser, save_map(m, tmp_path / "gi.html"), m.get_name())
+    try:
+        fills = page.page.eval_on_selector_all(
+            ".leaflet-overlay-pane path", "els => els.map(e => e.getAttribute('fill'))")
+        assert [f.upper() for f in fills] == [
+            "#D62F27", "#ED7551", "#FAB984", "#EEEEEE", "#C0CCBE", "#849EBA", "#4575B5",
+            "#464646"]
+        legend = page.page.locator(".gd-legend").inner_text()
+        assert all(label in legend for label in labels)
+        assert page.errors == [] and page.blocked == []
     finally:
         page.close()
