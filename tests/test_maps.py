@@ -432,3 +432,35 @@ def test_warning_points_at_the_caller(regions):
         warnings.simplefilter("always")
         choropleth(regions, "income")
     assert caught and caught[0].filename == __file__
+
+
+def test_unknown_cdn_assets_are_removed_with_a_warning(regions, tmp_path):
+    from folium.plugins import Fullscreen
+
+    from geodisparity.errors import GeodisparityWarning
+
+    m = choropleth(regions, "income")
+    Fullscreen().add_to(m)
+    with pytest.warns(GeodisparityWarning, match="remote assets"):
+        page = save_map(m, tmp_path / "f.html").read_text()
+    assert not re.search(r"<script[^>]*\bsrc\s*=\s*[\"']?https?:", page)
+
+
+@pytest.mark.parametrize("case", ["single", "island", "duplicate_index", "projected"])
+def test_edge_cases_make_a_map(regions, tmp_path, case):
+    if case == "single":
+        regions = regions.iloc[:1]
+    elif case == "island":
+        island = gpd.GeoDataFrame({"name_en": ["Isle"], "prefecture_code": ["P9"],
+                                   "income": [1.0]}, geometry=[box(125, 29, 125.1, 29.1)],
+                                  crs=4326, index=["339999"])
+        regions = pd.concat([regions, island])
+    elif case == "duplicate_index":
+        regions.index = ["a"] * len(regions)
+    else:
+        regions = regions.to_crs(32651)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ClassificationWarning)
+        m = atlas(regions, ["income"], outline="prefecture_code")
+    page = save_map(m, tmp_path / "e.html").read_text()
+    assert page.count("geodisparity.regions(") == 1

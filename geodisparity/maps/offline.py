@@ -36,7 +36,7 @@ _REMOTE_LINK = re.compile(
 _URL = re.compile(r"""(?:src|href)\s*=\s*["']?((?:https?:)?//[^"'\s>]+)""", re.IGNORECASE)
 
 #: Assets folium adds to every map; our maps need none of them but Leaflet.
-_FOLIUM_DEFAULTS = ("leaflet", "jquery", "bootstrap", "awesome-markers", "awesome_markers",
+_FOLIUM_DEFAULTS = ("/leaflet@", "jquery", "bootstrap", "awesome-markers", "awesome_markers",
                     "fontawesome", "font-awesome", "glyphicons", "leaflet.awesome.rotate")
 
 
