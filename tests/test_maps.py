@@ -464,3 +464,13 @@ def test_edge_cases_make_a_map(regions, tmp_path, case):
         m = atlas(regions, ["income"], outline="prefecture_code")
     page = save_map(m, tmp_path / "e.html").read_text()
     assert page.count("geodisparity.regions(") == 1
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", "classes reduced to 2: only 2 distinct"),
+                                                ("zh", "分级数减少为 2")])
+def test_reduced_classes_noted_in_legend(regions, lang, expected):
+    regions["income"] = [1.0, 2.0] * 6
+    with pytest.warns(ClassificationWarning):
+        styled = style_layer(regions, Layer("income", k=5), lang=lang)
+    assert len(styled.legend.entries) == 2
+    assert expected in legend_html(styled.legend, lang=lang)

@@ -190,8 +190,8 @@ def _style_choropleth(regions: pd.DataFrame, layer: Layer, lang: str,
     colors = class_colors(result.k, cmap)
     labels = result.labels(layer.unit)
     title = layer.label or layer.column
-    note = None
-    if result.note is not None:
+    note = result.note
+    if note is not None and lang != "en":
         note = f"{translate('classes reduced to', lang)} {result.k}"
     legend = Legend(
         title=title,
