@@ -265,3 +265,12 @@ def test_hotspot_map_colours_and_legend(browser, tmp_path):
         assert page.errors == [] and page.blocked == []
     finally:
         page.close()
+
+
+def test_missing_browser_skips_locally_but_fails_under_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="under CI"):
+        _unavailable("no chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _unavailable("no chromium")
