@@ -224,48 +224,59 @@ def _cluster_classes(labels: pd.Series, order: Sequence[str], name: str) -> np.n
     return np.array([index[v] if isinstance(v, str) else -1 for v in labels], dtype=int)
 
 
+def _cluster_legend(layer: Layer, lisa: bool, order: list[str], classes: np.ndarray,
+                    lang: str) -> Legend:
+    palette = LISA_COLORS if lisa else HOTSPOT_COLORS
+    counts = np.bincount(classes[classes >= 0], minlength=len(order))
+    default_title = "LISA clusters" if lisa else "Hot spots (Getis-Ord Gi*)"
+    entries = tuple(
+        LegendEntry(translate(lab, lang), palette[lab], int(n))
+        for lab, n in zip(order, counts, strict=True)
+        if n > 0 or lab != cat.ISOLATED  # "Isolated" only when some region has no neighbour
+    )
+    return Legend(
+        title=layer.label or translate(default_title, lang), entries=entries,
+        n_missing=int((classes < 0).sum()),
+        subtitle=layer.column if layer.label is None and layer.column else None,
+    )
+
+
+def _cluster_extras(regions: pd.DataFrame, layer: Layer,
+                    result: pd.DataFrame) -> list[tuple[str, pd.Series, str | None]]:
+    """Tooltip rows after the cluster: the variable (with its unit), then z and p_sim."""
+    extras: list[tuple[str, pd.Series, str | None]] = []
+    if layer.column is not None:
+        extras.append((layer.column, _values(regions, layer.column), layer.unit))
+    for col in ("z", "p_sim"):
+        if col in result.columns:
+            extras.append((col, pd.to_numeric(result[col], errors="coerce"), None))
+    return extras
+
+
 def _style_clusters(regions: pd.DataFrame, layer: Layer, lang: str,
                     base_fields: list[str], base_cells: list[list[str]]) -> StyledLayer:
     lisa = layer.kind == "lisa"
     name = "lisa_result" if lisa else "gi_result"
     result = align_result(regions, layer.result, name=name)
-    palette = LISA_COLORS if lisa else HOTSPOT_COLORS
     order = list(cat.LISA_LABELS if lisa else cat.HOTSPOT_LABELS)
     labels = result["cluster"]
     if not lisa and labels.isna().all() and "gi_bin" in result.columns:
         labels = result["gi_bin"].map(cat.HOTSPOT_BINS)
     classes = _cluster_classes(labels, order, name)
-    counts = np.bincount(classes[classes >= 0], minlength=len(order))
-    default_title = "LISA clusters" if lisa else "Hot spots (Getis-Ord Gi*)"
-    title = layer.label or translate(default_title, lang)
-    subtitle = layer.column if layer.label is None and layer.column else None
-    entries = tuple(
-        LegendEntry(translate(lab, lang), palette[lab], int(n))
-        for lab, n in zip(order, counts, strict=True)
-        if n > 0 or lab != cat.ISOLATED
-    )
-    legend = Legend(title=title, entries=entries, n_missing=int((classes < 0).sum()),
-                    subtitle=subtitle)
-    extra_fields: list[str] = []
-    extra_cols: list[pd.Series] = []
-    if layer.column is not None:
-        extra_fields.append(layer.column)
-        extra_cols.append(_values(regions, layer.column))
-    for col in ("z", "p_sim"):
-        if col in result.columns:
-            extra_fields.append(col)
-            extra_cols.append(pd.to_numeric(result[col], errors="coerce"))
+    extras = _cluster_extras(regions, layer, result)
     cells = []
     for i, base in enumerate(base_cells):
         c = classes[i]
         label = translate("No data", lang) if c < 0 else translate(order[c], lang)
-        extra = [format_cell(s.iloc[i], unit=layer.unit if j == 0 and layer.column else None,
-                             lang=lang) for j, s in enumerate(extra_cols)]
-        cells.append((*base, label, *extra))
+        values = [format_cell(series.iloc[i], unit=unit, lang=lang)
+                  for _, series, unit in extras]
+        cells.append((*base, label, *values))
     fields = (*base_fields, translate("Cluster" if lisa else "Hot/cold spot", lang),
-              *extra_fields)
-    colors = tuple(palette[lab] for lab in order)
-    return StyledLayer(title, classes, colors, legend, fields, tuple(cells))
+              *(heading for heading, _, _ in extras))
+    palette = LISA_COLORS if lisa else HOTSPOT_COLORS
+    legend = _cluster_legend(layer, lisa, order, classes, lang)
+    return StyledLayer(legend.title, classes, tuple(palette[lab] for lab in order), legend,
+                       fields, tuple(cells))
 
 
 def target_classes(values: Any, target: float, direction: str = "above") -> np.ndarray:
