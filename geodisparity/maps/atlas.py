@@ -126,6 +126,11 @@ def _outline_items(outline: Any, lang: str) -> list[tuple[str, OutlineSpec]]:
             for spec in specs]
 
 
+def _info_html(title: str | None, note: str | None) -> str:
+    heading = f"<h3>{escape_text(title)}</h3>" if title else ""
+    return heading + (f'<div class="gd-note">{escape_text(note)}</div>' if note else "")
+
+
 def _new_map(bounds: np.ndarray, tiles: str | None, attribution: str | None) -> Any:
     import folium
 
@@ -189,19 +194,16 @@ def build_map(
                                       show=i == shown).add_to(m)
         el.LegendControl(legend_html(layer.legend, lang=lang), region_layer).add_to(m)
 
-    for label, spec in _outline_items(outline, lang):
-        geoms = _outline_geometry(spec, simple, regions, tol, decimals)
-        el.OutlineLayer(encode_geometry(geoms, decimals=decimals), decimals,
-                        name=escape_text(label), color=OUTLINE_COLOR, weight=1.5).add_to(m)
+    lines = [(label, _outline_geometry(spec, simple, regions, tol, decimals), OUTLINE_COLOR, 1.5)
+             for label, spec in _outline_items(outline, lang)]
     if edge:
         whole = [shapely.coverage_union_all(simple.values)]
-        el.OutlineLayer(encode_geometry(whole, decimals=decimals), decimals,
-                        name=escape_text(translate("Outer boundary", lang)),
-                        color="#000000", weight=2.5).add_to(m)
+        lines.append((translate("Outer boundary", lang), whole, "#000000", 2.5))
+    for label, geoms, color, weight in lines:
+        el.OutlineLayer(encode_geometry(geoms, decimals=decimals), decimals,
+                        name=escape_text(label), color=color, weight=weight).add_to(m)
     if title or note:
-        html = (f"<h3>{escape_text(title)}</h3>" if title else "") + (
-            f'<div class="gd-note">{escape_text(note)}</div>' if note else "")
-        el.InfoBox(html).add_to(m)
+        el.InfoBox(_info_html(title, note)).add_to(m)
     if layer_control:
         import folium
 
