@@ -7,7 +7,8 @@ shared borders), every text from data is HTML-escaped, and legends and
 tooltips speak English or Chinese (``lang="en" | "zh"``).
 
 Modules: ``classify`` (mapclassify schemes), ``style`` (colours), ``legend``,
-``tooltip``, ``simplify``, ``layers``, ``choropleth``, ``atlas``, ``offline``
+``tooltip``, ``simplify``, ``layers``, ``elements`` (folium elements and page script),
+``choropleth``, ``atlas``, ``offline``
 (:func:`save_map`), ``static`` (:func:`plot`, matplotlib) and ``i18n``.
 
 Examples
