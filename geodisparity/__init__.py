@@ -73,10 +73,18 @@ _EXPORTS: dict[str, str] = {
     "equal_area_crs": "geodisparity.crs",
     "metric_crs": "geodisparity.crs",
     "area_km2": "geodisparity.crs",
+    # maps (folium/matplotlib load only when a map is made)
+    "choropleth": "geodisparity.maps",
+    "lisa_map": "geodisparity.maps",
+    "hotspot_map": "geodisparity.maps",
+    "target_map": "geodisparity.maps",
+    "atlas": "geodisparity.maps",
+    "save_map": "geodisparity.maps",
+    "plot": "geodisparity.maps",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
-_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries", "crs"})
+_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries", "crs", "maps"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -134,6 +142,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from geodisparity.join_report import JoinReport  # noqa: F401
     from geodisparity.joining import join  # noqa: F401
+    from geodisparity.maps import (  # noqa: F401
+        atlas,
+        choropleth,
+        hotspot_map,
+        lisa_map,
+        plot,
+        save_map,
+        target_map,
+    )
     from geodisparity.markov import (  # noqa: F401
         MarkovChain,
         SpatialMarkovChain,
