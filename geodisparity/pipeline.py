@@ -89,7 +89,7 @@ def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite:
 
 
 def _layer_name(path: Path) -> str:
-    """A GeoPackage layer name from the file name (letters, digits and underscores)."""
+    """Make a GeoPackage layer name from the file name (letters, digits, underscores)."""
     name = "".join(c if c.isalnum() else "_" for c in path.stem).strip("_")
     return name or "regions"
 
