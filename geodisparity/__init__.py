@@ -30,6 +30,23 @@ _EXPORTS: dict[str, str] = {
     "GeodisparityWarning": "geodisparity.errors",
     # spatial weights
     "SpatialWeights": "geodisparity.weights",
+    # clustering statistics
+    "moran": "geodisparity.global_stats",
+    "geary": "geodisparity.global_stats",
+    "getis_ord_g": "geodisparity.global_stats",
+    "moran_bivariate": "geodisparity.global_stats",
+    "GlobalStatistic": "geodisparity.global_stats",
+    "MoranResult": "geodisparity.global_stats",
+    "GearyResult": "geodisparity.global_stats",
+    "GetisOrdResult": "geodisparity.global_stats",
+    "MoranBivariateResult": "geodisparity.global_stats",
+    "local_moran": "geodisparity.local_stats",
+    "local_moran_bivariate": "geodisparity.local_stats",
+    "local_gi_star": "geodisparity.local_stats",
+    "local_geary": "geodisparity.local_stats",
+    "adjust_pvalues": "geodisparity.multiple_testing",
+    "benjamini_hochberg": "geodisparity.multiple_testing",
+    "bonferroni": "geodisparity.multiple_testing",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
@@ -55,4 +72,26 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from geodisparity.errors import GeodisparityError, GeodisparityWarning  # noqa: F401
+    from geodisparity.global_stats import (  # noqa: F401
+        GearyResult,
+        GetisOrdResult,
+        GlobalStatistic,
+        MoranBivariateResult,
+        MoranResult,
+        geary,
+        getis_ord_g,
+        moran,
+        moran_bivariate,
+    )
+    from geodisparity.local_stats import (  # noqa: F401
+        local_geary,
+        local_gi_star,
+        local_moran,
+        local_moran_bivariate,
+    )
+    from geodisparity.multiple_testing import (  # noqa: F401
+        adjust_pvalues,
+        benjamini_hochberg,
+        bonferroni,
+    )
     from geodisparity.weights import SpatialWeights  # noqa: F401
