@@ -29,12 +29,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy, resolve_column
 from geodisparity.errors import DuplicateKeyError, InputError, format_rows
 from geodisparity.weights import SpatialWeights
 
-__all__ = ["SpatialSample", "prepare_spatial"]
+__all__ = ["SpatialSample", "prepare_spatial", "transformed_matrix"]
 
 
 @dataclass(frozen=True)
@@ -154,3 +155,46 @@ def prepare_spatial(
         weights = SpatialWeights.from_sparse(matrix, weights.ids[keep], transform="B")
         stacked = stacked[keep]
     return SpatialSample(stacked, weights, keep)
+
+
+def transformed_matrix(weights: SpatialWeights, transform: str) -> sp.csr_array:
+    """CSR matrix of ``weights.transformed(transform)``, built without a sparse product.
+
+    Parameters
+    ----------
+    weights : SpatialWeights
+        Neighbour relations.
+    transform : {"B", "R"}
+        Binary or row-standardised.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        Without stored zeros; otherwise shares ``indices`` and ``indptr`` with
+        ``weights.sparse``.
+
+    Examples
+    --------
+    >>> from geodisparity.weights import SpatialWeights
+    >>> w = SpatialWeights.from_sparse([[0, 2, 2], [1, 0, 0], [0, 0, 0]])
+    >>> transformed_matrix(w, "R").toarray().tolist()
+    [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    matrix = weights.sparse
+    if (matrix.data == 0).any():  # a stored zero is not a link
+        matrix = matrix.copy()
+        matrix.eliminate_zeros()
+    if transform == weights.transform:
+        return matrix
+    if transform == "B":
+        data = np.ones_like(matrix.data)
+    elif transform == "R":
+        counts = np.diff(matrix.indptr)
+        sums = np.zeros(matrix.shape[0])
+        has = counts > 0
+        sums[has] = np.add.reduceat(matrix.data, matrix.indptr[:-1][has])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            data = matrix.data / np.repeat(sums, counts)
+    else:
+        raise InputError(f"transform={transform!r} is not accepted; use 'B' or 'R'")
+    return sp.csr_array((data, matrix.indices, matrix.indptr), shape=matrix.shape)

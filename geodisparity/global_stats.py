@@ -40,7 +40,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy
-from geodisparity._spatial_inputs import prepare_spatial
+from geodisparity._spatial_inputs import prepare_spatial, transformed_matrix
 from geodisparity.errors import InputError
 from geodisparity.permutation import pseudo_p_value
 from geodisparity.weights import SpatialWeights, Transform
@@ -186,7 +186,7 @@ def _prepare(
     sample = prepare_spatial(values, weights, data=data, nan=nan, others=others)
     if sample.n < 4:
         raise InputError(f"a global statistic needs at least 4 regions; got {sample.n}")
-    matrix = sample.weights.transformed(transform).sparse
+    matrix = transformed_matrix(sample.weights, transform)
     if matrix.nnz == 0:
         raise InputError("the weights have no links: every region is an island")
     return sample.values, matrix

@@ -55,7 +55,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy
-from geodisparity._spatial_inputs import SpatialSample, prepare_spatial
+from geodisparity._spatial_inputs import SpatialSample, prepare_spatial, transformed_matrix
 from geodisparity.categories import (
     HIGH_HIGH,
     HIGH_LOW,
@@ -73,6 +73,7 @@ from geodisparity.permutation import (
     lag_distribution,
     permuted_lags,
     pseudo_p_value,
+    row_sums,
     simulate,
 )
 from geodisparity.weights import SpatialWeights, Transform
@@ -127,12 +128,13 @@ def _quadrant(x: np.ndarray, lag: np.ndarray, island: np.ndarray) -> np.ndarray:
     return np.where(island, 0, quadrant)
 
 
-def _lisa_labels(quadrant: np.ndarray, significant: np.ndarray) -> np.ndarray:
-    labels = np.full(quadrant.shape, NOT_SIGNIFICANT, dtype=object)
+def _lisa_codes(quadrant: np.ndarray, significant: np.ndarray) -> np.ndarray:
+    """Positions in :data:`LISA_LABELS` of each region's label."""
+    by_quadrant = np.full(5, LISA_LABELS.index(NOT_SIGNIFICANT), dtype=np.int8)
     for code, label in _QUADRANT_LABELS.items():
-        labels[significant & (quadrant == code)] = label
-    labels[quadrant == 0] = ISOLATED
-    return labels
+        by_quadrant[code] = LISA_LABELS.index(label)
+    codes = np.where(significant, by_quadrant[quadrant], LISA_LABELS.index(NOT_SIGNIFICANT))
+    return np.where(quadrant == 0, LISA_LABELS.index(ISOLATED), codes).astype(np.int8)
 
 
 def _frame(
@@ -145,10 +147,10 @@ def _frame(
     keep = sample.keep
     out: dict[str, Any] = {}
     for name, column in columns.items():
-        if name == "cluster":
-            full = np.full(keep.size, None, dtype=object)
+        if name == "cluster":  # codes into ``categories``; -1 for a dropped region
+            full = np.full(keep.size, -1, dtype=np.int8)
             full[keep] = column
-            out[name] = pd.Categorical(full, categories=list(categories))
+            out[name] = pd.Categorical.from_codes(full, categories=list(categories))
         elif column.dtype == bool:
             full = np.zeros(keep.size, dtype=bool)
             full[keep] = column
@@ -187,7 +189,7 @@ def _moran_core(
     adjust: Adjustment | None,
     transform: Transform,
 ) -> pd.DataFrame:
-    matrix = sample.weights.transformed(transform).sparse
+    matrix = transformed_matrix(sample.weights, transform)
     island = np.diff(matrix.indptr) == 0
     n = zx.size
     lag = matrix @ zy
@@ -209,7 +211,7 @@ def _moran_core(
         "q": q,
         "significant": significant,
         "quadrant": quadrant,
-        "cluster": _lisa_labels(quadrant, significant),
+        "cluster": _lisa_codes(quadrant, significant),
     }
     return _frame(sample, ids, columns, LISA_LABELS)
 
@@ -349,13 +351,13 @@ def star_weights(weights: SpatialWeights, transform: Transform) -> tuple[sp.csr_
     As esda's ``G_Local(star=True)``: each region is its own neighbour with the
     largest weight of its row (1 for binary weights), then the transform applies.
     """
-    base = weights.binary() if transform == "B" else weights
-    matrix = base.sparse
+    matrix = transformed_matrix(weights, "B" if transform == "B" else weights.transform)
     own = _row_max(matrix)
     if transform == "R":
-        total = np.asarray(matrix.sum(axis=1)).ravel() + own
+        total = row_sums(matrix) + own
         scale = np.divide(1.0, total, out=np.zeros_like(total), where=total > 0)
-        matrix = sp.csr_array(sp.diags_array(scale) @ matrix)
+        data = matrix.data * np.repeat(scale, np.diff(matrix.indptr))
+        matrix = sp.csr_array((data, matrix.indices, matrix.indptr), shape=matrix.shape)
         own = own * scale
     return matrix, own
 
@@ -431,7 +433,7 @@ def local_gi_star(
     if total == 0:
         raise InputError("values sum to zero; Gi* divides by the total")
     statistic = (off @ x + own * x) / total
-    card = np.asarray(off.sum(axis=1)).ravel() + own
+    card = row_sums(off) + own
     mean, var = total / n, np.mean(x * x) - (total / n) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         variance = card * (n - card) / (n - 1) / n**2 * var / mean**2
@@ -451,8 +453,8 @@ def local_gi_star(
     q, significant = _significance(tested, alpha, adjust)
     significant &= ~island
     bins = _hotspot_bins(q if adjust else tested, z if permutations else z_norm, island)
-    labels = np.array([HOTSPOT_BINS[b] for b in range(-3, 4)], dtype=object)[bins + 3]
-    labels[island] = ISOLATED
+    by_bin = np.array([HOTSPOT_LABELS.index(HOTSPOT_BINS[b]) for b in range(-3, 4)])
+    labels = np.where(island, HOTSPOT_LABELS.index(ISOLATED), by_bin[bins + 3]).astype(np.int8)
     columns = {
         "statistic": np.where(island, np.nan, statistic),
         "z": z,
@@ -518,7 +520,7 @@ def local_geary(
     check_options(permutations, alpha, adjust, transform)
     sample = prepare_spatial(values, weights, data=data, nan=nan)
     z = standardise(sample.values, "values")
-    matrix = sample.weights.transformed(transform).sparse
+    matrix = transformed_matrix(sample.weights, transform)
     island = np.diff(matrix.indptr) == 0
     rows = np.repeat(np.arange(z.size), np.diff(matrix.indptr))
     statistic = np.bincount(
@@ -539,7 +541,7 @@ def local_geary(
         "q": q,
         "significant": significant,
         "quadrant": quadrant,
-        "cluster": _lisa_labels(quadrant, significant),
+        "cluster": _lisa_codes(quadrant, significant),
     }
     return _frame(sample, weights.ids, columns, LISA_LABELS)
 
@@ -549,7 +551,7 @@ def _geary_permutations(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Permuted ``c_i = W_i z_i**2 - 2 z_i L(z)_i + L(z**2)_i``, chunk by chunk."""
     layout = simulate(matrix, permutations, np.random.default_rng(seed))
-    row_sum = np.asarray(matrix.sum(axis=1)).ravel()
+    row_sum = row_sums(matrix)
     scale = np.max(np.abs(z))
     n = z.size
     n_ge = np.zeros(n, dtype=np.int64)

@@ -79,6 +79,8 @@ __all__ = [
     "lag_distribution",
     "permuted_lags",
     "pseudo_p_value",
+    "row_sums",
+    "simulate",
 ]
 
 #: Most elements in one ``permutations x regions`` block of the general path.
@@ -221,8 +223,35 @@ def _layout(weights: sp.csr_array, permutations: int, rng: np.random.Generator) 
     )
 
 
+def row_sums(matrix: sp.csr_array, *, absolute: bool = False) -> np.ndarray:
+    """Sum of each row of a CSR matrix (of the absolute values if asked).
+
+    Parameters
+    ----------
+    matrix : scipy.sparse.csr_array
+        The matrix.
+    absolute : bool, default False
+        Sum ``abs(matrix)`` instead.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> row_sums(sp.csr_array(np.array([[0, -1.0], [0, 0]])), absolute=True).tolist()
+    [1.0, 0.0]
+    """
+    data = np.abs(matrix.data) if absolute else matrix.data
+    out = np.zeros(matrix.shape[0])
+    has = np.diff(matrix.indptr) > 0
+    if has.any():
+        out[has] = np.add.reduceat(data, matrix.indptr[:-1][has])
+    return out
+
+
 def _tolerance(weights: sp.csr_array, z: np.ndarray) -> np.ndarray:
-    row_abs = np.asarray(abs(weights).sum(axis=1)).ravel()
+    row_abs = row_sums(weights, absolute=True)
     scale = float(np.max(np.abs(z))) if z.size else 0.0
     return _TIE_RTOL * np.maximum(row_abs * scale, np.finfo(float).tiny)
 
@@ -234,12 +263,13 @@ def _equal_weight_rows(weights: sp.csr_array) -> np.ndarray:
     has = card > 0
     if not has.any():
         return common
-    starts = weights.indptr[:-1][has]
-    high = np.maximum.reduceat(weights.data, starts)
-    low = np.minimum.reduceat(weights.data, starts)
-    equal = (high - low <= 1e-12 * np.abs(high)) & (low > 0)
-    values = np.where(equal, high, np.nan)
-    common[has] = values
+    first = weights.data[weights.indptr[:-1][has]]
+    spread = np.abs(weights.data - np.repeat(first, card[has]))
+    differs = spread > 1e-12 * np.abs(np.repeat(first, card[has]))
+    common[has] = np.where(first > 0, first, np.nan)
+    if differs.any():
+        rows = np.repeat(np.arange(weights.shape[0]), card)
+        common[np.unique(rows[differs])] = np.nan
     return common
 
 
@@ -338,8 +368,7 @@ def _equal_weights_path(
         ordered = np.sort(s_k)
         lo = threshold[regions] - tol_s[regions]
         hi = threshold[regions] + tol_s[regions]
-        n_ge[regions] = permutations - np.searchsorted(ordered, lo, side="left")
-        n_le[regions] = np.searchsorted(ordered, hi, side="right")
+        n_ge[regions], n_le[regions] = _count_sorted(ordered, lo, hi)
         total1[regions] = s_k.sum()
         total2[regions] = np.square(s_k).sum()
     # Rows where the region drew itself: swap the base sum for the exact one.
@@ -359,6 +388,18 @@ def _equal_weights_path(
     var = np.maximum(total2[quick] / permutations - m1 * m1, 0.0)
     mean[quick] = common[quick] * m1
     std[quick] = common[quick] * np.sqrt(var)
+
+
+def _count_sorted(ordered: np.ndarray, lo: np.ndarray, hi: np.ndarray):
+    """Count entries of sorted ``ordered`` that are >= ``lo`` and <= ``hi``."""
+    size = ordered.size
+    below = np.searchsorted(ordered, lo, side="left")  # entries < lo
+    # Entries in [lo, hi] (ties) are rare: search again only where one exists.
+    tie = ordered[np.minimum(below, size - 1)] <= hi
+    tie &= below < size
+    at_most = below.copy()
+    at_most[tie] = np.searchsorted(ordered, hi[tie], side="right")
+    return size - below, at_most
 
 
 def permuted_lags(
