@@ -9,8 +9,8 @@ folium until a function needs them).
 Examples
 --------
 >>> import geodisparity as gd
->>> "SpatialWeights" in gd.__all__
-True
+>>> gd.gini([1, 1, 1, 1])
+0.0
 """
 
 from __future__ import annotations
@@ -28,8 +28,51 @@ _EXPORTS: dict[str, str] = {
     # errors
     "GeodisparityError": "geodisparity.errors",
     "GeodisparityWarning": "geodisparity.errors",
+    "DroppedRowsWarning": "geodisparity.errors",
+    # boundaries and tables in, join
+    "read_boundaries": "geodisparity.readers",
+    "read_table": "geodisparity.readers",
+    "join": "geodisparity.joining",
+    "JoinReport": "geodisparity.join_report",
     # spatial weights
     "SpatialWeights": "geodisparity.weights",
+    # gap statistics
+    "gini": "geodisparity.inequality",
+    "theil": "geodisparity.inequality",
+    "mld": "geodisparity.inequality",
+    "ge": "geodisparity.inequality",
+    "atkinson": "geodisparity.inequality",
+    "cv": "geodisparity.inequality",
+    "williamson": "geodisparity.inequality",
+    "max_min_ratio": "geodisparity.inequality",
+    "percentile_ratio": "geodisparity.inequality",
+    "palma": "geodisparity.inequality",
+    "hoover": "geodisparity.inequality",
+    "lorenz": "geodisparity.inequality",
+    "Decomposition": "geodisparity.decomposition",
+    "theil_decomposition": "geodisparity.decomposition",
+    "ge_decomposition": "geodisparity.decomposition",
+    "DagumGini": "geodisparity.dagum",
+    "dagum_gini": "geodisparity.dagum",
+    "UrbanRuralRatio": "geodisparity.three_gaps",
+    "urban_rural_ratio": "geodisparity.three_gaps",
+    "gaps": "geodisparity.three_gaps",
+    "SigmaConvergence": "geodisparity.convergence",
+    "BetaConvergence": "geodisparity.convergence",
+    "sigma_convergence": "geodisparity.convergence",
+    "beta_convergence": "geodisparity.convergence",
+    "MarkovChain": "geodisparity.markov",
+    "SpatialMarkovChain": "geodisparity.markov",
+    "markov_chain": "geodisparity.markov",
+    "spatial_markov": "geodisparity.markov",
+    "BootstrapResult": "geodisparity.uncertainty",
+    "BetweenGroupTest": "geodisparity.uncertainty",
+    "bootstrap": "geodisparity.uncertainty",
+    "between_group_test": "geodisparity.uncertainty",
+    # projections fitted to the data
+    "equal_area_crs": "geodisparity.crs",
+    "metric_crs": "geodisparity.crs",
+    "area_km2": "geodisparity.crs",
     # clustering statistics
     "moran": "geodisparity.global_stats",
     "geary": "geodisparity.global_stats",
@@ -50,7 +93,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
-_SUBMODULES: frozenset[str] = frozenset({"errors", "categories"})
+_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries", "crs"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -71,7 +114,27 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from geodisparity.errors import GeodisparityError, GeodisparityWarning  # noqa: F401
+    from geodisparity.convergence import (  # noqa: F401
+        BetaConvergence,
+        SigmaConvergence,
+        beta_convergence,
+        sigma_convergence,
+    )
+    from geodisparity.crs import area_km2, equal_area_crs, metric_crs  # noqa: F401
+    from geodisparity.dagum import (  # noqa: F401
+        DagumGini,
+        dagum_gini,
+    )
+    from geodisparity.decomposition import (  # noqa: F401
+        Decomposition,
+        ge_decomposition,
+        theil_decomposition,
+    )
+    from geodisparity.errors import (  # noqa: F401
+        DroppedRowsWarning,
+        GeodisparityError,
+        GeodisparityWarning,
+    )
     from geodisparity.global_stats import (  # noqa: F401
         GearyResult,
         GetisOrdResult,
@@ -83,15 +146,49 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         moran,
         moran_bivariate,
     )
+    from geodisparity.inequality import (  # noqa: F401
+        atkinson,
+        cv,
+        ge,
+        gini,
+        hoover,
+        lorenz,
+        max_min_ratio,
+        mld,
+        palma,
+        percentile_ratio,
+        theil,
+        williamson,
+    )
+    from geodisparity.join_report import JoinReport  # noqa: F401
+    from geodisparity.joining import join  # noqa: F401
     from geodisparity.local_stats import (  # noqa: F401
         local_geary,
         local_gi_star,
         local_moran,
         local_moran_bivariate,
     )
+    from geodisparity.markov import (  # noqa: F401
+        MarkovChain,
+        SpatialMarkovChain,
+        markov_chain,
+        spatial_markov,
+    )
     from geodisparity.multiple_testing import (  # noqa: F401
         adjust_pvalues,
         benjamini_hochberg,
         bonferroni,
+    )
+    from geodisparity.readers import read_boundaries, read_table  # noqa: F401
+    from geodisparity.three_gaps import (  # noqa: F401
+        UrbanRuralRatio,
+        gaps,
+        urban_rural_ratio,
+    )
+    from geodisparity.uncertainty import (  # noqa: F401
+        BetweenGroupTest,
+        BootstrapResult,
+        between_group_test,
+        bootstrap,
     )
     from geodisparity.weights import SpatialWeights  # noqa: F401

@@ -8,6 +8,7 @@ error messages that name the argument, the value and the rows concerned.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -15,9 +16,22 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from geodisparity.errors import EmptyDataError, InputError, MissingColumnError, format_rows
+from geodisparity.errors import (
+    DroppedRowsWarning,
+    EmptyDataError,
+    InputError,
+    MissingColumnError,
+    format_rows,
+)
 
-__all__ = ["Sample", "NanPolicy", "resolve_column", "prepare_sample", "check_positive"]
+__all__ = [
+    "Sample",
+    "NanPolicy",
+    "resolve_column",
+    "prepare_sample",
+    "check_positive",
+    "warn_dropped",
+]
 
 NanPolicy = Literal["raise", "drop"]
 
@@ -223,4 +237,38 @@ def check_positive(sample: Sample, *, measure: str, allow_zero: bool = False) ->
             f"{measure} needs {kind} values; {int(bad.sum())} rows are not: "
             f"rows {format_rows(sample.index[bad])} "
             f"(values {format_rows(sample.values[bad])})"
+        )
+
+
+def warn_dropped(sample: Sample, *, measure: str, stacklevel: int = 3) -> None:
+    """Warn with :class:`~geodisparity.errors.DroppedRowsWarning` when rows were dropped.
+
+    Plain functions returning a float cannot report how many rows ``nan="drop"``
+    removed, so they warn instead, naming the count and the rows.
+
+    Parameters
+    ----------
+    sample : Sample
+        Validated sample.
+    measure : str
+        Name of the statistic, for the message.
+    stacklevel : int, default 3
+        Passed to :func:`warnings.warn` so the warning points at the caller.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_dropped(prepare_sample([1.0, None], nan="drop"), measure="gini")
+    >>> str(caught[0].message)
+    'gini: dropped 1 of 2 rows with missing values: rows 1'
+    """
+    if sample.n_dropped:
+        total = sample.size + sample.n_dropped
+        warnings.warn(
+            f"{measure}: dropped {sample.n_dropped} of {total} rows with missing values: "
+            f"rows {format_rows(sample.dropped)}",
+            DroppedRowsWarning,
+            stacklevel=stacklevel,
         )

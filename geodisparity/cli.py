@@ -83,12 +83,14 @@ def boundaries_command() -> None:
 @click.option("--left-on", required=True, help="Id column of the boundaries.")
 @click.option("--right-on", required=True, help="Id column of the table.")
 @click.option("--year", default=None, help="Year column of a long table.")
+@click.option("--name", "name_column", default=None,
+              help="Name column of the boundaries, to label unmatched regions in the report.")
 @click.option("--strict", is_flag=True, help="Fail when any row on either side is unmatched.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the joined regions (.gpkg, .geojson, .parquet or .csv).")
 @overwrite_option
-def join(regions: str, table: Path, left_on: str, right_on: str, year: str | None, strict: bool,
-         output: Path | None, overwrite: bool) -> None:
+def join(regions: str, table: Path, left_on: str, right_on: str, year: str | None,
+         name_column: str | None, strict: bool, output: Path | None, overwrite: bool) -> None:
     """Join TABLE to REGIONS (a bundled layer name or a boundary file) and report matches."""
     from geodisparity.errors import GeodisparityError
     from geodisparity.pipeline import load_regions, write_frame
@@ -99,8 +101,9 @@ def join(regions: str, table: Path, left_on: str, right_on: str, year: str | Non
 
         boundaries = load_regions(regions)
         frame = read_table(table, key=right_on)
+        names = (name_column, None) if name_column else None
         joined, report = join_tables(boundaries, frame, left_on=left_on, right_on=right_on,
-                                     year=year, strict=strict)
+                                     names=names, year=year, strict=strict)
     except GeodisparityError as exc:
         _fail(exc)
     click.echo(str(report))

@@ -32,6 +32,7 @@ __all__ = [
     "GeodisparityWarning",
     "GeometryRepairWarning",
     "IslandWarning",
+    "DroppedRowsWarning",
     "format_rows",
 ]
 
@@ -101,6 +102,10 @@ class GeometryRepairWarning(GeodisparityWarning):
 
 class IslandWarning(GeodisparityWarning):
     """Some regions have no neighbours in the spatial weights."""
+
+
+class DroppedRowsWarning(GeodisparityWarning):
+    """Rows with missing values were dropped (``nan="drop"``) before computing."""
 
 
 def format_rows(labels: Iterable[object], *, limit: int = 10) -> str:

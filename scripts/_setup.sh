@@ -6,16 +6,18 @@ VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 
 ensure_venv() {
-    local extras="$1"
+    local extras="${1:-}"
     if [ ! -x "$PY" ]; then
         echo "geodisparity: creating virtual environment in .venv" >&2
         python3 -m venv "$VENV"
         "$PY" -m pip install --quiet --upgrade pip
     fi
-    local stamp="$VENV/.installed-$extras"
+    local stamp="$VENV/.installed-${extras:-base}"
+    local target="$ROOT"
+    [ -n "$extras" ] && target="$ROOT[$extras]"
     if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
-        echo "geodisparity: installing the project into .venv ($extras)" >&2
-        "$PY" -m pip install --quiet --disable-pip-version-check -e "$ROOT[$extras]"
+        echo "geodisparity: installing the project into .venv (${extras:-base})" >&2
+        "$PY" -m pip install --quiet --disable-pip-version-check -e "$target"
         touch "$stamp"
     fi
 }

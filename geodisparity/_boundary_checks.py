@@ -1,0 +1,164 @@
+"""Checks applied to every boundary layer read: CRS, unique text keys, polygonal geometries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geodisparity.errors import (
+    CRSError,
+    DuplicateKeyError,
+    GeometryError,
+    InputError,
+    MissingColumnError,
+    format_rows,
+)
+from geodisparity.keys import repair_keys
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = ["settle_crs", "unique_text_keys", "check_geometries"]
+
+_POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, *,
+               lonlat_implied: bool = False) -> None:
+    """Give ``frame`` its CRS: the file's, else ``crs``, else raise.
+
+    ``lonlat_implied`` is for formats whose coordinates are longitude/latitude
+    by definition (TopoJSON; GeoJSON per RFC 7946, which GDAL reads as WGS 84).
+    When such a file's coordinates cannot be longitude/latitude, the implied
+    CRS is wrong: ``crs`` replaces it, and without ``crs`` it is an error.
+    """
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError as ProjCRSError
+
+    try:
+        declared = CRS.from_user_input(crs) if crs is not None else None
+    except ProjCRSError as exc:
+        raise CRSError(f"crs={crs!r} is not a CRS pyproj understands: {exc}") from exc
+    geographic = frame.crs is None or frame.crs.is_geographic
+    if lonlat_implied and geographic and not _within_lonlat(frame):
+        if declared is None:
+            west, south, east, north = frame.total_bounds
+            raise CRSError(
+                f"{source.name} is taken as longitude/latitude, as its format implies, but its "
+                f"coordinates span x {west:g}..{east:g}, y {south:g}..{north:g}; "
+                "pass crs= with its projection"
+            )
+        frame.set_crs(declared, inplace=True, allow_override=True)
+        return
+    if frame.crs is None and declared is None and lonlat_implied:
+        declared = CRS.from_user_input("EPSG:4326")
+    if frame.crs is None:
+        if declared is None:
+            raise CRSError(
+                f"{source.name} declares no coordinate reference system; pass crs= "
+                "(e.g. crs='EPSG:4326' for longitude/latitude)"
+            )
+        frame.set_crs(declared, inplace=True)
+    elif declared is not None and not frame.crs.equals(declared, ignore_axis_order=True):
+        raise CRSError(
+            f"crs={crs!r} conflicts with the CRS declared by {source.name} "
+            f"({frame.crs.to_string()}); crs= only declares a CRS for files without one. "
+            "Read without crs= and reproject with .to_crs(...)"
+        )
+
+
+def _within_lonlat(frame: gpd.GeoDataFrame) -> bool:
+    if frame.geometry.notna().sum() == 0:
+        return True
+    west, south, east, north = frame.total_bounds
+    return west >= -180.5 and east <= 360.5 and south >= -90.5 and north <= 90.5
+
+
+def unique_text_keys(frame: pd.DataFrame, key: str, source: Path) -> pd.Series:
+    if key not in frame.columns:
+        raise MissingColumnError(
+            f"key={key!r} is not a column of {source.name}; its columns are: "
+            f"{format_rows([c for c in frame.columns if c != frame.geometry.name], limit=50)}"
+        )
+    keys, _ = repair_keys(frame[key])
+    missing = keys.isna()
+    if missing.any():
+        raise InputError(
+            f"key column {key!r} of {source.name} is empty in {int(missing.sum())} rows: "
+            f"{format_rows(frame.index[missing])}"
+        )
+    repeated = keys[keys.duplicated(keep=False)]
+    if len(repeated):
+        raise DuplicateKeyError(
+            f"key column {key!r} of {source.name} repeats {repeated.nunique()} values: "
+            f"{format_rows(dict.fromkeys(repeated))}"
+        )
+    return keys
+
+
+def check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> list[object]:
+    """Raise on missing or non-polygonal geometries; repair invalid ones in place."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    geometries = frame.geometry.array
+    labels = np.asarray(labels, dtype=object)
+    empty = shapely.is_missing(geometries) | shapely.is_empty(geometries)
+    if empty.any():
+        raise GeometryError(
+            f"{source.name} has {_rows(int(empty.sum()))} with an empty or missing geometry: "
+            f"{format_rows(labels[empty])}"
+        )
+    polygonal = np.array([_polygonal_part(g) for g in geometries], dtype=object)
+    wrong = shapely.is_missing(polygonal)
+    if wrong.any():
+        found = sorted(set(shapely.get_type_id(geometries[wrong]).tolist()))
+        names = ", ".join(_TYPE_NAMES.get(t, str(t)) for t in found)
+        raise GeometryError(
+            f"{source.name} holds {names} geometries in {int(wrong.sum())} rows "
+            f"({format_rows(labels[wrong])}); boundaries must be Polygon or MultiPolygon"
+        )
+    invalid = ~shapely.is_valid(polygonal)
+    if invalid.any():
+        fixed = np.array([_polygonal_part(g) for g in shapely.make_valid(polygonal[invalid])],
+                         dtype=object)
+        lost = shapely.is_missing(fixed) | shapely.is_empty(fixed)
+        if lost.any():
+            raise GeometryError(
+                f"{int(lost.sum())} invalid geometries of {source.name} have no area left "
+                f"after repair: rows {format_rows(labels[invalid][lost])}"
+            )
+        polygonal[invalid] = fixed
+    frame[frame.geometry.name] = gpd.GeoSeries(polygonal, index=frame.index, crs=frame.crs)
+    return labels[invalid].tolist()
+
+
+def _rows(n: int) -> str:
+    return "1 row" if n == 1 else f"{n} rows"
+
+
+_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",
+               5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
+
+
+def _polygonal_part(geometry: Any) -> Any:
+    """Return the polygons of a geometry (one Polygon or a MultiPolygon), or None."""
+    import shapely
+
+    if geometry is None:
+        return None
+    kind = geometry.geom_type
+    if kind in _POLYGONAL:
+        return geometry
+    if kind != "GeometryCollection":
+        return None
+    polygons = []
+    for part in shapely.get_parts(geometry):
+        inner = _polygonal_part(part)
+        if inner is not None:
+            polygons.extend(shapely.get_parts(inner))
+    if not polygons:
+        return None
+    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)

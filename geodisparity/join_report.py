@@ -1,0 +1,209 @@
+"""The report that :func:`geodisparity.join` returns with the joined regions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from geodisparity.errors import format_rows
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["JoinReport"]
+
+_SHOW = 10  # labels shown per list in the summary
+
+
+@dataclass(frozen=True, eq=False)
+class JoinReport:
+    """What :func:`join` matched, what it did not, and what it repaired.
+
+    Attributes
+    ----------
+    matched : int
+        Regions that received at least one table row.
+    n_left : int
+        Regions given.
+    n_right : int
+        Table rows considered (after selecting a year, if one was selected).
+    matched_rows : int
+        Table rows joined to a region.
+    unmatched_left : pandas.DataFrame
+        Regions without a table row (key and name columns, regions' index).
+    unmatched_right : pandas.DataFrame
+        Table rows without a region (key, name and year columns, table's index).
+    suggestions : pandas.DataFrame
+        Close matches for unmatched table rows among unmatched regions:
+        columns ``table_value``, ``region_value``, ``region_key``, ``score``
+        (0-100, from ``rapidfuzz.fuzz.WRatio`` on normalised names, or
+        ``rapidfuzz.fuzz.ratio`` on keys).
+    ambiguous : pandas.DataFrame
+        Table names that fit several regions and were left unmatched:
+        columns ``table_value``, ``candidates``, ``reason``.
+    repairs : dict
+        ``{"regions": {...}, "table": {...}}``: for each side, how many keys
+        each repair changed (only repairs that happened).
+    by : str
+        ``"key"`` or ``"name"``.
+    how : str
+        ``"left"`` or ``"inner"``.
+    table : str
+        The table's name (its file name when read with :func:`read_table`).
+    year : str or None
+        Description of the year handling, None when no ``year`` was given.
+    left_labels, right_labels : tuple of str
+        The unmatched regions and table rows as the summary prints them
+        (``"330127 (淳安县)"``: key as matched, then name), distinct, in order.
+    right_values : tuple of str or None
+        For each of ``right_labels``, the value its suggestions were looked up
+        with (``suggestions.table_value``).
+    """
+
+    matched: int
+    n_left: int
+    n_right: int
+    matched_rows: int
+    unmatched_left: pd.DataFrame = field(repr=False)
+    unmatched_right: pd.DataFrame = field(repr=False)
+    suggestions: pd.DataFrame = field(repr=False)
+    ambiguous: pd.DataFrame = field(repr=False)
+    repairs: dict[str, dict[str, int]] = field(repr=False)
+    by: str = "key"
+    how: str = "left"
+    table: str = "the table"
+    year: str | None = None
+    left_labels: tuple[str, ...] = field(default=(), repr=False)
+    right_labels: tuple[str, ...] = field(default=(), repr=False)
+    right_values: tuple[str | None, ...] = field(default=(), repr=False)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every region and every table row matched, with nothing ambiguous."""
+        return not (len(self.unmatched_left) or len(self.unmatched_right) or len(self.ambiguous))
+
+    def __repr__(self) -> str:
+        return (
+            f"JoinReport(matched={self.matched}, n_left={self.n_left}, n_right={self.n_right}, "
+            f"unmatched_left={len(self.unmatched_left)}, "
+            f"unmatched_right={len(self.unmatched_right)}, "
+            f"ambiguous={len(self.ambiguous)}, suggestions={len(self.suggestions)})"
+        )
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.matched} of {self.n_left} regions matched {self.table} "
+            f"(by {self.by}, how={self.how!r}"
+            + (f", {self.year}" if self.year else "")
+            + f"; {self.matched_rows} of {self.n_right} table rows used)"
+        ]
+        if len(self.unmatched_left):
+            n = len(self.unmatched_left)
+            lines.append(
+                f"{_count(n, 'region')} {'has' if n == 1 else 'have'} no row in {self.table}: "
+                f"{format_rows(self.left_labels, limit=_SHOW)}"
+            )
+        if len(self.unmatched_right):
+            n = len(self.unmatched_right)
+            lines.append(
+                f"{_count(n, 'row')} of {self.table} {'matches' if n == 1 else 'match'} "
+                f"no region: {format_rows(self.right_labels, limit=_SHOW)}"
+            )
+        if len(self.ambiguous):
+            cases = [f"{r.table_value!r} fits {r.candidates}"
+                     for r in self.ambiguous.itertuples(index=False)]
+            lines.append(f"ambiguous, left unmatched: {format_rows(cases, limit=_SHOW)}")
+        repairs = [f"{side}: " + ", ".join(f"{n} {what}" for what, n in done.items())
+                   for side, done in self.repairs.items() if done]
+        if repairs:
+            lines.append("key repairs: " + "; ".join(repairs))
+        if len(self.suggestions):
+            best = self.suggestions.drop_duplicates("table_value")
+            hints = [_hint(r) for r in best.itertuples(index=False)]
+            lines.append(f"did you mean: {format_rows(hints, limit=_SHOW)}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as plain Python data (lists of records for the tables).
+
+        Returns
+        -------
+        dict
+            JSON-serialisable except for exotic cell values.
+
+        Examples
+        --------
+        >>> import geopandas as gpd, pandas as pd
+        >>> from shapely.geometry import box
+        >>> regions = gpd.GeoDataFrame({"code": ["01"]}, geometry=[box(0, 0, 1, 1)])
+        >>> from geodisparity import join
+        >>> _, report = join(regions, pd.DataFrame({"code": ["01"], "v": [1]}), on="code")
+        >>> report.to_dict()["matched"], report.to_dict()["unmatched_right"]
+        (1, [])
+        """
+        return {
+            "matched": self.matched,
+            "n_left": self.n_left,
+            "n_right": self.n_right,
+            "matched_rows": self.matched_rows,
+            "unmatched_left": _records(self.unmatched_left),
+            "unmatched_right": _records(self.unmatched_right),
+            "suggestions": _records(self.suggestions),
+            "ambiguous": _records(self.ambiguous),
+            "repairs": {side: dict(done) for side, done in self.repairs.items()},
+            "by": self.by,
+            "how": self.how,
+            "table": self.table,
+            "year": self.year,
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per unmatched region or table row, for review or export.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``side`` (``"regions"`` or ``"table"``), ``label`` (as
+            the summary prints it), ``suggestion`` and ``score`` (the best
+            close region for a table row, else missing). Empty when all matched.
+
+        Examples
+        --------
+        >>> import geopandas as gpd, pandas as pd
+        >>> from shapely.geometry import box
+        >>> from geodisparity import join
+        >>> regions = gpd.GeoDataFrame({"code": ["0101", "0102"]},
+        ...                            geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)])
+        >>> _, report = join(regions, pd.DataFrame({"code": ["0110"]}), on="code")
+        >>> report.to_frame()[["side", "label", "suggestion"]].values.tolist()
+        [['regions', '0101', None], ['regions', '0102', None], ['table', '0110', '0101']]
+        """
+        import pandas as pd
+
+        best = self.suggestions.drop_duplicates("table_value").set_index("table_value")
+        rows = [{"side": "regions", "label": label, "suggestion": None, "score": None}
+                for label in self.left_labels]
+        for label, value in zip(self.right_labels, self.right_values, strict=True):
+            hit = best.loc[value] if value in best.index else None
+            rows.append({"side": "table", "label": label,
+                         "suggestion": None if hit is None else hit["region_value"],
+                         "score": None if hit is None else float(hit["score"])})
+        frame = pd.DataFrame(rows, columns=["side", "label", "suggestion", "score"])
+        return frame.astype({"suggestion": object}).replace({float("nan"): None})
+
+
+def _hint(suggestion: Any) -> str:
+    """``'龙泉' -> '龙泉市' (100, key 331181)``; the key only when it adds something."""
+    key = suggestion.region_key
+    extra = f", key {key}" if isinstance(key, str) and key != suggestion.region_value else ""
+    return (f"{suggestion.table_value!r} -> {suggestion.region_value!r} "
+            f"({suggestion.score:.0f}{extra})")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    plain = frame.astype(object).where(frame.notna(), None)
+    return plain.to_dict("records")

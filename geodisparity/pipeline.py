@@ -1,0 +1,361 @@
+"""The whole analysis of ``geodisparity run``: config in, maps and report out.
+
+Stages, each a small function: load boundaries and table -> join -> derive
+indicators -> gap statistics -> convergence -> spatial clustering -> atlas and
+report. :func:`run_pipeline` checks every output path before computing
+anything, so a run never half-overwrites an earlier one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geodisparity._output import atomic_path, check_writable, write_text
+from geodisparity.config import ConfigError, RunConfig
+from geodisparity.errors import InputError, MissingColumnError
+
+__all__ = ["RunResult", "run_pipeline", "load_regions", "write_frame"]
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_FILES = {
+    "atlas": "atlas.html",
+    "report": "report.html",
+    "regions": "regions.csv",
+    "gaps": "gaps.csv",
+    "clusters": "clusters.csv",
+    "summary": "summary.json",
+}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced: output files and the main tables."""
+
+    output_dir: Path
+    files: dict[str, Path]
+    join_report: Any
+    gaps: pd.DataFrame
+    regions: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """Lines for the terminal: where the outputs are."""
+        lines = [f"geodisparity: outputs in {self.output_dir}"]
+        lines += [f"  {kind:<9} {path}" for kind, path in self.files.items()]
+        lines += [f"  note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+def load_regions(source: str, **options: Any) -> Any:
+    """Load a bundled layer by name, or read a boundary file.
+
+    Examples
+    --------
+    >>> load_regions("zhejiang/counties").shape[0]
+    90
+    """
+    from geodisparity import boundaries, read_boundaries
+
+    if source in boundaries.available():
+        return boundaries.load(source)
+    return read_boundaries(source, **{k: v for k, v in options.items() if v is not None})
+
+
+def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool) -> Path:
+    """Write a (Geo)DataFrame by extension: .gpkg, .geojson, .parquet, .csv."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    writers: dict[str, Callable[[Path], None]] = {
+        ".csv": lambda tmp: _plain(frame).to_csv(tmp, index=False, encoding="utf-8-sig"),
+        ".parquet": lambda tmp: frame.to_parquet(tmp),
+        ".gpkg": lambda tmp: frame.to_file(tmp, driver="GPKG", layer=_layer_name(target)),
+        ".geojson": lambda tmp: frame.to_file(tmp, driver="GeoJSON"),
+    }
+    if suffix not in writers:
+        raise InputError(f"output {str(target)!r}: unknown extension; use {', '.join(writers)}")
+    with atomic_path(target, overwrite=overwrite) as tmp:
+        writers[suffix](tmp)
+    return target
+
+
+def _layer_name(path: Path) -> str:
+    """A GeoPackage layer name from the file name (letters, digits and underscores)."""
+    name = "".join(c if c.isalnum() else "_" for c in path.stem).strip("_")
+    return name or "regions"
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop the geometry column for tabular output."""
+    geometry = getattr(frame, "_geometry_column_name", None)
+    return pd.DataFrame(frame.drop(columns=[geometry])) if geometry in frame else frame
+
+
+def run_pipeline(
+    config: RunConfig,
+    *,
+    output: str | os.PathLike[str] | None = None,
+    overwrite: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Run the analysis a configuration describes and write its outputs.
+
+    Parameters
+    ----------
+    config : RunConfig
+        From :func:`geodisparity.config.load_config`.
+    output : path-like, optional
+        Output folder; default ``config.output`` relative to the config file.
+    overwrite : bool, default False
+        Replace existing output files.
+    progress : callable, optional
+        Called with a short message as each stage starts.
+
+    Returns
+    -------
+    RunResult
+    """
+    say = progress or (lambda message: logger.info(message))
+    out_dir = Path(output) if output is not None else config.resolve(config.output)
+    files = {kind: out_dir / name for kind, name in OUTPUT_FILES.items()}
+    for path in files.values():
+        check_writable(path, overwrite=overwrite)
+
+    say("reading boundaries and table")
+    regions, report = _load_and_join(config)
+    say(str(report).splitlines()[0] if str(report) else "joined")
+    long = _derive_indicators(regions, config)
+    year_column = config.table.year
+    year = _analysis_year(long, config)
+    current = long if year_column is None else long[long[year_column] == year]
+    current = current.set_index(config.boundaries.key, drop=False)
+
+    say("computing gap statistics")
+    gap_table = _gaps(long, config)
+    decompositions = _decompositions(current, config)
+    convergence = _convergence(long, config) if year_column else None
+
+    say("computing spatial clusters")
+    weights, cluster_table, global_table = _clusters(current, config)
+
+    say("drawing the atlas and writing the report")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write_atlas(current, cluster_table, config, files["atlas"], overwrite)
+    region_table = _region_table(current, cluster_table, config)
+    write_frame(region_table, files["regions"], overwrite=overwrite)
+    write_frame(gap_table, files["gaps"], overwrite=overwrite)
+    write_frame(cluster_table.reset_index(), files["clusters"], overwrite=overwrite)
+    from geodisparity.pipeline_report import build_sections
+
+    sections = build_sections(
+        config=config, year=year, join_report=report, gaps=gap_table,
+        decompositions=decompositions, convergence=convergence, weights=weights,
+        global_table=global_table, cluster_table=cluster_table, current=current,
+    )
+    from geodisparity.report import write_report
+
+    write_report(files["report"], sections, title=config.title, note=config.note,
+                 lang=config.lang, atlas=files["atlas"].name, overwrite=overwrite)
+    summary = _summary_json(config, year, report, gap_table, global_table)
+    write_text(files["summary"], json.dumps(summary, indent=2, ensure_ascii=False, default=str),
+               overwrite=overwrite)
+    return RunResult(out_dir, files, report, gap_table, region_table)
+
+
+def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
+    from geodisparity import join, read_table
+
+    b = config.boundaries
+    source = b.source
+    from geodisparity import boundaries
+
+    if source not in boundaries.available():
+        source = str(config.resolve(source))
+    regions = load_regions(source, layer=b.layer, key=b.key, encoding=b.encoding, crs=b.crs)
+    t = config.table
+    table = read_table(config.resolve(t.path), key=t.key, sheet=t.sheet, encoding=t.encoding)
+    names = (b.name, None) if b.name else None
+    return join(regions, table, left_on=b.key, right_on=t.key, names=names, year=t.year,
+                strict=t.strict)
+
+
+def _derive_indicators(frame: Any, config: RunConfig) -> Any:
+    result = frame.copy()
+    for indicator in config.indicators:
+        try:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                values = result.eval(indicator.expression, engine="python")
+        except Exception as exc:  # pandas raises many kinds for a bad expression
+            raise ConfigError(
+                f"indicator {indicator.name!r}: cannot evaluate {indicator.expression!r}: {exc}"
+            ) from exc
+        result[indicator.name] = pd.to_numeric(values, errors="coerce").replace(
+            [np.inf, -np.inf], np.nan
+        )
+    return result
+
+
+def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise MissingColumnError(
+            f"{what} names {', '.join(map(repr, missing))}, not a column of the joined table; "
+            f"columns are: {', '.join(map(str, frame.columns))}"
+        )
+
+
+def _analysis_year(frame: pd.DataFrame, config: RunConfig) -> int | None:
+    column = config.table.year
+    if column is None:
+        return None
+    years = sorted(pd.unique(frame[column].dropna()))
+    if config.analysis.year is None:
+        return int(years[-1])
+    if config.analysis.year not in years:
+        raise ConfigError(
+            f"analysis.year = {config.analysis.year} is not in the table's years: "
+            f"{', '.join(str(int(y)) for y in years)}"
+        )
+    return config.analysis.year
+
+
+def _gaps(frame: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
+    from geodisparity import gaps
+
+    a = config.analysis
+    columns = [c for c in (a.income, a.population, a.urban, a.rural, *a.groups) if c]
+    _require(frame, columns, "[analysis]")
+    data = pd.DataFrame(frame[[*columns, *([config.table.year] if config.table.year else [])]])
+    data = data.dropna(subset=[a.income])
+    return gaps(data, income=a.income, population=a.population, urban=a.urban, rural=a.rural,
+                groups=a.groups[0] if a.groups else None, year=config.table.year)
+
+
+def _decompositions(current: pd.DataFrame, config: RunConfig) -> dict[str, dict[str, Any]]:
+    from geodisparity import dagum_gini, theil_decomposition
+
+    a = config.analysis
+    results: dict[str, dict[str, Any]] = {}
+    for group in a.groups:
+        data = pd.DataFrame(current[[a.income, group, *([a.population] if a.population else [])]])
+        data = data.dropna()
+        if data[group].nunique() < 2:
+            continue
+        results[group] = {
+            "theil": theil_decomposition(a.income, group, a.population, data=data),
+            "dagum": dagum_gini(a.income, group, a.population, data=data),
+        }
+    return results
+
+
+def _convergence(frame: pd.DataFrame, config: RunConfig) -> dict[str, Any] | None:
+    from geodisparity import beta_convergence, sigma_convergence
+
+    a, key, year = config.analysis, config.boundaries.key, config.table.year
+    data = pd.DataFrame(frame[[key, year, a.income, *([a.population] if a.population else [])]])
+    data = data.dropna()
+    if data[year].nunique() < 2:
+        return None
+    return {
+        "sigma": sigma_convergence(data, region=key, year=year, value=a.income,
+                                   weights=a.population),
+        "beta": beta_convergence(data, region=key, year=year, value=a.income),
+    }
+
+
+def _clusters(current: Any, config: RunConfig) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
+    import warnings
+
+    from geodisparity import contiguity, knn, local_gi_star, local_moran, moran
+    from geodisparity.errors import IslandWarning
+
+    c = config.clusters
+    regions = current.reset_index(drop=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", IslandWarning)
+        weights = knn(regions, c.k) if c.weights == "knn" else contiguity(regions, c.weights)
+    for warning in caught:
+        logger.warning(str(warning.message))
+    _require(current, list(c.columns), "clusters.columns")
+    tables, rows = [], []
+    for column in c.columns:
+        values = current[column].to_numpy(dtype=float)
+        if np.isnan(values).any():
+            raise InputError(
+                f"clusters.columns: {column!r} has missing values for "
+                f"{int(np.isnan(values).sum())} regions in the analysis year"
+            )
+        options = {"permutations": c.permutations, "seed": c.seed}
+        g = moran(values, weights, **options)
+        lisa = local_moran(values, weights, alpha=c.alpha, adjust=c.adjust, **options)
+        gi = local_gi_star(values, weights, alpha=c.alpha, adjust=c.adjust, **options)
+        rows.append({"column": column, "moran_i": g.statistic, "expected": g.expected,
+                     "z": g.z_rand, "p_analytical": g.p_rand, "p_permutation": g.p_sim})
+        lisa.index = gi.index = current.index
+        tables.append(lisa.add_prefix(f"{column}_lisa_"))
+        tables.append(gi.add_prefix(f"{column}_gi_"))
+    cluster_table = pd.concat(tables, axis=1) if tables else pd.DataFrame(index=current.index)
+    return weights, cluster_table, pd.DataFrame(rows)
+
+
+def _write_atlas(current: Any, cluster_table: pd.DataFrame, config: RunConfig, path: Path,
+                 overwrite: bool) -> None:
+    from geodisparity.maps import atlas, save_map
+
+    layers = []
+    for layer in config.layers or _default_layers(config):
+        spec = {"column": layer.column, "kind": layer.kind, "label": layer.label or layer.column,
+                "unit": layer.unit}
+        if layer.kind == "choropleth":
+            spec.update(scheme=layer.scheme, k=layer.k, breaks=layer.breaks)
+        elif layer.kind == "lisa":
+            spec["result"] = _unprefix(cluster_table, f"{layer.column}_lisa_")
+        elif layer.kind == "hotspot":
+            spec["result"] = _unprefix(cluster_table, f"{layer.column}_gi_")
+        else:
+            spec.update(target=layer.target, direction=layer.direction)
+        layers.append(spec)
+    m = atlas(current, layers=layers, name=config.boundaries.name, title=config.title,
+              note=config.note, lang=config.lang)
+    save_map(m, path, overwrite=overwrite)
+
+
+def _default_layers(config: RunConfig) -> list[Any]:
+    from geodisparity.config import MapLayer
+
+    layers = [MapLayer(column=config.analysis.income)]
+    layers += [MapLayer(column=column, kind="lisa") for column in config.clusters.columns]
+    return layers
+
+
+def _unprefix(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    columns = [c for c in table.columns if c.startswith(prefix)]
+    return table[columns].rename(columns=lambda c: c[len(prefix):])
+
+
+def _region_table(current: Any, cluster_table: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
+    plain = _plain(current).reset_index(drop=True)
+    clusters = cluster_table.reset_index(drop=True)
+    keep = [c for c in clusters.columns if c.endswith(("_cluster", "_p_sim", "_q", "_statistic"))]
+    return pd.concat([plain, clusters[keep]], axis=1)
+
+
+def _summary_json(config: RunConfig, year: int | None, report: Any, gaps: pd.DataFrame,
+                  global_table: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "title": config.title,
+        "note": config.note,
+        "analysis_year": year,
+        "join": report.to_dict() if hasattr(report, "to_dict") else str(report),
+        "gaps": json.loads(gaps.to_json(orient="records")),
+        "moran": json.loads(global_table.to_json(orient="records")),
+    }

@@ -1,0 +1,201 @@
+"""TopoJSON decoding, checked against shapely polygons written out by hand and GDAL's reader."""
+
+import json
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+
+from geodisparity import topojson
+from geodisparity.errors import FileFormatError, InputError
+
+SCALE = (0.5, 0.25)
+TRANSLATE = (100.0, 30.0)
+
+# Quantised grid positions. West square 0..4 x 0..4 with a hole 1..3 x 1..3,
+# east square 4..8 x 0..4; they share the edge x = 4. A triangle island 10..11.
+ARCS_ABSOLUTE = [
+    [(4, 0), (4, 4)],  # 0: shared edge, walked upwards
+    [(4, 4), (0, 4), (0, 0), (4, 0)],  # 1: rest of the west square
+    [(4, 0), (8, 0), (8, 4), (4, 4)],  # 2: rest of the east square
+    [(1, 1), (1, 3), (3, 3), (3, 1), (1, 1)],  # 3: hole in the west square
+    [(10, 0), (11, 0), (11, 1), (10, 0)],  # 4: island of the east region
+]
+
+
+def real(x, y):
+    return TRANSLATE[0] + SCALE[0] * x, TRANSLATE[1] + SCALE[1] * y
+
+
+def delta_encode(arc):
+    """Write an arc the way quantised TopoJSON stores it: first position, then differences."""
+    points = np.asarray(arc)
+    return np.vstack([points[:1], np.diff(points, axis=0)]).astype(int).tolist()
+
+
+def square(x0, y0, x1, y1):
+    return [real(x0, y0), real(x1, y0), real(x1, y1), real(x0, y1)]
+
+
+EXPECTED_WEST = Polygon(square(0, 0, 4, 4), [square(1, 1, 3, 3)])
+EXPECTED_EAST = MultiPolygon([
+    Polygon(square(4, 0, 8, 4)),
+    Polygon([real(10, 0), real(11, 0), real(11, 1)]),
+])
+
+
+def topology(quantised=True):
+    arcs = [delta_encode(a) for a in ARCS_ABSOLUTE] if quantised else [
+        [list(real(*p)) for p in arc] for arc in ARCS_ABSOLUTE
+    ]
+    document = {
+        "type": "Topology",
+        "arcs": arcs,
+        "objects": {
+            "counties": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 1], [3]], "id": "w",
+                     "properties": {"name": "West", "code": "001"}},
+                    {"type": "MultiPolygon", "arcs": [[[2, -1]], [[4]]], "id": "e",
+                     "properties": {"name": "East", "code": "002"}},
+                ],
+            },
+            "capitals": {
+                "type": "GeometryCollection",
+                "geometries": [{"type": "Point", "coordinates": [2, 2]},
+                               {"type": "MultiPoint", "coordinates": [[6, 2], [10, 1]]}],
+            },
+        },
+    }
+    if quantised:
+        document["transform"] = {"scale": list(SCALE), "translate": list(TRANSLATE)}
+    return document
+
+
+@pytest.mark.parametrize("quantised", [True, False])
+def test_polygons_match_hand_written_shapely(quantised):
+    frame = topojson.decode(topology(quantised), layer="counties")
+    assert frame["name"].tolist() == ["West", "East"]
+    assert frame["code"].tolist() == ["001", "002"]
+    assert frame["id"].tolist() == ["w", "e"]
+    west, east = frame.geometry
+    assert west.equals(EXPECTED_WEST)
+    assert len(west.interiors) == 1
+    assert east.equals(EXPECTED_EAST)
+    assert west.area == pytest.approx(EXPECTED_WEST.area, rel=1e-12)
+    assert shapely.is_valid(frame.geometry.array).all()
+
+
+def test_neighbours_share_the_reversed_arc_exactly():
+    west, east = topojson.decode(topology(), layer="counties").geometry
+    shared = west.intersection(east.geoms[0])
+    assert shared.geom_type == "LineString"
+    assert shared.length == pytest.approx(4 * SCALE[1])
+
+
+def test_agrees_with_gdal_topojson_driver(tmp_path):
+    path = tmp_path / "squares.topojson"
+    path.write_text(json.dumps(topology()))
+    ours = topojson.decode(topology(), layer="counties")
+    gdal = pyogrio.read_dataframe(path, layer="counties")
+    assert len(gdal) == len(ours)
+    for mine, theirs in zip(ours.geometry, gdal.geometry, strict=True):
+        assert mine.equals(theirs)
+
+
+def test_arcs_are_delta_decoded_and_transformed():
+    arcs = topojson.decode_arcs(topology())
+    expected = [np.array([real(*p) for p in arc]) for arc in ARCS_ABSOLUTE]
+    for got, want in zip(arcs, expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
+def test_points_are_quantised_but_not_delta_encoded():
+    frame = topojson.decode(topology(), layer="capitals")
+    point, multipoint = frame.geometry
+    assert point.equals(shapely.Point(real(2, 2)))
+    assert multipoint.equals(shapely.MultiPoint([real(6, 2), real(10, 1)]))
+
+
+def test_lines_and_nested_collections():
+    document = topology()
+    document["objects"]["misc"] = {"type": "GeometryCollection", "geometries": [
+        {"type": "LineString", "arcs": [0, -3]},
+        {"type": "MultiLineString", "arcs": [[0], [~2]]},
+        {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "arcs": [[2, -1]]}]},
+        {"type": None, "properties": {"name": "nothing"}},
+    ]}
+    line, multiline, collection, missing = topojson.decode(document, layer="misc").geometry
+    # arc 0 then arc 2 reversed; the joint position appears once
+    assert list(line.coords) == [real(4, 0), real(4, 4), real(8, 4), real(8, 0), real(4, 0)]
+    assert multiline.geoms[1].equals(shapely.LineString(
+        [real(4, 4), real(8, 4), real(8, 0), real(4, 0)]))
+    assert collection.geoms[0].equals(Polygon(square(4, 0, 8, 4)))
+    assert missing is None
+
+
+def test_single_geometry_object_is_one_row():
+    document = {"type": "Topology", "arcs": [[[0, 0], [2, 0], [2, 2], [0, 0]]],
+                "objects": {"one": {"type": "Polygon", "arcs": [[0]]}}}
+    frame = topojson.decode(document)
+    assert len(frame) == 1
+    assert frame.geometry.iloc[0].area == pytest.approx(2.0)
+
+
+def test_object_choice():
+    assert topojson.object_names(topology()) == ["counties", "capitals"]
+    with pytest.raises(InputError, match="2 objects.*layer=.*counties, capitals"):
+        topojson.decode(topology())
+    with pytest.raises(InputError, match="layer='towns'.*counties, capitals"):
+        topojson.decode(topology(), layer="towns")
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"type": "FeatureCollection", "features": []}, "'Topology'"),
+        ({"type": "Topology", "arcs": [], "objects": {"a": {"type": "Polygon", "arcs": [[5]]}}},
+         "arcs that do not exist"),
+        ({"type": "Topology", "arcs": [], "objects": {"a": {"type": "Circle"}}}, "'Circle'"),
+        ({"type": "Topology", "arcs": [[[0, 0]]], "transform": {"scale": [1]},
+          "objects": {"a": {"type": "Polygon", "arcs": [[0]]}}}, "transform"),
+    ],
+)
+def test_malformed_topologies_raise(document, message):
+    with pytest.raises(FileFormatError, match=message):
+        topojson.decode(document)
+
+
+def test_real_counties_encoded_by_an_independent_encoder(tmp_path):
+    """The bundled Zhejiang counties, encoded by the `topojson` package (shared arcs,
+    reversed arcs, quantisation), decode back to the originals within the grid step,
+    and exactly to what GDAL's TopoJSON reader decodes from the same file."""
+    tp = pytest.importorskip("topojson")
+    from geodisparity import boundaries, read_boundaries
+
+    original = boundaries.load("zhejiang/counties")
+    path = tmp_path / "zhejiang.topojson"
+    path.write_text(tp.Topology(original, prequantize=100_000).to_json())
+    document = json.loads(path.read_text())
+    arcs_used = [i for g in document["objects"]["data"]["geometries"]
+                 for polygon in (g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]])
+                 for ring in polygon for i in ring]
+    assert min(arcs_used) < 0  # the fixture really exercises reversed arcs
+
+    decoded = read_boundaries(path, key="adcode")
+    assert decoded["adcode"].tolist() == original["adcode"].tolist()
+    assert decoded.crs.to_epsg() == 4326
+    step = max(document["transform"]["scale"])
+    mine, theirs = decoded.geometry.array, original.geometry.array
+    # rounding moves each vertex by at most half a step per axis, so the two outlines
+    # differ by a band no wider than a step along the boundary
+    difference = shapely.area(shapely.symmetric_difference(mine, theirs))
+    assert (difference <= shapely.length(theirs) * step).all()
+    np.testing.assert_allclose(shapely.bounds(mine), shapely.bounds(theirs), rtol=0, atol=step)
+
+    gdal = pyogrio.read_dataframe(path, layer="data")
+    for mine, theirs in zip(decoded.geometry, gdal.geometry, strict=True):
+        assert mine.normalize().equals_exact(theirs.normalize(), tolerance=1e-9)

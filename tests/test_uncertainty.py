@@ -1,0 +1,120 @@
+"""Bootstrap intervals and the between-group permutation test."""
+
+import numpy as np
+import pytest
+
+import geodisparity as gd
+from geodisparity.errors import InputError
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(41)
+    return rng.lognormal(size=150), rng.integers(1, 20, size=150).astype(float)
+
+
+@pytest.mark.parametrize("index", [gd.gini, gd.theil, gd.mld, gd.cv, gd.williamson])
+def test_bulk_replicates_equal_row_resampling(data, index):
+    y, w = data
+    bulk = gd.bootstrap(index, y, w, n_boot=60, seed=3)
+    generic = lambda v, weights: index(v, weights)  # noqa: E731 - forces the row-by-row path
+    rows = gd.bootstrap(generic, y, w, n_boot=60, seed=3)
+    np.testing.assert_allclose(bulk.replicates, rows.replicates, rtol=1e-10)
+    assert bulk.estimate == pytest.approx(index(y, w))
+
+
+def test_ge_with_alpha_keyword(data):
+    y, w = data
+    bulk = gd.bootstrap(gd.ge, y, w, n_boot=30, seed=1, alpha=2)
+    rows = gd.bootstrap(lambda v, weights: gd.ge(v, 2, weights), y, w, n_boot=30, seed=1)
+    np.testing.assert_allclose(bulk.replicates, rows.replicates, rtol=1e-10)
+
+
+def test_generic_statistic_is_resampled_by_rows():
+    seen = []
+
+    def record(values, weights):
+        seen.append(values.size)
+        return float(values.mean())
+
+    b = gd.bootstrap(record, [1.0, 2.0, 3.0], n_boot=5, seed=0)
+    assert seen == [3] * 6 and b.replicates.size == 5
+    assert set(np.round(b.replicates * 3)).issubset(set(range(3, 10)))
+
+
+def test_seeded_runs_reproduce_and_differ_across_seeds(data):
+    y, w = data
+    a = gd.bootstrap(gd.gini, y, w, n_boot=99, seed=7)
+    b = gd.bootstrap(gd.gini, y, w, n_boot=99, seed=7)
+    c = gd.bootstrap(gd.gini, y, w, n_boot=99, seed=8)
+    np.testing.assert_array_equal(a.replicates, b.replicates)
+    assert not np.array_equal(a.replicates, c.replicates)
+    state = np.random.get_state()[1].copy()  # noqa: NPY002
+    gd.bootstrap(gd.gini, y, w, n_boot=9)
+    after = np.random.get_state()[1]  # noqa: NPY002
+    np.testing.assert_array_equal(after, state)  # global RNG untouched
+
+
+def test_interval_properties(data):
+    y, w = data
+    b = gd.bootstrap(gd.theil, y, w, n_boot=499, seed=2, ci=0.9)
+    assert b.low < b.estimate < b.high
+    assert b.std_error == pytest.approx(np.std(b.replicates, ddof=1))
+    assert (b.low, b.high) == pytest.approx(tuple(np.quantile(b.replicates, [0.05, 0.95])))
+    basic = gd.bootstrap(gd.theil, y, w, n_boot=499, seed=2, ci=0.9, method="basic")
+    assert basic.low == pytest.approx(2 * b.estimate - b.high)
+    assert (b.n, b.n_dropped, b.statistic, b.n_boot) == (150, 0, "theil", 499)
+    assert b.to_frame().shape[0] == 1 and "replicates" not in b.to_frame()
+
+
+def test_standard_error_of_mean_matches_theory():
+    rng = np.random.default_rng(0)
+    y = rng.normal(10, 2, size=400)
+    b = gd.bootstrap(lambda v, weights: float(v.mean()), y, n_boot=1000, seed=1)
+    assert b.std_error == pytest.approx(y.std() / np.sqrt(y.size), rel=0.1)
+
+
+def test_bootstrap_errors(data):
+    y, w = data
+    with pytest.raises(InputError, match="ci must be"):
+        gd.bootstrap(gd.gini, y, ci=95)
+    with pytest.raises(InputError, match="n_boot"):
+        gd.bootstrap(gd.gini, y, n_boot=0)
+    with pytest.raises(InputError, match="method="):
+        gd.bootstrap(gd.gini, y, method="bca")
+    with pytest.raises(InputError, match="statistic must be a function"):
+        gd.bootstrap("gini", y)
+
+
+@pytest.mark.parametrize("measure", ["theil", "mld", "dagum"])
+def test_between_group_test_detects_real_groups(measure):
+    rng = np.random.default_rng(6)
+    y = np.concatenate([rng.lognormal(0, 0.3, 40), rng.lognormal(1, 0.3, 40)])
+    g = np.repeat(["mountain", "plain"], 40)
+    t = gd.between_group_test(y, g, permutations=199, seed=4, measure=measure)
+    assert t.p_value == pytest.approx(1 / 200)
+    assert t.observed > t.null_mean
+    if measure == "theil":
+        assert t.observed == pytest.approx(gd.theil_decomposition(y, g).between_share)
+    if measure == "dagum":
+        assert t.observed == pytest.approx(gd.dagum_gini(y, g).net_between_share)
+
+
+def test_between_group_test_random_labels_not_significant():
+    rng = np.random.default_rng(10)
+    y, w = rng.lognormal(size=120), rng.integers(1, 9, size=120)
+    g = rng.choice(list("abc"), size=120)
+    t = gd.between_group_test(y, g, w, permutations=199, seed=1)
+    assert t.p_value > 0.05
+    again = gd.between_group_test(y, g, w, permutations=199, seed=1)
+    assert again.p_value == t.p_value and again.null_mean == t.null_mean
+    assert (t.n, t.k, t.permutations) == (120, 3, 199)
+
+
+def test_between_group_test_errors():
+    with pytest.raises(InputError, match="measure="):
+        gd.between_group_test([1, 2], ["a", "b"], measure="gini")
+    with pytest.raises(InputError, match="permutations"):
+        gd.between_group_test([1, 2], ["a", "b"], permutations=0)
+    with pytest.raises(InputError, match="positive"):
+        gd.between_group_test([0, 2], ["a", "b"], measure="mld")
