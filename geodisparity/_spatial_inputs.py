@@ -164,8 +164,8 @@ def transformed_matrix(weights: SpatialWeights, transform: str) -> sp.csr_array:
     ----------
     weights : SpatialWeights
         Neighbour relations.
-    transform : {"B", "R"}
-        Binary or row-standardised.
+    transform : {"B", "R", "O"}
+        Binary, row-standardised, or the weights' own values as stored.
 
     Returns
     -------
@@ -184,9 +184,11 @@ def transformed_matrix(weights: SpatialWeights, transform: str) -> sp.csr_array:
     if (matrix.data == 0).any():  # a stored zero is not a link
         matrix = matrix.copy()
         matrix.eliminate_zeros()
-    if transform == weights.transform:
+    if transform == "O" or (transform == "R" and weights.transform == "R"):
         return matrix
     if transform == "B":
+        if (matrix.data == 1).all():
+            return matrix
         data = np.ones_like(matrix.data)
     elif transform == "R":
         counts = np.diff(matrix.indptr)
@@ -196,5 +198,5 @@ def transformed_matrix(weights: SpatialWeights, transform: str) -> sp.csr_array:
         with np.errstate(divide="ignore", invalid="ignore"):
             data = matrix.data / np.repeat(sums, counts)
     else:
-        raise InputError(f"transform={transform!r} is not accepted; use 'B' or 'R'")
+        raise InputError(f"transform={transform!r} is not accepted; use 'R', 'B' or 'O'")
     return sp.csr_array((data, matrix.indices, matrix.indptr), shape=matrix.shape)

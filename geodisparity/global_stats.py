@@ -175,8 +175,8 @@ def _check(permutations: int, transform: Transform) -> None:
         raise InputError(f"permutations must be an integer; got {permutations!r}")
     if permutations < 0:
         raise InputError(f"permutations must be >= 0; got {permutations}")
-    if transform not in ("B", "R"):
-        raise InputError(f"transform={transform!r} is not accepted; use 'B' or 'R'")
+    if transform not in ("B", "R", "O"):
+        raise InputError(f"transform={transform!r} is not accepted; use 'R', 'B' or 'O'")
 
 
 def _prepare(
@@ -255,8 +255,9 @@ def moran(
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
-    transform : {"R", "B"}, default "R"
-        Row-standardised (as esda and GeoDa) or binary weights.
+    transform : {"R", "B", "O"}, default "R"
+        Row-standardised (as esda and GeoDa), binary, or the weights' own
+        values as stored (e.g. kernel weights).
     permutations : int, default 999
         Random permutations for ``p_sim``; 0 for analytical inference only.
     seed : int, numpy.random.Generator or None
@@ -324,8 +325,8 @@ def geary(
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
-    transform : {"R", "B"}, default "R"
-        Row-standardised (as esda) or binary weights.
+    transform : {"R", "B", "O"}, default "R"
+        Row-standardised (as esda), binary, or the weights' own values.
     permutations : int, default 999
         Random permutations for ``p_sim``; 0 for analytical inference only.
     seed : int, numpy.random.Generator or None
@@ -402,8 +403,8 @@ def getis_ord_g(
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
-    transform : {"B", "R"}, default "B"
-        Binary (as esda) or row-standardised weights.
+    transform : {"B", "R", "O"}, default "B"
+        Binary (as esda), row-standardised, or the weights' own values.
     permutations : int, default 999
         Random permutations for ``p_sim``; 0 for analytical inference only.
     seed : int, numpy.random.Generator or None
@@ -481,8 +482,8 @@ def moran_bivariate(
         Neighbour relations.
     data : DataFrame, optional
         Table in which column names are looked up.
-    transform : {"R", "B"}, default "R"
-        Row-standardised (as esda) or binary weights.
+    transform : {"R", "B", "O"}, default "R"
+        Row-standardised (as esda), binary, or the weights' own values.
     permutations : int, default 999
         Random permutations of ``y``.
     seed : int, numpy.random.Generator or None

@@ -98,8 +98,8 @@ def check_options(
         raise InputError(f"alpha must lie strictly between 0 and 1; got {alpha!r}")
     if adjust not in (None, "fdr", "bonferroni"):
         raise InputError(f"adjust={adjust!r} is not accepted; use 'fdr', 'bonferroni' or None")
-    if transform not in ("B", "R"):
-        raise InputError(f"transform={transform!r} is not accepted; use 'B' or 'R'")
+    if transform not in ("B", "R", "O"):
+        raise InputError(f"transform={transform!r} is not accepted; use 'R', 'B' or 'O'")
 
 
 def standardise(x: np.ndarray, name: str) -> np.ndarray:
@@ -253,8 +253,9 @@ def local_moran(
         Significance level of ``significant`` and ``cluster``.
     adjust : {"fdr", "bonferroni"} or None
         Multiple-testing adjustment of ``p_sim`` into ``q``.
-    transform : {"R", "B"}, default "R"
-        Row-standardised (as esda and GeoDa) or binary weights.
+    transform : {"R", "B", "O"}, default "R"
+        Row-standardised (as esda and GeoDa), binary, or the weights' own
+        values as stored (e.g. kernel weights).
     nan : {"raise", "drop"}
         Missing values raise, or drop the region (its row is NaN in the output).
 
@@ -351,7 +352,7 @@ def star_weights(weights: SpatialWeights, transform: Transform) -> tuple[sp.csr_
     As esda's ``G_Local(star=True)``: each region is its own neighbour with the
     largest weight of its row (1 for binary weights), then the transform applies.
     """
-    matrix = transformed_matrix(weights, "B" if transform == "B" else weights.transform)
+    matrix = transformed_matrix(weights, "B" if transform == "B" else "O")
     own = _row_max(matrix)
     if transform == "R":
         total = row_sums(matrix) + own

@@ -400,3 +400,23 @@ def test_empty_input_is_refused():
     empty = SpatialWeights.from_sparse(sp.csr_array((0, 0)))
     with pytest.raises(InputError):
         local_moran([], empty)
+
+
+def test_transform_o_uses_the_weights_as_stored():
+    weights = SpatialWeights.from_sparse(queen_lattice(6, 6)).row_standardised()
+    y = np.random.default_rng(8).standard_normal(36)
+    as_stored = local_moran(y, weights, transform="O", seed=1, permutations=99)
+    pd.testing.assert_frame_equal(as_stored, local_moran(y, weights, seed=1, permutations=99))
+    binary = local_moran(y, weights, transform="B", seed=1, permutations=99)
+    assert not np.allclose(binary["statistic"], as_stored["statistic"])
+
+
+def test_gi_star_after_dropping_a_region_restandardises(small):
+    weights, y = small
+    y = y.copy()
+    y[4] = np.nan
+    out = local_gi_star(y, weights.row_standardised(), nan="drop", seed=0, permutations=9)
+    kept = [0, 1, 2, 3]
+    sub = SpatialWeights.from_sparse(weights.sparse[kept][:, kept], ids=weights.ids[kept])
+    ref = local_gi_star(y[kept], sub, seed=0, permutations=9)
+    np.testing.assert_allclose(out["statistic"].iloc[kept], ref["statistic"], rtol=1e-12)
