@@ -24,8 +24,12 @@ positions leaves a uniformly random ordering of the ``n - 1`` others (every
 ordering of the others arises from exactly ``n`` orderings of all, one per slot
 of ``i``). Its first ``k_i`` entries are therefore a uniform draw without
 replacement from the other values, i.e. exactly the conditional permutation
-distribution, for every region and every cardinality at once; rows are
+distribution, for every region and every cardinality at once (they depend on
+the first ``k_i + 1 <= K + 1`` entries only, which the table holds); rows are
 independent, so the ``permutations`` lags of a region are i.i.d. draws from it.
+As in esda, different regions share the table, so their p-values are not
+independent of each other; neighbouring regions' statistics are dependent
+anyway, since they share values.
 
 Why this is fast
 ----------------
