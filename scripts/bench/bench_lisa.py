@@ -17,8 +17,9 @@ One run each, side by side, on the same queen grid and the same values:
 Prints a markdown table; ``--json PATH`` also writes the figures. Agreement is
 reported as the share of cells given the same cluster label at p <= 0.05; each
 implementation draws its own permutations, so cells whose p-value is near 0.05
-flip by Monte Carlo noise. The esda-pygeoda agreement is printed as the
-yardstick for that noise.
+flip by Monte Carlo noise (correlated across cells, since all three share
+draws between cells). The esda-pygeoda agreement is printed as the yardstick
+for that noise.
 
 Usage::
 
