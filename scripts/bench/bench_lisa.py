@@ -17,8 +17,8 @@ One run each, side by side, on the same queen grid and the same values:
 Prints a markdown table; ``--json PATH`` also writes the figures. Agreement is
 reported as the share of cells given the same cluster label at p <= 0.05; each
 implementation draws its own permutations, so cells whose p-value is near 0.05
-flip by Monte Carlo noise (correlated across cells, since all three share
-draws between cells). The esda-pygeoda agreement is printed as the yardstick
+flip by Monte Carlo noise (correlated across cells where draws are shared between
+cells, as in geodisparity and esda). The esda-pygeoda agreement is the yardstick
 for that noise.
 
 Usage::
