@@ -28,6 +28,10 @@ Islands (regions without neighbours) have no neighbourhood to compare with:
 their statistic, ``z`` and p-values are NaN, they are never significant, and
 their label is ``"Isolated"`` (esda reports them as significant Low-Low).
 
+With ``nan="drop"``, regions with missing values are left out (with their
+links) and come back as rows of NaN, ``significant`` False, ``quadrant`` 0 and
+a missing ``cluster``.
+
 Permutations use the exact conditional randomisation of
 :mod:`geodisparity.permutation` (``seed`` makes a run reproducible). With
 ``permutations=0`` no pseudo p-values exist: LISA and local Geary mark nothing
@@ -70,6 +74,7 @@ from geodisparity.categories import (
 from geodisparity.errors import InputError
 from geodisparity.multiple_testing import Adjustment, adjust_pvalues
 from geodisparity.permutation import (
+    LagDistribution,
     lag_distribution,
     permuted_lags,
     pseudo_p_value,
@@ -166,7 +171,9 @@ def _frame(
     return pd.DataFrame(out, index=ids)
 
 
-def _from_lags(dist: Any, observed_lag: np.ndarray, slope: np.ndarray, island: np.ndarray):
+def _from_lags(
+    dist: LagDistribution, observed_lag: np.ndarray, slope: np.ndarray, island: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """p_sim and z of a statistic equal to ``a_i + slope_i * lag_i``."""
     p = pseudo_p_value(dist.n_ge, dist.n_le, dist.permutations)
     with np.errstate(divide="ignore", invalid="ignore"):
