@@ -338,10 +338,12 @@ def lag_distribution(
         for rows, (block,) in permuted_lags([z], layout, values=[values], regions=general):
             lo = observed[rows] - tol[rows]
             hi = observed[rows] + tol[rows]
-            n_ge[rows] = (block >= lo).sum(axis=0)
-            n_le[rows] = (block <= hi).sum(axis=0)
-            mean[rows] = block.mean(axis=0)
-            std[rows] = block.std(axis=0)
+            n_ge[rows] = np.count_nonzero(block >= lo, axis=0)
+            n_le[rows] = np.count_nonzero(block <= hi, axis=0)
+            m1 = block.mean(axis=0)
+            m2 = np.einsum("ij,ij->j", block, block) / permutations
+            mean[rows] = m1
+            std[rows] = np.sqrt(np.maximum(m2 - m1 * m1, 0.0))
     return LagDistribution(n_ge, n_le, mean, std, permutations)
 
 
@@ -445,10 +447,11 @@ def permuted_lags(
     permutations = layout.table.shape[0]
     chunk = max(1, CHUNK_ELEMENTS // max(permutations, 1))
     steps = [v[:, 1:] - v[:, :-1] for v in values]
+    heads = [np.ascontiguousarray(v[:, :k_max]) for v in values]
     for start in range(0, selected.size, chunk):
         rows = selected[start : start + chunk]
         padded = _padded_weights(weights, rows, k_max)
-        blocks = [v[:, :k_max] @ padded.T for v in values]
+        blocks = [head @ padded.T for head in heads]
         lo, hi = np.searchsorted(layout.hit_region, [rows[0], rows[-1] + 1])
         p = layout.hit_perm[lo:hi]
         i = layout.hit_region[lo:hi]
