@@ -212,3 +212,22 @@ def test_bad_inputs_are_refused(grid):
     no_links = SpatialWeights.from_sparse(sp.csr_array((5, 5)))
     with pytest.raises(InputError, match="no links"):
         moran([1.0, 2.0, 3.0, 4.0, 5.0], no_links)
+
+
+def test_islands_match_esda(esda, example):
+    import libpysal
+
+    _, ours_w, data = example
+    y, _ = first_two(data)
+    matrix = sp.lil_array(ours_w.sparse)
+    matrix[3, :] = 0
+    matrix[:, 3] = 0
+    island_w = SpatialWeights.from_sparse(sp.csr_array(matrix))
+    assert island_w.islands == [3]
+    w = libpysal.weights.WSP(island_w.sparse).to_W(silence_warnings=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = esda.Moran(y, w, permutations=0)
+    ours = moran(y, island_w, permutations=0)
+    assert_close(ours.statistic, ref.I, "I")
+    assert_close(ours.z_rand, ref.z_rand, "z_rand")
