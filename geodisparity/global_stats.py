@@ -192,13 +192,15 @@ def _prepare(
     return sample.values, matrix
 
 
-def _shuffles(n: int, permutations: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
-    """Yield ``(n, b)`` blocks of independent random permutations of ``range(n)``."""
+def _shuffled(values: np.ndarray, permutations: int, rng: np.random.Generator) -> Iterator:
+    """Yield ``(n, b)`` C-ordered blocks whose columns are random permutations of ``values``."""
+    n = values.size
     block = max(1, _BLOCK_ELEMENTS // n)
     done = 0
     while done < permutations:
         b = min(block, permutations - done)
-        yield rng.permuted(np.tile(np.arange(n), (b, 1)), axis=1).T
+        rows = rng.permuted(np.tile(values, (b, 1)), axis=1)
+        yield np.ascontiguousarray(rows.T)
         done += b
 
 
@@ -296,8 +298,8 @@ def moran(
     if permutations:
         rng = np.random.default_rng(seed)
         sims = np.concatenate([
-            n / m.s0 * np.einsum("ij,ij->j", z[idx], matrix @ z[idx]) / zz
-            for idx in _shuffles(n, permutations, rng)
+            n / m.s0 * np.einsum("ij,ij->j", zp, matrix @ zp) / zz
+            for zp in _shuffled(z, permutations, rng)
         ])
         fields_.update(_simulated(statistic, sims))
     return MoranResult(statistic, n=n, transform=transform, **fields_)
@@ -371,7 +373,7 @@ def geary(
     fields_ = _analytical(statistic, 1.0, v_norm, v_rand)
     if permutations:
         rng = np.random.default_rng(seed)
-        sims = np.concatenate([c_of(d[idx]) for idx in _shuffles(n, permutations, rng)])
+        sims = np.concatenate([c_of(dp) for dp in _shuffled(d, permutations, rng)])
         fields_.update(_simulated(statistic, sims))
     return GearyResult(statistic, n=n, transform=transform, **fields_)
 
@@ -450,8 +452,8 @@ def getis_ord_g(
     if permutations:
         rng = np.random.default_rng(seed)
         sims = np.concatenate([
-            np.einsum("ij,ij->j", x[idx], matrix @ x[idx]) / den
-            for idx in _shuffles(n, permutations, rng)
+            np.einsum("ij,ij->j", xp, matrix @ xp) / den
+            for xp in _shuffled(x, permutations, rng)
         ])
         fields_.update(_simulated(statistic, sims))
     return GetisOrdResult(statistic, n=n, transform=transform, **fields_)
@@ -517,7 +519,7 @@ def moran_bivariate(
     if permutations:
         rng = np.random.default_rng(seed)
         sims = np.concatenate([
-            zx @ (matrix @ zy[idx]) / (n - 1) for idx in _shuffles(n, permutations, rng)
+            zx @ (matrix @ zyp) / (n - 1) for zyp in _shuffled(zy, permutations, rng)
         ])
         fields_.update(_simulated(statistic, sims))
     return MoranBivariateResult(statistic, n=n, transform=transform, **fields_)
