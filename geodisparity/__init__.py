@@ -90,10 +90,18 @@ _EXPORTS: dict[str, str] = {
     "adjust_pvalues": "geodisparity.multiple_testing",
     "benjamini_hochberg": "geodisparity.multiple_testing",
     "bonferroni": "geodisparity.multiple_testing",
+    # maps (folium/matplotlib load only when a map is made)
+    "choropleth": "geodisparity.maps",
+    "lisa_map": "geodisparity.maps",
+    "hotspot_map": "geodisparity.maps",
+    "target_map": "geodisparity.maps",
+    "atlas": "geodisparity.maps",
+    "save_map": "geodisparity.maps",
+    "plot": "geodisparity.maps",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
-_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries", "crs"})
+_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries", "crs", "maps"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -167,6 +175,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         local_gi_star,
         local_moran,
         local_moran_bivariate,
+    )
+    from geodisparity.maps import (  # noqa: F401
+        atlas,
+        choropleth,
+        hotspot_map,
+        lisa_map,
+        plot,
+        save_map,
+        target_map,
     )
     from geodisparity.markov import (  # noqa: F401
         MarkovChain,
