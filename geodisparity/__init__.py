@@ -79,10 +79,35 @@ _EXPORTS: dict[str, str] = {
     "equal_area_crs": "geodisparity.crs",
     "metric_crs": "geodisparity.crs",
     "area_km2": "geodisparity.crs",
+    # clustering statistics
+    "moran": "geodisparity.global_stats",
+    "geary": "geodisparity.global_stats",
+    "getis_ord_g": "geodisparity.global_stats",
+    "moran_bivariate": "geodisparity.global_stats",
+    "GlobalStatistic": "geodisparity.global_stats",
+    "MoranResult": "geodisparity.global_stats",
+    "GearyResult": "geodisparity.global_stats",
+    "GetisOrdResult": "geodisparity.global_stats",
+    "MoranBivariateResult": "geodisparity.global_stats",
+    "local_moran": "geodisparity.local_stats",
+    "local_moran_bivariate": "geodisparity.local_stats",
+    "local_gi_star": "geodisparity.local_stats",
+    "local_geary": "geodisparity.local_stats",
+    "adjust_pvalues": "geodisparity.multiple_testing",
+    "benjamini_hochberg": "geodisparity.multiple_testing",
+    "bonferroni": "geodisparity.multiple_testing",
+    # maps (folium/matplotlib load only when a map is made)
+    "choropleth": "geodisparity.maps",
+    "lisa_map": "geodisparity.maps",
+    "hotspot_map": "geodisparity.maps",
+    "target_map": "geodisparity.maps",
+    "atlas": "geodisparity.maps",
+    "save_map": "geodisparity.maps",
+    "plot": "geodisparity.maps",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
-_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries", "crs"})
+_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries", "crs", "maps"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -126,6 +151,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         GeodisparityError,
         GeodisparityWarning,
     )
+    from geodisparity.global_stats import (  # noqa: F401
+        GearyResult,
+        GetisOrdResult,
+        GlobalStatistic,
+        MoranBivariateResult,
+        MoranResult,
+        geary,
+        getis_ord_g,
+        moran,
+        moran_bivariate,
+    )
     from geodisparity.inequality import (  # noqa: F401
         atkinson,
         cv,
@@ -143,11 +179,31 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from geodisparity.interop import from_libpysal, to_libpysal  # noqa: F401
     from geodisparity.join_report import JoinReport  # noqa: F401
     from geodisparity.joining import join  # noqa: F401
+    from geodisparity.local_stats import (  # noqa: F401
+        local_geary,
+        local_gi_star,
+        local_moran,
+        local_moran_bivariate,
+    )
+    from geodisparity.maps import (  # noqa: F401
+        atlas,
+        choropleth,
+        hotspot_map,
+        lisa_map,
+        plot,
+        save_map,
+        target_map,
+    )
     from geodisparity.markov import (  # noqa: F401
         MarkovChain,
         SpatialMarkovChain,
         markov_chain,
         spatial_markov,
+    )
+    from geodisparity.multiple_testing import (  # noqa: F401
+        adjust_pvalues,
+        benjamini_hochberg,
+        bonferroni,
     )
     from geodisparity.readers import read_boundaries, read_table  # noqa: F401
     from geodisparity.three_gaps import (  # noqa: F401

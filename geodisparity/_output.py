@@ -14,7 +14,7 @@ from pathlib import Path
 
 from geodisparity.errors import OutputExistsError
 
-__all__ = ["atomic_path", "write_text", "check_writable"]
+__all__ = ["atomic_path", "write_text", "check_writable", "staged_outputs"]
 
 
 def check_writable(path: str | os.PathLike[str], *, overwrite: bool) -> Path:
@@ -87,3 +87,58 @@ def write_text(
     with atomic_path(target, overwrite=overwrite) as tmp:
         tmp.write_text(text, encoding=encoding)
     return target
+
+
+@contextlib.contextmanager
+def staged_outputs(
+    targets: dict[str, Path], *, overwrite: bool = False
+) -> Iterator[dict[str, Path]]:
+    """Yield staging paths for several outputs; move them all into place on success.
+
+    Every target is checked before anything is computed; the files are written
+    in a hidden staging folder beside the first target and renamed into place
+    only when the block finishes without error, so a failed run leaves the
+    output folder as it was.
+
+    Parameters
+    ----------
+    targets : dict of str to Path
+        Output kind -> final path.
+    overwrite : bool, default False
+        Replace existing files.
+
+    Yields
+    ------
+    dict of str to Path
+        Output kind -> staging path to write to.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with staged_outputs({"a": folder / "a.txt"}) as stage:
+    ...     _ = stage["a"].write_text("done")
+    >>> sorted(p.name for p in folder.iterdir())
+    ['a.txt']
+    """
+    for path in targets.values():
+        check_writable(path, overwrite=overwrite)
+    if not targets:
+        yield {}
+        return
+    folder = next(iter(targets.values())).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    stage_dir = folder / f".staging-{uuid.uuid4().hex[:12]}"
+    stage_dir.mkdir()
+    try:
+        staged = {kind: stage_dir / path.name for kind, path in targets.items()}
+        yield staged
+        for path in targets.values():
+            check_writable(path, overwrite=overwrite)
+        for kind, path in targets.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged[kind], path)
+    finally:
+        for leftover in stage_dir.iterdir():
+            leftover.unlink()
+        stage_dir.rmdir()

@@ -33,6 +33,7 @@ __all__ = [
     "GeometryRepairWarning",
     "IslandWarning",
     "DroppedRowsWarning",
+    "ClassificationWarning",
     "format_rows",
 ]
 
@@ -106,6 +107,10 @@ class IslandWarning(GeodisparityWarning):
 
 class DroppedRowsWarning(GeodisparityWarning):
     """Rows with missing values were dropped (``nan="drop"``) before computing."""
+
+
+class ClassificationWarning(GeodisparityWarning):
+    """A map classification was adjusted (e.g. fewer classes than asked for)."""
 
 
 def format_rows(labels: Iterable[object], *, limit: int = 10) -> str:

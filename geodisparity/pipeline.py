@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geodisparity._output import atomic_path, check_writable, write_text
+from geodisparity._output import atomic_path, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import InputError, MissingColumnError
 
@@ -89,7 +89,7 @@ def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite:
 
 
 def _layer_name(path: Path) -> str:
-    """A GeoPackage layer name from the file name (letters, digits and underscores)."""
+    """Make a GeoPackage layer name from the file name (letters, digits, underscores)."""
     name = "".join(c if c.isalnum() else "_" for c in path.stem).strip("_")
     return name or "regions"
 
@@ -126,49 +126,72 @@ def run_pipeline(
     """
     say = progress or (lambda message: logger.info(message))
     out_dir = Path(output) if output is not None else config.resolve(config.output)
-    files = {kind: out_dir / name for kind, name in OUTPUT_FILES.items()}
-    for path in files.values():
-        check_writable(path, overwrite=overwrite)
+    targets = {kind: out_dir / name for kind, name in OUTPUT_FILES.items()}
+    with staged_outputs(targets, overwrite=overwrite) as staged:
+        result = _analyse(config, say)
+        say("writing the atlas, the report and the tables")
+        _write_outputs(result, config, staged)
+    return RunResult(out_dir, targets, result.join_report, result.gaps, result.regions)
 
+
+@dataclass(frozen=True)
+class _Analysis:
+    """Everything a run computes, before anything is written."""
+
+    year: int | None
+    join_report: Any
+    current: Any
+    gaps: pd.DataFrame
+    decompositions: dict[str, dict[str, Any]]
+    convergence: dict[str, Any] | None
+    weights: Any
+    global_table: pd.DataFrame
+    cluster_table: pd.DataFrame
+    regions: pd.DataFrame
+
+
+def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     say("reading boundaries and table")
-    regions, report = _load_and_join(config)
-    say(str(report).splitlines()[0] if str(report) else "joined")
-    long = _derive_indicators(regions, config)
-    year_column = config.table.year
+    joined, report = _load_and_join(config)
+    say(str(report).splitlines()[0])
+    long = _derive_indicators(joined, config)
     year = _analysis_year(long, config)
-    current = long if year_column is None else long[long[year_column] == year]
+    current = long if config.table.year is None else long[long[config.table.year] == year]
     current = current.set_index(config.boundaries.key, drop=False)
+    current.index.name = None
 
     say("computing gap statistics")
     gap_table = _gaps(long, config)
     decompositions = _decompositions(current, config)
-    convergence = _convergence(long, config) if year_column else None
+    convergence = _convergence(long, config) if config.table.year else None
 
     say("computing spatial clusters")
     weights, cluster_table, global_table = _clusters(current, config)
+    return _Analysis(year, report, current, gap_table, decompositions, convergence, weights,
+                     global_table, cluster_table, _region_table(current, cluster_table))
 
-    say("drawing the atlas and writing the report")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write_atlas(current, cluster_table, config, files["atlas"], overwrite)
-    region_table = _region_table(current, cluster_table, config)
-    write_frame(region_table, files["regions"], overwrite=overwrite)
-    write_frame(gap_table, files["gaps"], overwrite=overwrite)
-    write_frame(cluster_table.reset_index(), files["clusters"], overwrite=overwrite)
+
+def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]) -> None:
+    from geodisparity.maps import save_map
     from geodisparity.pipeline_report import build_sections
-
-    sections = build_sections(
-        config=config, year=year, join_report=report, gaps=gap_table,
-        decompositions=decompositions, convergence=convergence, weights=weights,
-        global_table=global_table, cluster_table=cluster_table, current=current,
-    )
     from geodisparity.report import write_report
 
-    write_report(files["report"], sections, title=config.title, note=config.note,
-                 lang=config.lang, atlas=files["atlas"].name, overwrite=overwrite)
-    summary = _summary_json(config, year, report, gap_table, global_table)
-    write_text(files["summary"], json.dumps(summary, indent=2, ensure_ascii=False, default=str),
-               overwrite=overwrite)
-    return RunResult(out_dir, files, report, gap_table, region_table)
+    save_map(_atlas(result, config), staged["atlas"], overwrite=True)
+    write_frame(result.regions, staged["regions"], overwrite=True)
+    write_frame(result.gaps, staged["gaps"], overwrite=True)
+    write_frame(result.cluster_table.reset_index(names="region"), staged["clusters"],
+                overwrite=True)
+    sections = build_sections(
+        config=config, year=result.year, join_report=result.join_report, gaps=result.gaps,
+        decompositions=result.decompositions, convergence=result.convergence,
+        weights=result.weights, global_table=result.global_table,
+        cluster_table=result.cluster_table, current=result.current,
+    )
+    write_report(staged["report"], sections, title=config.title, note=config.note,
+                 lang=config.lang, atlas=OUTPUT_FILES["atlas"], overwrite=True)
+    summary = _summary_json(config, result)
+    write_text(staged["summary"], json.dumps(summary, indent=2, ensure_ascii=False, default=str),
+               overwrite=True)
 
 
 def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
@@ -307,26 +330,25 @@ def _clusters(current: Any, config: RunConfig) -> tuple[Any, pd.DataFrame, pd.Da
     return weights, cluster_table, pd.DataFrame(rows)
 
 
-def _write_atlas(current: Any, cluster_table: pd.DataFrame, config: RunConfig, path: Path,
-                 overwrite: bool) -> None:
-    from geodisparity.maps import atlas, save_map
+def _atlas(result: _Analysis, config: RunConfig) -> Any:
+    from geodisparity.maps import atlas
 
     layers = []
     for layer in config.layers or _default_layers(config):
-        spec = {"column": layer.column, "kind": layer.kind, "label": layer.label or layer.column,
-                "unit": layer.unit}
+        spec: dict[str, Any] = {"column": layer.column, "kind": layer.kind,
+                                "label": layer.label or layer.column, "unit": layer.unit}
         if layer.kind == "choropleth":
             spec.update(scheme=layer.scheme, k=layer.k, breaks=layer.breaks)
         elif layer.kind == "lisa":
-            spec["result"] = _unprefix(cluster_table, f"{layer.column}_lisa_")
+            spec["result"] = _unprefix(result.cluster_table, f"{layer.column}_lisa_")
         elif layer.kind == "hotspot":
-            spec["result"] = _unprefix(cluster_table, f"{layer.column}_gi_")
+            spec["result"] = _unprefix(result.cluster_table, f"{layer.column}_gi_")
         else:
             spec.update(target=layer.target, direction=layer.direction)
         layers.append(spec)
-    m = atlas(current, layers=layers, name=config.boundaries.name, title=config.title,
-              note=config.note, lang=config.lang)
-    save_map(m, path, overwrite=overwrite)
+    outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
+    return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
+                 title=config.title, note=config.note, lang=config.lang)
 
 
 def _default_layers(config: RunConfig) -> list[Any]:
@@ -342,20 +364,19 @@ def _unprefix(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
     return table[columns].rename(columns=lambda c: c[len(prefix):])
 
 
-def _region_table(current: Any, cluster_table: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
+def _region_table(current: Any, cluster_table: pd.DataFrame) -> pd.DataFrame:
     plain = _plain(current).reset_index(drop=True)
     clusters = cluster_table.reset_index(drop=True)
     keep = [c for c in clusters.columns if c.endswith(("_cluster", "_p_sim", "_q", "_statistic"))]
     return pd.concat([plain, clusters[keep]], axis=1)
 
 
-def _summary_json(config: RunConfig, year: int | None, report: Any, gaps: pd.DataFrame,
-                  global_table: pd.DataFrame) -> dict[str, Any]:
+def _summary_json(config: RunConfig, result: _Analysis) -> dict[str, Any]:
     return {
         "title": config.title,
         "note": config.note,
-        "analysis_year": year,
-        "join": report.to_dict() if hasattr(report, "to_dict") else str(report),
-        "gaps": json.loads(gaps.to_json(orient="records")),
-        "moran": json.loads(global_table.to_json(orient="records")),
+        "analysis_year": result.year,
+        "join": str(result.join_report),
+        "gaps": json.loads(result.gaps.to_json(orient="records")),
+        "moran": json.loads(result.global_table.to_json(orient="records")),
     }

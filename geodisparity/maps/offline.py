@@ -1,0 +1,189 @@
+"""Save maps as single HTML files that open with no network at all.
+
+Folium pages load Leaflet, jQuery, Bootstrap, Font Awesome and marker plugins
+from public CDNs, so they stay blank offline or on an intranet. Our maps use
+only Leaflet, so :func:`save_map` (with ``offline=True``, the default) inlines
+Leaflet 1.9.3's script and stylesheet from the ``xstatic-leaflet`` package
+(its images as ``data:`` URIs) and removes every other CDN asset. Basemap
+tiles, if the map has any, still load from their server.
+
+Examples
+--------
+>>> page = offline_html('<head><script src="https://code.jquery.com/jquery.js"></script></head>')
+>>> "jquery" in page, "L.version" in page or "Leaflet" in page
+(False, True)
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import warnings
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from geodisparity._output import atomic_path, check_writable
+from geodisparity.errors import GeodisparityWarning, InputError
+
+__all__ = ["save_map", "offline_html", "leaflet_assets", "remote_assets"]
+
+_REMOTE_SCRIPT = re.compile(
+    r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>\s*</script>""", re.IGNORECASE)
+_REMOTE_LINK = re.compile(
+    r"""<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>""", re.IGNORECASE)
+_URL = re.compile(r"""(?:src|href)\s*=\s*["']?((?:https?:)?//[^"'\s>]+)""", re.IGNORECASE)
+
+#: Assets folium adds to every map; our maps need none of them but Leaflet.
+_FOLIUM_DEFAULTS = ("/leaflet@", "jquery", "bootstrap", "awesome-markers", "awesome_markers",
+                    "fontawesome", "font-awesome", "glyphicons", "leaflet.awesome.rotate")
+
+
+@cache
+def leaflet_assets() -> tuple[str, str]:
+    """Return Leaflet's (script, stylesheet) from the xstatic-leaflet package.
+
+    Returns
+    -------
+    tuple of str
+        The minified script (source-map comment removed) and the stylesheet
+        minified, with the layer-control images inlined as ``data:`` URIs and
+        the marker images (unused by our maps) left out.
+
+    Examples
+    --------
+    >>> js, css = leaflet_assets()
+    >>> "leaflet-container" in css and "url(images/" not in css
+    True
+    """
+    from geodisparity._optional import import_optional
+
+    xstatic = import_optional("xstatic.pkg.leaflet", extra="", purpose="Offline maps")
+    base = Path(xstatic.BASE_DIR)
+    script = (base / "leaflet.js").read_text(encoding="utf-8")
+    script = re.sub(r"//# sourceMappingURL=\S+", "", script)
+    css = (base / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match[str]) -> str:
+        data = base64.b64encode((base / match.group(1)).read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    css = re.sub(r"url\((images/layers(?:-2x)?\.png)\)", inline, css)
+    # Marker icons are not used by our maps; drop them rather than inline 6 KB.
+    css = re.sub(r"background-image:\s*url\(images/[\w.-]+\.png\);?", "", css)
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    css = re.sub(r"\s*([{};,])\s*", r"\1", re.sub(r"\s+", " ", css)).strip()
+    if "</script" in script.lower():
+        raise InputError("the packaged Leaflet script cannot be inlined (contains '</script')")
+    return script, css
+
+
+def remote_assets(page: str) -> list[str]:
+    """Return the http(s) URLs a page loads as scripts, stylesheets or other links.
+
+    Parameters
+    ----------
+    page : str
+        HTML text.
+
+    Returns
+    -------
+    list of str
+        URLs found in ``src=`` and ``href=`` attributes.
+
+    Examples
+    --------
+    >>> remote_assets('<script src="https://x.org/a.js"></script><a href="#top">')
+    ['https://x.org/a.js']
+    """
+    return _URL.findall(page)
+
+
+def offline_html(page: str) -> str:
+    """Return ``page`` with CDN scripts and stylesheets removed and Leaflet inlined.
+
+    Parameters
+    ----------
+    page : str
+        HTML rendered by folium.
+
+    Returns
+    -------
+    str
+        The same page, self-contained.
+
+    Examples
+    --------
+    >>> css = '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/bootstrap.css"/>'
+    >>> "<link" in offline_html(f"<head>{css}</head>")
+    False
+    """
+    removed = [m.group(0) for m in _REMOTE_SCRIPT.finditer(page)]
+    removed += [m.group(0) for m in _REMOTE_LINK.finditer(page)]
+    unknown = [tag for tag in removed if not any(k in tag.lower() for k in _FOLIUM_DEFAULTS)]
+    if unknown:
+        warnings.warn(
+            f"save_map(offline=True) removed {len(unknown)} remote assets the map may need "
+            f"(plugins cannot load offline): {', '.join(remote_assets(' '.join(unknown)))}",
+            GeodisparityWarning, stacklevel=3)
+    page = _REMOTE_LINK.sub("", _REMOTE_SCRIPT.sub("", page))
+    script, css = leaflet_assets()
+    bundle = f"<style>{css}</style>\n<script>{script}</script>\n"
+    head = re.search(r"<head[^>]*>", page, re.IGNORECASE)
+    if head is None:
+        return bundle + page
+    return page[: head.end()] + "\n" + bundle + page[head.end():]
+
+
+def save_map(m: Any, path: str | os.PathLike[str], *, offline: bool = True,
+             overwrite: bool = False) -> Path:
+    """Save a folium map as one HTML file, by default fully offline.
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map from :func:`~geodisparity.maps.choropleth`, :func:`~geodisparity.maps.atlas`
+        and the like (any folium map works; plugins needing other CDN files do not).
+    path : str or path-like
+        Output file (``.html``); missing folders are created. Written
+        atomically: a temporary file in the same folder is renamed into place
+        once complete.
+    offline : bool, default True
+        Inline Leaflet and drop every CDN asset, so the file opens with no
+        network. False keeps folium's CDN links (smaller, needs internet).
+    overwrite : bool, default False
+        Replace an existing file; otherwise raise
+        :class:`~geodisparity.errors.OutputExistsError`.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from geodisparity.maps import choropleth
+    >>> regions = gpd.GeoDataFrame({"v": [1.0, 2.0]}, crs=4326,
+    ...                            geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)])
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "map.html"
+    >>> save_map(choropleth(regions, "v", k=2), out).stat().st_size > 150_000
+    True
+    >>> save_map(choropleth(regions, "v", k=2), out)
+    Traceback (most recent call last):
+    ...
+    geodisparity.errors.OutputExistsError: ... already exists; pass overwrite=True ...
+    """
+    if not hasattr(m, "get_root"):
+        raise InputError(f"m must be a folium map, got {type(m).__name__}")
+    target = check_writable(path, overwrite=overwrite)  # fail before rendering a large map
+    if target.is_dir():
+        raise InputError(f"path={str(target)!r} is a folder; give a file name such as map.html")
+    page = m.get_root().render()
+    if offline:
+        page = offline_html(page)
+    with atomic_path(target, overwrite=overwrite) as tmp:
+        tmp.write_bytes(page.encode("utf-8"))
+    return target

@@ -1,0 +1,282 @@
+"""Shrink boundaries for web maps without opening gaps between neighbours.
+
+Three steps keep the HTML small:
+
+1. Simplify the whole coverage at once with :func:`shapely.coverage_simplify`,
+   which moves each shared border once for both neighbours, so they keep a
+   common edge (simplifying polygon by polygon opens slivers and overlaps).
+2. Choose the tolerance from the map's extent: ``extent / 2000`` in degrees.
+   A map of the whole extent opens about 1,000 pixels wide, so one pixel spans
+   ``extent / 1000`` and the removed detail stays below half a pixel at the
+   initial zoom (zooming in shows the simplification, as on any web map).
+3. Round coordinates to the decimals that tolerance needs (a grid at most
+   half of it, between 3 and 6 decimals of a degree) and write them compactly: integer
+   differences between successive vertices (:func:`encode_geometry`), which
+   the page turns back into GeoJSON, and only the properties the map uses.
+
+Examples
+--------
+>>> from shapely.geometry import box
+>>> import geopandas as gpd
+>>> cells = gpd.GeoSeries([box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+>>> auto_tolerance(cells)
+0.001
+>>> coordinate_decimals(0.001)
+4
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geodisparity.errors import CRSError, EmptyDataError, GeometryError, InputError, format_rows
+
+__all__ = [
+    "EXTENT_DIVISOR",
+    "auto_tolerance",
+    "coordinate_decimals",
+    "to_web_geometry",
+    "simplify_coverage",
+    "encode_geometry",
+]
+
+#: The tolerance is the map extent divided by this (half a pixel on a ~1,000 px map).
+EXTENT_DIVISOR = 2000
+
+
+def auto_tolerance(geometry: gpd.GeoSeries) -> float:
+    """Return a simplification tolerance (CRS units) suited to the map's extent.
+
+    Parameters
+    ----------
+    geometry : GeoSeries
+        The boundaries to be drawn, in the CRS the tolerance applies to.
+
+    Returns
+    -------
+    float
+        ``max(width, height) / 2000``, rounded down to two significant digits
+        (0 for an empty or degenerate extent).
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> auto_tolerance(gpd.GeoSeries([box(118, 27, 123, 31.2)]))
+    0.0025
+    >>> auto_tolerance(gpd.GeoSeries([], dtype="geometry"))
+    0.0
+    """
+    if len(geometry) == 0 or geometry.is_empty.all():
+        return 0.0
+    minx, miny, maxx, maxy = geometry.total_bounds
+    extent = max(maxx - minx, maxy - miny) / EXTENT_DIVISOR
+    if not math.isfinite(extent) or extent <= 0:
+        return 0.0
+    scale = 10.0 ** (math.floor(math.log10(extent)) - 1)
+    return float(round(math.floor(extent / scale) * scale, 12))
+
+
+def coordinate_decimals(tolerance: float) -> int:
+    """Return how many decimals of a degree keep rounding below half of ``tolerance``.
+
+    Parameters
+    ----------
+    tolerance : float
+        Simplification tolerance in degrees.
+
+    Returns
+    -------
+    int
+        Between 3 (about 100 m) and 6 (about 0.1 m).
+
+    Examples
+    --------
+    >>> coordinate_decimals(0.03)
+    3
+    >>> coordinate_decimals(0.0)
+    6
+    """
+    if tolerance <= 0:
+        return 6
+    return int(min(6, max(3, math.ceil(-math.log10(tolerance / 2)))))
+
+
+def to_web_geometry(regions: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
+    """Return the polygons of ``regions`` in EPSG:4326 (longitude, latitude), checked.
+
+    Parameters
+    ----------
+    regions : GeoDataFrame or GeoSeries
+        Boundaries with a CRS.
+
+    Returns
+    -------
+    GeoSeries
+        Same index, EPSG:4326.
+
+    Raises
+    ------
+    EmptyDataError
+        If there are no regions.
+    CRSError
+        If the CRS is missing.
+    GeometryError
+        If some geometries are missing, empty or not polygons.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> to_web_geometry(gpd.GeoSeries([box(0, 0, 1, 1)], crs=4326)).crs.to_epsg()
+    4326
+    """
+    if not isinstance(regions, gpd.GeoDataFrame | gpd.GeoSeries):
+        raise InputError(
+            f"regions must be a GeoDataFrame or GeoSeries, got {type(regions).__name__}"
+        )
+    geometry = regions.geometry if isinstance(regions, gpd.GeoDataFrame) else regions
+    if len(geometry) == 0:
+        raise EmptyDataError("regions has no rows; a map needs at least one region")
+    if geometry.crs is None:
+        raise CRSError(
+            "regions has no CRS; set one (e.g. regions.set_crs('EPSG:4326')) so the map "
+            "can place the boundaries"
+        )
+    bad = geometry.index[geometry.isna() | geometry.is_empty]
+    if len(bad):
+        raise GeometryError(
+            f"{len(bad)} regions have no geometry: {format_rows(bad)}; drop or repair them"
+        )
+    kinds = geometry.geom_type
+    wrong = geometry.index[~kinds.isin(["Polygon", "MultiPolygon"])]
+    if len(wrong):
+        raise GeometryError(
+            f"{len(wrong)} regions are not polygons ({', '.join(sorted(set(kinds[wrong])))}): "
+            f"{format_rows(wrong)}"
+        )
+    if geometry.crs.to_epsg() != 4326:
+        geometry = geometry.to_crs(4326)
+    return geometry
+
+
+def simplify_coverage(
+    geometry: gpd.GeoSeries, *, tolerance: float | None = None, decimals: int | None = None
+) -> gpd.GeoSeries:
+    """Simplify a polygon coverage as a whole and round its coordinates.
+
+    Parameters
+    ----------
+    geometry : GeoSeries
+        Polygons that tile an area (counties), ideally without overlaps.
+    tolerance : float, optional
+        Simplification tolerance in CRS units; default :func:`auto_tolerance`.
+        0 keeps every vertex (only rounding applies).
+    decimals : int, optional
+        Decimals to round to; default :func:`coordinate_decimals` of the tolerance.
+
+    Returns
+    -------
+    GeoSeries
+        Same index and CRS. Neighbours keep their shared borders exactly.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> cells = gpd.GeoSeries([box(0, 0, 1, 1), box(1, 0, 2, 1)])
+    >>> simplify_coverage(cells, tolerance=0.1).area.tolist()
+    [1.0, 1.0]
+    >>> simplify_coverage(gpd.GeoSeries([], dtype="geometry")).size
+    0
+    """
+    if len(geometry) == 0:
+        return geometry.copy()
+    if tolerance is None:
+        tolerance = auto_tolerance(geometry)
+    if tolerance < 0 or not math.isfinite(tolerance):
+        raise InputError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
+    if decimals is None:
+        decimals = coordinate_decimals(tolerance)
+    values = geometry.values.to_numpy() if hasattr(geometry.values, "to_numpy") else (
+        np.asarray(geometry.values)
+    )
+    if tolerance > 0:
+        values = shapely.coverage_simplify(values, tolerance, simplify_boundary=True)
+    values = shapely.transform(values, lambda xy: np.round(xy, decimals))
+    return gpd.GeoSeries(values, index=geometry.index, crs=geometry.crs)
+
+
+class _DeltaEncoder:
+    """Integer coordinates as differences to the previous vertex, across all rings."""
+
+    def __init__(self, decimals: int):
+        self.scale = 10.0**decimals
+        self.last = np.zeros(2, dtype=np.int64)
+
+    def ring(self, ring: Any) -> list[int]:
+        xy = np.rint(np.asarray(ring.coords)[:-1, :2] * self.scale).astype(np.int64)
+        if len(xy) > 1:  # rounding can repeat a vertex: keep one
+            keep = np.ones(len(xy), dtype=bool)
+            keep[1:] = np.any(xy[1:] != xy[:-1], axis=1)
+            xy = xy[keep]
+        if len(xy) < 3:
+            return []
+        deltas = np.diff(xy, axis=0, prepend=self.last[np.newaxis, :])
+        self.last = xy[-1]
+        return deltas.ravel().tolist()
+
+    def polygon(self, polygon: Any) -> list[list[int]]:
+        exterior = self.ring(polygon.exterior)
+        if not exterior:
+            return []
+        holes = (self.ring(r) for r in polygon.interiors)
+        return [exterior, *(h for h in holes if h)]
+
+
+def encode_geometry(geometry: Sequence[Any] | gpd.GeoSeries, *, decimals: int) -> str:
+    """Return polygons as compact delta-encoded JSON, decoded to GeoJSON in the browser.
+
+    Each geometry becomes a list of polygons, each polygon a list of rings and
+    each ring a flat list of integers ``dx, dy, dx, dy...``: coordinates in
+    units of ``10**-decimals`` degrees, each written as the difference to the
+    vertex before it (across rings and geometries, starting from 0, 0). The
+    closing vertex is left out; vertices repeated by rounding and rings
+    collapsed by it are dropped. Differences between near vertices take 2-4
+    characters instead of the 8-10 of a plain coordinate, which halves the
+    file; the page's script rebuilds ordinary GeoJSON MultiPolygons.
+
+    Parameters
+    ----------
+    geometry : sequence of Polygon or MultiPolygon
+        Geometries in longitude/latitude.
+    decimals : int
+        Decimals kept (the integer unit is ``10**-decimals``).
+
+    Returns
+    -------
+    str
+        JSON without spaces, one entry per geometry.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> encode_geometry([box(0, 0, 1, 1)], decimals=1)
+    '[[[[10,0,0,10,-10,0,0,-10]]]]'
+    >>> encode_geometry([box(0, 0, 1, 1), box(1, 0, 2, 1)], decimals=0)
+    '[[[[1,0,0,1,-1,0,0,-1]]],[[[2,0,0,1,-1,0,0,-1]]]]'
+    """
+    encoder = _DeltaEncoder(decimals)
+    items = []
+    for geom in geometry:
+        parts = geom.geoms if geom.geom_type == "MultiPolygon" else [geom]
+        polygons = [p for p in (encoder.polygon(part) for part in parts) if p]
+        if not polygons:  # smaller than the rounding unit: keep it visible as a dot
+            dot = geom.envelope.buffer(0.5 / encoder.scale, quad_segs=1)
+            polygons = [[encoder.ring(dot.exterior)]]
+        items.append(polygons)
+    return json.dumps(items, separators=(",", ":"))

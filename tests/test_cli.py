@@ -1,0 +1,150 @@
+"""The command line, as a planner uses it: run a config, open the outputs, check them."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from geodisparity.categories import HOTSPOT_LABELS, LISA_LABELS
+from geodisparity.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_CONFIG = ROOT / "examples" / "zhejiang_demo.toml"
+OUTPUTS = {"atlas.html", "report.html", "regions.csv", "gaps.csv", "clusters.csv", "summary.json"}
+
+
+def run_cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    result = run_cli("run", DEMO_CONFIG, "--output", out)
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+def test_run_writes_every_output(demo_run):
+    out, result = demo_run
+    assert {p.name for p in out.iterdir()} == OUTPUTS
+    assert str(out) in result.output
+
+
+def test_gaps_table_has_one_row_per_year_with_sane_values(demo_run):
+    out, _ = demo_run
+    gaps = pd.read_csv(out / "gaps.csv")
+    assert gaps["year"].tolist() == [2019, 2020, 2021, 2022, 2023]
+    assert gaps["n_regions"].eq(90).all()
+    assert gaps["income_gini"].between(0, 1).all()
+    assert (gaps["urban_rural_ratio"] > 1).all()
+    assert (gaps["regional_max_min_ratio"] >= 1).all()
+
+
+def test_region_and_cluster_tables_cover_all_counties(demo_run):
+    out, _ = demo_run
+    regions = pd.read_csv(out / "regions.csv", dtype={"adcode": str})
+    clusters = pd.read_csv(out / "clusters.csv", dtype={"region": str})
+    assert len(regions) == len(clusters) == 90
+    assert regions["adcode"].str.fullmatch(r"33\d{4}").all()
+    assert set(clusters["income_lisa_cluster"]) <= set(LISA_LABELS)
+    assert set(clusters["doctors_per_1000_gi_cluster"]) <= set(HOTSPOT_LABELS)
+    assert set(clusters["region"]) == set(regions["adcode"])
+
+
+def test_report_is_self_contained_and_labelled_illustrative(demo_run):
+    out, _ = demo_run
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Illustrative synthetic data" in html
+    assert "The three gaps" in html and "Dagum" in html and "Moran" in html
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+
+
+def test_atlas_has_no_remote_assets(demo_run):
+    out, _ = demo_run
+    html = (out / "atlas.html").read_text(encoding="utf-8")
+    assert not re.search(r"""<(script|link)[^>]+(src|href)=["']https?://""", html)
+    assert "Illustrative synthetic data" in html
+
+
+def test_summary_json_parses(demo_run):
+    out, _ = demo_run
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["analysis_year"] == 2023
+    assert len(summary["gaps"]) == 5
+    assert {row["column"] for row in summary["moran"]} == {"income", "doctors_per_1000"}
+
+
+def test_rerun_refuses_to_overwrite_and_keeps_files(demo_run):
+    out, _ = demo_run
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    result = run_cli("run", DEMO_CONFIG, "--output", out)
+    assert result.exit_code == 1
+    assert "--overwrite" in result.output
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_failed_run_leaves_no_files(tmp_path):
+    config = tmp_path / "bad.toml"
+    text = DEMO_CONFIG.read_text(encoding="utf-8")
+    demo_table = (DEMO_CONFIG.parent / "data" / "zhejiang_demo.csv").as_posix()
+    text = text.replace('path = "data/zhejiang_demo.csv"', f'path = "{demo_table}"')
+    text = text.replace('columns = ["income", "doctors_per_1000"]', 'columns = ["income", "nope"]')
+    text = text.replace('column = "doctors_per_1000"\nkind = "hotspot"',
+                        'column = "nope"\nkind = "hotspot"')
+    config.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("run", config, "--output", out)
+    assert result.exit_code == 1
+    assert "'nope'" in result.output
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_config_error_names_the_key(tmp_path):
+    config = tmp_path / "c.toml"
+    shutil.copy(DEMO_CONFIG, config)
+    config.write_text(config.read_text(encoding="utf-8").replace("permutations = 999",
+                                                                 "permutations = -5"))
+    result = run_cli("run", config, "--output", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "clusters.permutations = -5" in result.output
+
+
+def test_missing_config_is_a_bad_parameter(tmp_path):
+    result = run_cli("run", tmp_path / "nope.toml")
+    assert result.exit_code == 2
+    assert "nope.toml" in result.output
+
+
+def test_boundaries_lists_bundled_layers():
+    result = run_cli("boundaries")
+    assert result.exit_code == 0
+    assert result.output.split() == [
+        "zhejiang/counties", "zhejiang/prefectures", "zhejiang/province"
+    ]
+
+
+def test_join_reports_unmatched_rows_and_writes_output(tmp_path):
+    table = pd.read_csv(ROOT / "examples" / "data" / "zhejiang_demo_2023.csv", dtype=str)
+    table = table[table["adcode"] != "330127"]
+    table.loc[table["adcode"] == "330108", "adcode"] = "330199"
+    path = tmp_path / "t.csv"
+    table.to_csv(path, index=False)
+    out = tmp_path / "joined.gpkg"
+    result = run_cli("join", "zhejiang/counties", path, "--left-on", "adcode",
+                     "--right-on", "adcode", "--name", "name_en", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "88 of 90 regions matched" in result.output
+    assert "Chun'an County" in result.output and "330199" in result.output
+    import geopandas as gpd
+
+    joined = gpd.read_file(out)
+    assert len(joined) == 90
+    assert joined["income"].isna().sum() == 2
+    again = run_cli("join", "zhejiang/counties", path, "--left-on", "adcode",
+                    "--right-on", "adcode", "-o", out)
+    assert again.exit_code == 1 and "--overwrite" in again.output
