@@ -302,12 +302,14 @@ def _clusters(current: Any, config: RunConfig) -> tuple[Any, pd.DataFrame, pd.Da
     from geodisparity.errors import IslandWarning
 
     c = config.clusters
-    regions = current.reset_index(drop=True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", IslandWarning)
-        weights = knn(regions, c.k) if c.weights == "knn" else contiguity(regions, c.weights)
-    for warning in caught:
-        logger.warning(str(warning.message))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IslandWarning)  # reported below, with names
+        weights = knn(current, c.k) if c.weights == "knn" else contiguity(current, c.weights)
+    if weights.added_links:
+        label = _labeller(current, config.boundaries.name)
+        links = ", ".join(f"{label(a)} -> {label(b)}" for a, b in weights.added_links)
+        logger.warning("regions with no %s neighbours linked to their nearest region: %s",
+                       c.weights, links)
     _require(current, list(c.columns), "clusters.columns")
     tables, rows = [], []
     for column in c.columns:
@@ -328,6 +330,14 @@ def _clusters(current: Any, config: RunConfig) -> tuple[Any, pd.DataFrame, pd.Da
         tables.append(gi.add_prefix(f"{column}_gi_"))
     cluster_table = pd.concat(tables, axis=1) if tables else pd.DataFrame(index=current.index)
     return weights, cluster_table, pd.DataFrame(rows)
+
+
+def _labeller(current: pd.DataFrame, name: str | None) -> Callable[[Any], str]:
+    """Return a function that labels a region id with its name, when known."""
+    if not name or name not in current:
+        return str
+    names = current[name].astype(str)
+    return lambda region: f"{names.get(region, '?')} ({region})"
 
 
 def _atlas(result: _Analysis, config: RunConfig) -> Any:

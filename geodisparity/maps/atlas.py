@@ -194,11 +194,11 @@ def build_map(
                                       show=i == shown).add_to(m)
         el.LegendControl(legend_html(layer.legend, lang=lang), region_layer).add_to(m)
 
-    lines = [(label, _outline_geometry(spec, simple, regions, tol, decimals), OUTLINE_COLOR, 1.5)
+    lines = [(label, _outline_geometry(spec, simple, regions, tol, decimals), OUTLINE_COLOR, 1.2)
              for label, spec in _outline_items(outline, lang)]
     if edge:
         whole = [shapely.coverage_union_all(simple.values)]
-        lines.append((translate("Outer boundary", lang), whole, "#000000", 2.5))
+        lines.append((translate("Outer boundary", lang), whole, "#000000", 1.6))
     for label, geoms, color, weight in lines:
         el.OutlineLayer(encode_geometry(geoms, decimals=decimals), decimals,
                         name=escape_text(label), color=color, weight=weight).add_to(m)
