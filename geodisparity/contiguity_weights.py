@@ -7,11 +7,13 @@ either direction. This is libpysal's vertex-based definition, and the
 neighbour sets agree with ``libpysal.weights.Queen`` / ``Rook`` (see Notes).
 
 Instead of testing pairs of polygons, every ring coordinate is extracted at
-once with shapely, equal coordinates are grouped with one sort of hashed
-64-bit keys (exact float equality, verified after sorting), and each group of
-two or more regions yields neighbour pairs. Shared edges are found from the
-same groups by comparing the ring neighbours of each pair of occurrences of a
-vertex. The cost is one sort of the vertex keys plus linear passes.
+once with shapely and equal coordinates are grouped (exact float equality):
+coordinates are first ordered by cell of a coarse grid, so that memory is
+read almost sequentially, then each cache-sized chunk of cells is sorted by
+a 32-bit hash of the coordinates; collisions are detected exactly. Each
+group of two or more regions yields neighbour pairs. Shared edges are found
+from the same groups by comparing the ring neighbours of each pair of
+occurrences of a vertex. The cost is a few radix passes plus linear passes.
 
 Examples
 --------
@@ -31,6 +33,7 @@ import math
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 import shapely
 
@@ -47,6 +50,8 @@ logger = logging.getLogger(__name__)
 Rule = Literal["queen", "rook"]
 
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+_CHUNK = 8192  # coordinates sorted at a time: small enough to stay in cache
+_GRID = 256  # cells per side of the grid that orders coordinates first
 
 
 def contiguity(
@@ -187,7 +192,7 @@ def shared_vertex_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     (numpy.ndarray, numpy.ndarray)
-        Positions ``i`` and ``j``; a pair may repeat.
+        Positions ``i`` and ``j``, each pair once.
 
     Examples
     --------
@@ -196,10 +201,9 @@ def shared_vertex_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (array([0]), array([1]))
     """
     xy, owner = shapely.get_coordinates(geoms, return_index=True)
-    order, start = _equal_coordinate_runs(xy)
-    small = _index_type(len(xy))
-    owner = owner.astype(small)
-    return _occurrence_pairs(np.cumsum(start, dtype=small), order, owner)
+    order, start = _equal_coordinate_runs(xy, shapely.total_bounds(geoms))
+    owner_sorted = owner.astype(_index_type(len(xy)))[order]
+    return _occurrence_pairs(start, owner_sorted, len(geoms))
 
 
 def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -215,7 +219,7 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     (numpy.ndarray, numpy.ndarray)
-        Positions ``i`` and ``j``; a pair may repeat.
+        Positions ``i`` and ``j``, each pair once.
 
     Notes
     -----
@@ -234,24 +238,22 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     [(0, 2), (1, 2)]
     """
     xy, owner = shapely.get_coordinates(geoms, return_index=True)
-    order, start = _equal_coordinate_runs(xy)
-    n = len(xy)
-    small = _index_type(n)
-    run = np.cumsum(start, dtype=small) - 1  # vertex id of each sorted occurrence
+    order, start = _equal_coordinate_runs(xy, shapely.total_bounds(geoms))
+    small = _index_type(len(xy))
     owner = owner.astype(small)
     owner_sorted = owner[order]
     ring = _ring_ids(geoms, owner, order, start, owner_sorted)
-    code = np.empty(n, dtype=small)
-    code[order] = run
+    code = np.empty(len(xy), dtype=small)
+    code[order] = np.cumsum(start, dtype=small) - 1  # vertex id of each coordinate
     after, before = _ring_neighbours(code, ring)
     after, before = after[order], before[order]
 
     def share_an_edge(here: Any, there: Any) -> np.ndarray:
-        shared = _meets(after[here], after[there], before[there])
-        shared |= _meets(before[here], after[there], before[there])
-        return shared
+        # ``here`` belongs to the region listed first: of the two ends of a
+        # shared edge, one has the other as next vertex in that region's ring.
+        return _meets(after[here], after[there], before[there])
 
-    return _occurrence_pairs(run, order, owner, share_an_edge, owner_sorted=owner_sorted)
+    return _occurrence_pairs(start, owner_sorted, len(geoms), share_an_edge)
 
 
 def _index_type(n: int) -> type:
@@ -260,64 +262,43 @@ def _index_type(n: int) -> type:
 
 
 def _occurrence_pairs(
-    run: np.ndarray,
-    order: np.ndarray,
-    owner: np.ndarray,
-    linked: Any = None,
-    *,
-    owner_sorted: np.ndarray | None = None,
+    start: np.ndarray, owner_sorted: np.ndarray, n_geoms: int, linked: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Owner pairs of occurrences of the same vertex that ``linked`` accepts.
+    """Distinct owner pairs of occurrences of the same vertex that ``linked`` accepts.
 
-    ``run`` (vertex id) is in sorted order: equal runs are adjacent and
-    positions, hence owners, ascend within a run, so each pair comes out as
-    (smaller, larger). ``order`` maps sorted order to positions and
-    ``owner`` gives each position's geometry. ``linked(here, there)``
-    receives index arrays or slices of sorted occurrences.
+    Occurrences are in sorted order: a run of equal coordinates begins where
+    ``start`` is True, and positions, hence owners, ascend within a run, so
+    each pair comes out as (smaller, larger). ``owner_sorted`` gives each
+    occurrence's geometry. ``linked(here, there)`` receives slices or index
+    arrays of sorted occurrences. Pairs repeat along shared boundaries; they
+    are coded as one int64 each and made distinct with a hash table.
     """
-    n = len(run)
-    if owner_sorted is None:
-        owner_sorted = owner[order]
-    # Occurrences next to each other (most vertices occur exactly twice): slices.
-    keep = run[1:] == run[:-1]
-    keep &= owner_sorted[1:] != owner_sorted[:-1]
+    n = len(start)
+    same = ~start[1:]  # occurrence k and k + 1 are the same coordinate
+    # Occurrences next to each other (most vertices occur exactly twice).
+    keep = same & (owner_sorted[1:] != owner_sorted[:-1])
     if linked is not None:
         keep &= linked(slice(0, n - 1), slice(1, n))
-    hit = np.flatnonzero(keep)
-    firsts, seconds = _along_boundaries(order[hit], owner, owner_sorted[hit + 1])
-    firsts, seconds = [firsts], [seconds]
+    codes = [_pair_codes(owner_sorted[:-1][keep], owner_sorted[1:][keep], n_geoms)]
     # Occurrences further apart, in runs of three or more (junctions).
-    candidate = np.flatnonzero(run[2:] == run[:-2])
+    candidate = np.flatnonzero(same[:-1] & same[1:])
     gap = 2
     while candidate.size:
         other = candidate + gap
         keep = owner_sorted[candidate] != owner_sorted[other]
         if linked is not None:
             keep &= linked(candidate, other)
-        hit = candidate[keep]
-        firsts.append(owner_sorted[hit])
-        seconds.append(owner_sorted[hit + gap])
+        codes.append(_pair_codes(owner_sorted[candidate[keep]], owner_sorted[other[keep]], n_geoms))
+        candidate = candidate[other < n - 1]
+        candidate = candidate[same[candidate + gap]]
         gap += 1
-        candidate = candidate[candidate + gap < n]
-        candidate = candidate[run[candidate + gap] == run[candidate]]
-    return np.concatenate(firsts).astype(np.intp), np.concatenate(seconds).astype(np.intp)
+    unique = pd.unique(np.concatenate(codes))
+    return (unique // n_geoms).astype(np.intp), (unique % n_geoms).astype(np.intp)
 
 
-def _along_boundaries(
-    positions: np.ndarray, owner: np.ndarray, partner: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Drop repeats of a pair along a shared boundary before building the matrix.
-
-    Each position (a vertex of ``owner[position]``) is paired with
-    ``partner``. Consecutive vertices of a boundary shared by two regions
-    give the same pair, so in position order only changes are kept.
-    """
-    by_position = np.full(len(owner), -1, dtype=owner.dtype)
-    by_position[positions] = partner
-    changed = by_position >= 0
-    changed[1:] &= (by_position[1:] != by_position[:-1]) | (owner[1:] != owner[:-1])
-    kept = np.flatnonzero(changed)
-    return owner[kept], by_position[kept]
+def _pair_codes(first: np.ndarray, second: np.ndarray, n_geoms: int) -> np.ndarray:
+    """One int64 per pair of geometry positions: ``first * n_geoms + second``."""
+    return first.astype(np.int64) * n_geoms + second
 
 
 def _meets(here: np.ndarray, there_after: np.ndarray, there_before: np.ndarray) -> np.ndarray:
@@ -380,15 +361,30 @@ def _ring_ids(
     return ring
 
 
-def _equal_coordinate_runs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _equal_coordinate_runs(
+    xy: np.ndarray, bounds: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Order coordinates so that equal ones are adjacent.
 
     Returns ``order`` (positions; within a run of equal coordinates they
     ascend) and ``start`` (True where a run of equal coordinates begins, in
-    sorted order). Coordinates are hashed to 32 bits and ordered by a stable
-    two-pass radix sort (NumPy's stable argsort of 16-bit keys), which keeps
-    positions ascending among equal hashes; hash collisions are detected
-    exactly and those runs re-sorted by the coordinates themselves.
+    sorted order). ``xy`` is used as scratch space (``-0.0`` becomes ``0.0``);
+    ``bounds`` (xmin, ymin, xmax, ymax) are computed from it if not given.
+
+    Sorting millions of hashed coordinates in one go scatters every memory
+    access; two steps keep them local instead:
+
+    1. Coordinates are ordered by cell of a 256 x 256 grid over their
+       bounding box (one stable radix pass on 16-bit cell numbers). Rings
+       run through neighbouring cells, so memory is read almost in order.
+       Equal coordinates fall in the same cell.
+    2. The cells, in that order, are cut into chunks of about 8,192
+       coordinates, which fit in the processor's cache, and each chunk is
+       ordered by a 32-bit hash of the coordinates (two stable radix passes
+       on 16-bit digits, so positions stay ascending among equal hashes).
+
+    Hash collisions are detected exactly and those runs re-sorted by the
+    coordinates themselves.
     """
     n = len(xy)
     if n == 0:
@@ -396,11 +392,17 @@ def _equal_coordinate_runs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     points = np.ascontiguousarray(xy, dtype=np.float64)
     points += 0.0  # turns -0.0 into 0.0 (in place: the caller's array is a scratch copy)
     as_complex = points.view(np.complex128)[:, 0]  # one value per point, for equality tests
-    order = _radix_order(_hash32(points))
-    # One gather of the points (as complex numbers: NumPy gathers 2-D rows slowly);
-    # recomputing the hashes in sorted order is cheaper than gathering them too.
-    in_order = as_complex[order]
-    hash_start = _run_starts(_hash32(in_order.view(np.float64).reshape(n, 2)))
+    cells = _grid_cells(points, bounds)
+    by_cell = np.argsort(cells, kind="stable")
+    # Gather the points once, as complex numbers (NumPy gathers 2-D rows slowly).
+    in_cells = as_complex[by_cell]
+    hashes = _hash32(in_cells.view(np.float64).reshape(n, 2))
+    bounds = _chunk_bounds(cells[by_cell])
+    local = _sort_chunks(hashes, bounds)
+    order = by_cell[local]
+    in_order = in_cells[local]
+    hash_start = _run_starts(hashes[local])
+    hash_start[bounds[:-1]] = True  # chunks hold different cells, hence different points
     start = _run_starts(in_order)
     collided = start & ~hash_start
     if collided.any():
@@ -410,16 +412,50 @@ def _equal_coordinate_runs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, start
 
 
+def _grid_cells(points: np.ndarray, bounds: np.ndarray | None) -> np.ndarray:
+    """Cell number (16 bits) of each point in a 256 x 256 grid over ``bounds``.
+
+    Any function of the coordinates would do for exactness (equal points
+    get equal numbers, even for points outside ``bounds``); cells only make
+    the later passes local.
+    """
+    if bounds is None:
+        x, y = points[:, 0], points[:, 1]  # (reducing along axis 0 is slow)
+        bounds = np.array([x.min(), y.min(), x.max(), y.max()])
+    digits = np.empty((len(points), 2), dtype=np.uint8)
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN or infinite coordinates
+        for axis in (0, 1):
+            low, high = float(bounds[axis]), float(bounds[axis + 2])
+            span = high - low
+            scaled = points[:, axis] - low
+            scaled *= (_GRID - 0.001) / span if math.isfinite(span) and span > 0 else 0.0
+            digits[:, axis] = scaled  # truncated to an integer in 0..255
+    return digits.view(np.uint16)[:, 0]
+
+
+def _chunk_bounds(sorted_cells: np.ndarray) -> np.ndarray:
+    """Cut positions, between cells, about every ``_CHUNK`` coordinates (0 and n included)."""
+    n = len(sorted_cells)
+    cuts = np.searchsorted(sorted_cells, sorted_cells[_CHUNK:n:_CHUNK])  # start of the cell
+    return np.unique(np.concatenate([[0], cuts, [n]]))
+
+
+def _sort_chunks(hashes: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Positions that order each chunk by hash, stably (two radix passes per chunk)."""
+    low = hashes.astype(np.uint16)  # keeps the low 16 bits
+    high = (hashes >> np.uint32(16)).astype(np.uint16)
+    local = np.empty(len(hashes), dtype=np.intp)
+    for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        first = np.argsort(low[begin:end], kind="stable")
+        chunk_order = first[np.argsort(high[begin:end][first], kind="stable")]
+        chunk_order += begin
+        local[begin:end] = chunk_order
+    return local
+
+
 def _hash32(points: np.ndarray) -> np.ndarray:
     """Return the top 32 bits of :func:`_hash_points`."""
     return (_hash_points(points) >> np.uint64(32)).astype(np.uint32)
-
-
-def _radix_order(keys: np.ndarray) -> np.ndarray:
-    """Stable ordering of uint32 keys by two passes over 16-bit digits."""
-    first = np.argsort((keys & np.uint32(0xFFFF)).astype(np.uint16), kind="stable")
-    high = (keys >> np.uint32(16)).astype(np.uint16)[first]
-    return first[np.argsort(high, kind="stable")]
 
 
 def _hash_points(points: np.ndarray) -> np.ndarray:

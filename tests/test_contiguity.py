@@ -169,6 +169,37 @@ def test_hash_collisions_are_resolved_exactly(monkeypatch):
     )
 
 
+def test_points_one_bit_apart_are_not_shared():
+    # The right square starts one float step to the right of the left one's edge.
+    step = np.nextafter(1.0, 2.0)
+    regions = gpd.GeoSeries([box(0, 0, 1, 1), box(step, 0, 2, 1), box(0, 1, 1, 2)])
+    for rule in ("queen", "rook"):
+        w = contiguity(regions, rule, islands="keep")
+        assert w.islands == [1]
+        assert neighbour_sets(w.neighbors) == libpysal_sets(regions, rule)
+
+
+@pytest.mark.parametrize("rule", ["queen", "rook"])
+@pytest.mark.parametrize("chunk", [1, 7, 1000])
+def test_any_chunk_size_gives_the_same_neighbours(monkeypatch, chunk, rule):
+    # Chunks are cut between grid cells; tiny chunks put every cell boundary to work.
+    regions = read_example("columbus.shp")
+    monkeypatch.setattr(contiguity_module, "_CHUNK", chunk)
+    ours = contiguity(regions, rule, islands="keep")
+    assert neighbour_sets(ours.neighbors) == libpysal_sets(regions, rule)
+
+
+def test_a_single_grid_cell_still_groups_exactly(monkeypatch):
+    monkeypatch.setattr(
+        contiguity_module,
+        "_grid_cells",
+        lambda points, bounds: np.zeros(len(points), np.uint16),
+    )
+    ours = contiguity(grid(5, 4), "queen", islands="keep")
+    expected = libpysal.weights.lat2W(5, 4, rook=False)
+    assert neighbour_sets(ours.neighbors) == neighbour_sets(expected.neighbors)
+
+
 def test_row_standardised_transform():
     w = contiguity(grid(3, 3), transform="R")
     assert w.transform == "R"
