@@ -279,7 +279,8 @@ def _occurrence_pairs(
     keep = same & (owner_sorted[1:] != owner_sorted[:-1])
     if linked is not None:
         keep &= linked(slice(0, n - 1), slice(1, n))
-    codes = [_pair_codes(owner_sorted[:-1][keep], owner_sorted[1:][keep], n_geoms)]
+    hit = np.flatnonzero(keep)  # (faster than masking twice)
+    codes = [_pair_codes(owner_sorted[hit], owner_sorted[hit + 1], n_geoms)]
     # Occurrences further apart, in runs of three or more (junctions).
     candidate = np.flatnonzero(same[:-1] & same[1:])
     gap = 2
@@ -397,13 +398,8 @@ def _equal_coordinate_runs(
     # Gather the points once, as complex numbers (NumPy gathers 2-D rows slowly).
     in_cells = as_complex[by_cell]
     hashes = _hash32(in_cells.view(np.float64).reshape(n, 2))
-    bounds = _chunk_bounds(cells[by_cell])
-    local = _sort_chunks(hashes, bounds)
+    local, start, hash_start = _sort_chunks(in_cells, hashes, _chunk_bounds(cells[by_cell]))
     order = by_cell[local]
-    in_order = in_cells[local]
-    hash_start = _run_starts(hashes[local])
-    hash_start[bounds[:-1]] = True  # chunks hold different cells, hence different points
-    start = _run_starts(in_order)
     collided = start & ~hash_start
     if collided.any():
         members = _resort_collisions(order, hash_start, collided, points)
@@ -440,17 +436,31 @@ def _chunk_bounds(sorted_cells: np.ndarray) -> np.ndarray:
     return np.unique(np.concatenate([[0], cuts, [n]]))
 
 
-def _sort_chunks(hashes: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """Positions that order each chunk by hash, stably (two radix passes per chunk)."""
+def _sort_chunks(
+    points: np.ndarray, hashes: np.ndarray, bounds: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Order each chunk by hash, stably (two radix passes per chunk).
+
+    Returns the positions that order each chunk, and in that order where
+    the points (``start``) and the hashes (``hash_start``) change; both
+    are True at the beginning of each chunk (chunks hold different cells,
+    hence different points). Working chunk by chunk keeps the gathers and
+    comparisons in cache.
+    """
+    n = len(hashes)
     low = hashes.astype(np.uint16)  # keeps the low 16 bits
     high = (hashes >> np.uint32(16)).astype(np.uint16)
-    local = np.empty(len(hashes), dtype=np.intp)
+    local = np.empty(n, dtype=np.intp)
+    start = np.empty(n, dtype=bool)
+    hash_start = np.empty(n, dtype=bool)
     for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
         first = np.argsort(low[begin:end], kind="stable")
         chunk_order = first[np.argsort(high[begin:end][first], kind="stable")]
+        _run_starts(points[begin:end][chunk_order], out=start[begin:end])
+        _run_starts(hashes[begin:end][chunk_order], out=hash_start[begin:end])
         chunk_order += begin
         local[begin:end] = chunk_order
-    return local
+    return local, start, hash_start
 
 
 def _hash32(points: np.ndarray) -> np.ndarray:
@@ -462,21 +472,22 @@ def _hash_points(points: np.ndarray) -> np.ndarray:
     """Mix the bits of each (x, y) float64 pair into one uint64; the top bits are used.
 
     Multiplication only carries information towards the high bits, and the
-    information of a float is in its high bits, so right shifts bring it
-    down before each multiplication.
+    information of a float is in its high bits, so x's high bits are first
+    folded down; y then only needs to reach the top bits through the last
+    multiplication.
     """
     bits = points.view(np.uint64)
     h = bits[:, 0] >> np.uint64(29)
     h ^= bits[:, 0]
     h *= _MIX[0]
     h ^= bits[:, 1]
-    h ^= h >> np.uint64(32)
     h *= _MIX[1]
     return h
 
 
-def _run_starts(values: np.ndarray) -> np.ndarray:
-    start = np.empty(len(values), dtype=bool)
+def _run_starts(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Flag where a run of equal values begins (into ``out`` if given)."""
+    start = np.empty(len(values), dtype=bool) if out is None else out
     start[:1] = True
     np.not_equal(values[1:], values[:-1], out=start[1:])
     return start
