@@ -395,11 +395,10 @@ def _equal_coordinate_runs(
     as_complex = points.view(np.complex128)[:, 0]  # one value per point, for equality tests
     cells = _grid_cells(points, bounds)
     by_cell = np.argsort(cells, kind="stable")
-    # Gather the points once, as complex numbers (NumPy gathers 2-D rows slowly).
-    in_cells = as_complex[by_cell]
-    hashes = _hash32(in_cells.view(np.float64).reshape(n, 2))
-    local, start, hash_start = _sort_chunks(in_cells, hashes, _chunk_bounds(cells[by_cell]))
-    order = by_cell[local]
+    hashes = _hash32(points)[by_cell]
+    order, start, hash_start = _sort_chunks(
+        by_cell, as_complex, hashes, _chunk_bounds(cells[by_cell])
+    )
     collided = start & ~hash_start
     if collided.any():
         members = _resort_collisions(order, hash_start, collided, points)
@@ -437,30 +436,31 @@ def _chunk_bounds(sorted_cells: np.ndarray) -> np.ndarray:
 
 
 def _sort_chunks(
-    points: np.ndarray, hashes: np.ndarray, bounds: np.ndarray
+    by_cell: np.ndarray, points: np.ndarray, hashes: np.ndarray, bounds: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Order each chunk by hash, stably (two radix passes per chunk).
+    """Order each chunk of ``by_cell`` by hash, stably (two radix passes per chunk).
 
-    Returns the positions that order each chunk, and in that order where
-    the points (``start``) and the hashes (``hash_start``) change; both
-    are True at the beginning of each chunk (chunks hold different cells,
-    hence different points). Working chunk by chunk keeps the gathers and
+    ``hashes`` are in the order of ``by_cell``, ``points`` (complex) in
+    position order. Returns the positions in sorted order and where the
+    points (``start``) and the hashes (``hash_start``) change; both are True
+    at the beginning of each chunk (chunks hold different cells, hence
+    different points). Working chunk by chunk keeps the gathers and
     comparisons in cache.
     """
     n = len(hashes)
     low = hashes.astype(np.uint16)  # keeps the low 16 bits
     high = (hashes >> np.uint32(16)).astype(np.uint16)
-    local = np.empty(n, dtype=np.intp)
+    order = np.empty(n, dtype=by_cell.dtype)
     start = np.empty(n, dtype=bool)
     hash_start = np.empty(n, dtype=bool)
     for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
         first = np.argsort(low[begin:end], kind="stable")
         chunk_order = first[np.argsort(high[begin:end][first], kind="stable")]
-        _run_starts(points[begin:end][chunk_order], out=start[begin:end])
+        positions = by_cell[begin:end][chunk_order]
+        order[begin:end] = positions
+        _run_starts(points[positions], out=start[begin:end])
         _run_starts(hashes[begin:end][chunk_order], out=hash_start[begin:end])
-        chunk_order += begin
-        local[begin:end] = chunk_order
-    return local, start, hash_start
+    return order, start, hash_start
 
 
 def _hash32(points: np.ndarray) -> np.ndarray:
