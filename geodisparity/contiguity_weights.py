@@ -200,9 +200,7 @@ def shared_vertex_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> shared_vertex_pairs(np.array([box(0, 0, 1, 1), box(1, 1, 2, 2), box(3, 3, 4, 4)]))
     (array([0]), array([1]))
     """
-    xy, owner = shapely.get_coordinates(geoms, return_index=True)
-    order, start = _equal_coordinate_runs(xy, shapely.total_bounds(geoms))
-    owner_sorted = owner.astype(_index_type(len(xy)))[order]
+    _, _, _, start, owner_sorted = _sorted_vertices(geoms)
     return _occurrence_pairs(start, owner_sorted, len(geoms))
 
 
@@ -237,12 +235,9 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> sorted(set(zip(first.tolist(), second.tolist())))
     [(0, 2), (1, 2)]
     """
-    xy, owner = shapely.get_coordinates(geoms, return_index=True)
-    order, start = _equal_coordinate_runs(xy, shapely.total_bounds(geoms))
-    small = _index_type(len(xy))
-    owner = owner.astype(small)
-    owner_sorted = owner[order]
+    xy, owner, order, start, owner_sorted = _sorted_vertices(geoms)
     ring = _ring_ids(geoms, owner, order, start, owner_sorted)
+    small = owner.dtype
     code = np.empty(len(xy), dtype=small)
     code[order] = np.cumsum(start, dtype=small) - 1  # vertex id of each coordinate
     after, before = _ring_neighbours(code, ring)
@@ -254,6 +249,20 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return _meets(after[here], after[there], before[there])
 
     return _occurrence_pairs(start, owner_sorted, len(geoms), share_an_edge)
+
+
+def _sorted_vertices(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Ring coordinates of ``geoms`` and their owner, ordered so that equal ones are adjacent.
+
+    Returns ``xy``, ``owner`` (position of each coordinate's geometry), and
+    from :func:`_equal_coordinate_runs` ``order``, ``start`` and
+    ``owner_sorted``.
+    """
+    xy = shapely.get_coordinates(geoms)
+    counts = shapely.get_num_coordinates(geoms)
+    owner = np.repeat(np.arange(len(geoms), dtype=_index_type(len(xy))), counts)
+    order, start, owner_sorted = _equal_coordinate_runs(xy, owner, shapely.total_bounds(geoms))
+    return xy, owner, order, start, owner_sorted
 
 
 def _index_type(n: int) -> type:
@@ -363,14 +372,15 @@ def _ring_ids(
 
 
 def _equal_coordinate_runs(
-    xy: np.ndarray, bounds: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+    xy: np.ndarray, owner: np.ndarray, bounds: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Order coordinates so that equal ones are adjacent.
 
     Returns ``order`` (positions; within a run of equal coordinates they
-    ascend) and ``start`` (True where a run of equal coordinates begins, in
-    sorted order). ``xy`` is used as scratch space (``-0.0`` becomes ``0.0``);
-    ``bounds`` (xmin, ymin, xmax, ymax) are computed from it if not given.
+    ascend), ``start`` (True where a run of equal coordinates begins, in
+    sorted order) and ``owner_sorted`` (``owner[order]``). ``xy`` is used as
+    scratch space (``-0.0`` becomes ``0.0``); ``bounds`` (xmin, ymin, xmax,
+    ymax) are computed from it if not given.
 
     Sorting millions of hashed coordinates in one go scatters every memory
     access; two steps keep them local instead:
@@ -389,22 +399,23 @@ def _equal_coordinate_runs(
     """
     n = len(xy)
     if n == 0:
-        return np.empty(0, dtype=np.intp), np.empty(0, dtype=bool)
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=bool), owner[:0]
     points = np.ascontiguousarray(xy, dtype=np.float64)
     points += 0.0  # turns -0.0 into 0.0 (in place: the caller's array is a scratch copy)
     as_complex = points.view(np.complex128)[:, 0]  # one value per point, for equality tests
     cells = _grid_cells(points, bounds)
     by_cell = np.argsort(cells, kind="stable")
     hashes = _hash32(points)[by_cell]
-    order, start, hash_start = _sort_chunks(
-        by_cell, as_complex, hashes, _chunk_bounds(cells[by_cell])
+    order, start, hash_start, owner_sorted = _sort_chunks(
+        by_cell, as_complex, owner, hashes, _chunk_bounds(cells[by_cell])
     )
     collided = start & ~hash_start
     if collided.any():
         members = _resort_collisions(order, hash_start, collided, points)
         start[members] = _run_starts(as_complex[order[members]]) | hash_start[members]
+        owner_sorted[members] = owner[order[members]]
         logger.debug("re-sorted %d runs of colliding hashes", int(hash_start[members].sum()))
-    return order, start
+    return order, start, owner_sorted
 
 
 def _grid_cells(points: np.ndarray, bounds: np.ndarray | None) -> np.ndarray:
@@ -436,16 +447,21 @@ def _chunk_bounds(sorted_cells: np.ndarray) -> np.ndarray:
 
 
 def _sort_chunks(
-    by_cell: np.ndarray, points: np.ndarray, hashes: np.ndarray, bounds: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    by_cell: np.ndarray,
+    points: np.ndarray,
+    owner: np.ndarray,
+    hashes: np.ndarray,
+    bounds: np.ndarray,
+) -> tuple[np.ndarray, ...]:
     """Order each chunk of ``by_cell`` by hash, stably (two radix passes per chunk).
 
-    ``hashes`` are in the order of ``by_cell``, ``points`` (complex) in
-    position order. Returns the positions in sorted order and where the
-    points (``start``) and the hashes (``hash_start``) change; both are True
-    at the beginning of each chunk (chunks hold different cells, hence
-    different points). Working chunk by chunk keeps the gathers and
-    comparisons in cache.
+    ``hashes`` are in the order of ``by_cell``, ``points`` (complex) and
+    ``owner`` in position order. Returns the positions in sorted order,
+    where the points (``start``) and the hashes (``hash_start``) change, and
+    the owners in sorted order. ``start`` and ``hash_start`` are True at the
+    beginning of each chunk (chunks hold different cells, hence different
+    points). Working chunk by chunk keeps the gathers and comparisons in
+    cache.
     """
     n = len(hashes)
     low = hashes.astype(np.uint16)  # keeps the low 16 bits
@@ -453,14 +469,16 @@ def _sort_chunks(
     order = np.empty(n, dtype=by_cell.dtype)
     start = np.empty(n, dtype=bool)
     hash_start = np.empty(n, dtype=bool)
+    owner_sorted = np.empty(n, dtype=owner.dtype)
     for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
         first = np.argsort(low[begin:end], kind="stable")
         chunk_order = first[np.argsort(high[begin:end][first], kind="stable")]
         positions = by_cell[begin:end][chunk_order]
         order[begin:end] = positions
+        owner_sorted[begin:end] = owner[positions]
         _run_starts(points[positions], out=start[begin:end])
         _run_starts(hashes[begin:end][chunk_order], out=hash_start[begin:end])
-    return order, start, hash_start
+    return order, start, hash_start, owner_sorted
 
 
 def _hash32(points: np.ndarray) -> np.ndarray:

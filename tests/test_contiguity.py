@@ -348,10 +348,8 @@ def test_ring_ids_split_geometries_exactly_as_shapely():
         shapely.MultiPolygon([box(0, 5, 1, 6), box(1, 6, 2, 7)]),  # parts touching at a vertex
     ]
     geoms = np.array(shapes, dtype=object)
-    xy, owner = shapely.get_coordinates(geoms, return_index=True)
-    order, start = contiguity_module._equal_coordinate_runs(xy)
-    small = contiguity_module._index_type(len(xy))
-    ring = contiguity_module._ring_ids(geoms, owner, order, start, owner.astype(small)[order])
+    xy, owner, order, start, owner_sorted = contiguity_module._sorted_vertices(geoms)
+    ring = contiguity_module._ring_ids(geoms, owner, order, start, owner_sorted)
     rings, ring_owner = shapely.get_rings(shapely.get_parts(geoms), return_index=True)
     expected = np.repeat(np.arange(len(rings)), shapely.get_num_coordinates(rings))
     # Same partition of the coordinates into rings, whatever the numbering.
