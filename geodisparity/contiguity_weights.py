@@ -52,6 +52,8 @@ Rule = Literal["queen", "rook"]
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
 _CHUNK = 8192  # coordinates sorted at a time: small enough to stay in cache
 _GRID = 256  # cells per side of the grid that orders coordinates first
+_CROWDED = 2 * _CHUNK  # larger chunks (one crowded cell) are sorted by a 32-bit hash
+_REPEATED = 32  # more pairs than this per region: drop repeats with a hash table first
 
 
 def contiguity(
@@ -273,14 +275,16 @@ def _index_type(n: int) -> type:
 def _occurrence_pairs(
     start: np.ndarray, owner_sorted: np.ndarray, n_geoms: int, linked: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct owner pairs of occurrences of the same vertex that ``linked`` accepts.
+    """Owner pairs of occurrences of the same vertex that ``linked`` accepts.
 
     Occurrences are in sorted order: a run of equal coordinates begins where
     ``start`` is True, and positions, hence owners, ascend within a run, so
     each pair comes out as (smaller, larger). ``owner_sorted`` gives each
     occurrence's geometry. ``linked(here, there)`` receives slices or index
-    arrays of sorted occurrences. Pairs repeat along shared boundaries; they
-    are coded as one int64 each and made distinct with a hash table.
+    arrays of sorted occurrences. Pairs repeat along shared boundaries: when
+    they repeat a lot (long boundaries, as between counties) they are coded
+    as one int64 each and made distinct with a hash table (a small one);
+    otherwise (a lattice) repeats are left to :func:`symmetric_binary`.
     """
     n = len(start)
     same = ~start[1:]  # occurrence k and k + 1 are the same coordinate
@@ -302,8 +306,10 @@ def _occurrence_pairs(
         candidate = candidate[other < n - 1]
         candidate = candidate[same[candidate + gap]]
         gap += 1
-    unique = pd.unique(np.concatenate(codes))
-    return (unique // n_geoms).astype(np.intp), (unique % n_geoms).astype(np.intp)
+    pairs = np.concatenate(codes)
+    if pairs.size > _REPEATED * n_geoms:
+        pairs = pd.unique(pairs)
+    return (pairs // n_geoms).astype(np.intp), (pairs % n_geoms).astype(np.intp)
 
 
 def _pair_codes(first: np.ndarray, second: np.ndarray, n_geoms: int) -> np.ndarray:
@@ -332,12 +338,14 @@ def _ring_neighbours(code: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, np
 def symmetric_binary(first: np.ndarray, second: np.ndarray, n: int) -> sp.csr_array:
     """Build the symmetric 0/1 CSR matrix of the pairs (both directions, repeats allowed)."""
     small = _index_type(n)
-    rows = np.concatenate([first, second]).astype(small, copy=False)
-    cols = np.concatenate([second, first]).astype(small, copy=False)
-    matrix = sp.coo_array((np.ones(rows.size), (rows, cols)), shape=(n, n)).tocsr()
-    matrix.sum_duplicates()  # also sorts the indices
+    one_way = sp.csr_array(
+        (np.ones(first.size), (first.astype(small, copy=False), second.astype(small, copy=False))),
+        shape=(n, n),
+    )
+    one_way.sum_duplicates()  # sorts the indices of each row and merges repeats
+    matrix = sp.csr_array(one_way + one_way.T)
     matrix.data[:] = 1.0
-    return sp.csr_array(matrix)
+    return matrix
 
 
 def _ring_ids(
@@ -391,11 +399,13 @@ def _equal_coordinate_runs(
        Equal coordinates fall in the same cell.
     2. The cells, in that order, are cut into chunks of about 8,192
        coordinates, which fit in the processor's cache, and each chunk is
-       ordered by a 32-bit hash of the coordinates (two stable radix passes
-       on 16-bit digits, so positions stay ascending among equal hashes).
-
-    Hash collisions are detected exactly and those runs re-sorted by the
-    coordinates themselves.
+       ordered by a 16-bit hash of the coordinates (one stable radix pass,
+       so within a hash the order stays by cell, then by position). Equal
+       coordinates share a key (cell, hash); a key shared by different
+       coordinates (a collision: a few thousand among China's 4 million
+       vertices) is detected exactly and its run re-sorted by the
+       coordinates themselves. A chunk made of one crowded cell (more than
+       ``_CROWDED`` coordinates) is ordered by a 32-bit hash instead.
     """
     n = len(xy)
     if n == 0:
@@ -405,16 +415,19 @@ def _equal_coordinate_runs(
     as_complex = points.view(np.complex128)[:, 0]  # one value per point, for equality tests
     cells = _grid_cells(points, bounds)
     by_cell = np.argsort(cells, kind="stable")
-    hashes = _hash32(points)[by_cell]
-    order, start, hash_start, owner_sorted = _sort_chunks(
-        by_cell, as_complex, owner, hashes, _chunk_bounds(cells[by_cell])
+    sorted_cells = cells[by_cell]
+    # Key of each coordinate in cell order: cell number (high 16 bits), hash (low 16 bits).
+    keys = sorted_cells.astype(np.uint32) << np.uint32(16)
+    keys |= (_hash_points(points) >> np.uint64(48)).astype(np.uint16)[by_cell]
+    order, start, key_start, owner_sorted = _sort_chunks(
+        by_cell, as_complex, owner, keys, _chunk_bounds(sorted_cells)
     )
-    collided = start & ~hash_start
+    collided = start & ~key_start
     if collided.any():
-        members = _resort_collisions(order, hash_start, collided, points)
-        start[members] = _run_starts(as_complex[order[members]]) | hash_start[members]
+        members = _resort_collisions(order, key_start, collided, points)
+        start[members] = _run_starts(as_complex[order[members]]) | key_start[members]
         owner_sorted[members] = owner[order[members]]
-        logger.debug("re-sorted %d runs of colliding hashes", int(hash_start[members].sum()))
+        logger.debug("re-sorted %d runs of colliding hashes", int(key_start[members].sum()))
     return order, start, owner_sorted
 
 
@@ -450,35 +463,47 @@ def _sort_chunks(
     by_cell: np.ndarray,
     points: np.ndarray,
     owner: np.ndarray,
-    hashes: np.ndarray,
+    keys: np.ndarray,
     bounds: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
-    """Order each chunk of ``by_cell`` by hash, stably (two radix passes per chunk).
+    """Order each chunk of ``by_cell`` by the hash in ``keys`` (one stable radix pass).
 
-    ``hashes`` are in the order of ``by_cell``, ``points`` (complex) and
-    ``owner`` in position order. Returns the positions in sorted order,
-    where the points (``start``) and the hashes (``hash_start``) change, and
-    the owners in sorted order. ``start`` and ``hash_start`` are True at the
-    beginning of each chunk (chunks hold different cells, hence different
-    points). Working chunk by chunk keeps the gathers and comparisons in
-    cache.
+    ``keys`` (cell and 16-bit hash) are in the order of ``by_cell``,
+    ``points`` (complex) and ``owner`` in position order. Returns the
+    positions in sorted order, where the points (``start``) and the keys
+    (``key_start``) change, and the owners in sorted order. ``start`` and
+    ``key_start`` are True at the beginning of each chunk (chunks hold
+    different cells, hence different points). Working chunk by chunk keeps
+    the gathers and comparisons in cache.
     """
-    n = len(hashes)
-    low = hashes.astype(np.uint16)  # keeps the low 16 bits
-    high = (hashes >> np.uint32(16)).astype(np.uint16)
+    n = len(keys)
+    hashes = keys.astype(np.uint16)  # the low 16 bits
     order = np.empty(n, dtype=by_cell.dtype)
     start = np.empty(n, dtype=bool)
-    hash_start = np.empty(n, dtype=bool)
+    key_start = np.empty(n, dtype=bool)
     owner_sorted = np.empty(n, dtype=owner.dtype)
     for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        first = np.argsort(low[begin:end], kind="stable")
-        chunk_order = first[np.argsort(high[begin:end][first], kind="stable")]
-        positions = by_cell[begin:end][chunk_order]
+        positions = by_cell[begin:end]
+        if end - begin <= _CROWDED:
+            chunk_order = np.argsort(hashes[begin:end], kind="stable")
+            run_keys = keys[begin:end][chunk_order]
+        else:  # a crowded cell: 16 bits of hash would collide too often
+            chunk_order, run_keys = _order_by_hash32(points[positions])
+        positions = positions[chunk_order]
         order[begin:end] = positions
         owner_sorted[begin:end] = owner[positions]
         _run_starts(points[positions], out=start[begin:end])
-        _run_starts(hashes[begin:end][chunk_order], out=hash_start[begin:end])
-    return order, start, hash_start, owner_sorted
+        _run_starts(run_keys, out=key_start[begin:end])
+    return order, start, key_start, owner_sorted
+
+
+def _order_by_hash32(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stable order of complex ``points`` by a 32-bit hash (two radix passes), and the hashes."""
+    hashes = _hash32(points.view(np.float64).reshape(-1, 2))
+    first = np.argsort(hashes.astype(np.uint16), kind="stable")
+    high = (hashes >> np.uint32(16)).astype(np.uint16)
+    chunk_order = first[np.argsort(high[first], kind="stable")]
+    return chunk_order, hashes[chunk_order]
 
 
 def _hash32(points: np.ndarray) -> np.ndarray:
@@ -512,20 +537,30 @@ def _run_starts(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray
 
 
 def _resort_collisions(
-    order: np.ndarray, hash_start: np.ndarray, collided: np.ndarray, points: np.ndarray
+    order: np.ndarray, key_start: np.ndarray, collided: np.ndarray, points: np.ndarray
 ) -> np.ndarray:
-    """Sort by exact coordinates, in place, the hash runs that hold several coordinates.
+    """Sort by exact coordinates, in place, the key runs that hold several coordinates.
 
-    Returns the sorted indices of the re-sorted runs.
+    Returns the sorted indices of the re-sorted runs. Collisions are few and
+    their runs short, so each run's ends are found by stepping from the
+    collision rather than by listing every run.
     """
-    run_start = np.flatnonzero(hash_start)
-    run_end = np.append(run_start[1:], len(order))
-    bad = np.unique(np.searchsorted(run_start, np.flatnonzero(collided), side="right") - 1)
-    lengths = run_end[bad] - run_start[bad]
-    members = np.repeat(run_start[bad] - (np.cumsum(lengths) - lengths), lengths)
+    n = len(order)
+    first = np.flatnonzero(collided)
+    while (back := ~key_start[first]).any():  # step back to the start of the run
+        first[back] -= 1
+    first = np.unique(first)
+    last = first + 1  # one past the end of each run
+    while (ahead := last < n).any():
+        ahead[ahead] = ~key_start[last[ahead]]
+        if not ahead.any():
+            break
+        last[ahead] += 1
+    lengths = last - first
+    members = np.repeat(first - (np.cumsum(lengths) - lengths), lengths)
     members += np.arange(lengths.sum())
     sub = order[members]
-    in_run = np.repeat(np.arange(bad.size), lengths)
+    in_run = np.repeat(np.arange(first.size), lengths)
     resorted = np.lexsort((sub, points[sub, 1], points[sub, 0], in_run))
     order[members] = sub[resorted]
     return members
