@@ -189,6 +189,14 @@ def test_any_chunk_size_gives_the_same_neighbours(monkeypatch, chunk, rule):
     assert neighbour_sets(ours.neighbors) == libpysal_sets(regions, rule)
 
 
+@pytest.mark.parametrize("rule", ["queen", "rook"])
+def test_crowded_chunks_sorted_by_the_long_hash_give_the_same_neighbours(monkeypatch, rule):
+    regions = read_example("columbus.shp")
+    monkeypatch.setattr(contiguity_module, "_CROWDED", 0)  # every chunk counts as crowded
+    ours = contiguity(regions, rule, islands="keep")
+    assert neighbour_sets(ours.neighbors) == libpysal_sets(regions, rule)
+
+
 def test_a_single_grid_cell_still_groups_exactly(monkeypatch):
     monkeypatch.setattr(
         contiguity_module,
