@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 Rule = Literal["queen", "rook"]
 
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
-_CHUNK = 8192  # coordinates sorted at a time: small enough to stay in cache
+_CHUNK = 16384  # coordinates sorted at a time: small enough to stay in cache
 _GRID = 256  # cells per side of the grid that orders coordinates first
 _CROWDED = 2 * _CHUNK  # larger chunks (one crowded cell) are sorted by a 32-bit hash
 _REPEATED = 32  # more pairs than this per region: drop repeats with a hash table first
@@ -364,10 +364,13 @@ def _ring_ids(
     """
     n_geoms = len(geoms)
     ring = owner.copy()
-    # Later occurrences of a coordinate already seen in the same geometry.
-    repeated = order[1:][~start[1:] & (owner_sorted[1:] == owner_sorted[:-1])]
-    last = np.r_[owner[1:] != owner[:-1], True]  # last coordinate of each geometry
-    several = np.unique(owner[repeated[~last[repeated]]])
+    # Later occurrences of a coordinate already seen in the same geometry...
+    again = ~start[1:]
+    again &= owner_sorted[1:] == owner_sorted[:-1]
+    repeated = order[1 + np.flatnonzero(again)]
+    # ... that are not the geometry's last coordinate close a ring followed by another.
+    repeated = repeated[repeated + 1 < len(owner)]
+    several = np.unique(owner[repeated[owner[repeated + 1] == owner[repeated]]])
     if several.size == 0:
         return ring
     rings = shapely.get_rings(shapely.get_parts(geoms[several]))
@@ -397,7 +400,7 @@ def _equal_coordinate_runs(
        bounding box (one stable radix pass on 16-bit cell numbers). Rings
        run through neighbouring cells, so memory is read almost in order.
        Equal coordinates fall in the same cell.
-    2. The cells, in that order, are cut into chunks of about 8,192
+    2. The cells, in that order, are cut into chunks of about 16,384
        coordinates, which fit in the processor's cache, and each chunk is
        ordered by a 16-bit hash of the coordinates (one stable radix pass,
        so within a hash the order stays by cell, then by position). Equal
