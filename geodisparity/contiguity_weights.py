@@ -421,7 +421,7 @@ def _equal_coordinate_runs(
     sorted_cells = cells[by_cell]
     # Key of each coordinate in cell order: cell number (high 16 bits), hash (low 16 bits).
     keys = sorted_cells.astype(np.uint32) << np.uint32(16)
-    keys |= (_hash_points(points) >> np.uint64(48)).astype(np.uint16)[by_cell]
+    keys |= _hash16(points)[by_cell]
     order, start, key_start, owner_sorted = _sort_chunks(
         by_cell, as_complex, owner, keys, _chunk_bounds(sorted_cells)
     )
@@ -507,6 +507,19 @@ def _order_by_hash32(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     high = (hashes >> np.uint32(16)).astype(np.uint16)
     chunk_order = first[np.argsort(high[first], kind="stable")]
     return chunk_order, hashes[chunk_order]
+
+
+def _hash16(points: np.ndarray) -> np.ndarray:
+    """Hash each (x, y) float64 pair to 16 bits, enough to tell apart the points of one cell.
+
+    The top bits of a product depend on all the bits of its factors, so y's
+    bits are spread upwards, x's added, and the mix spread upwards again.
+    """
+    bits = points.view(np.uint64)
+    h = bits[:, 1] * _MIX[0]
+    h ^= bits[:, 0]
+    h *= _MIX[1]
+    return (h >> np.uint64(48)).astype(np.uint16)
 
 
 def _hash32(points: np.ndarray) -> np.ndarray:

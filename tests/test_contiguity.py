@@ -157,12 +157,22 @@ def test_parts_of_a_multipolygon_belong_to_one_region():
     assert neighbour_sets(w.neighbors) == {"c": {"e", "w"}, "e": {"c"}, "w": {"c"}}
 
 
-def test_hash_collisions_are_resolved_exactly(monkeypatch):
+@pytest.mark.parametrize("crowded", [False, True])
+def test_hash_collisions_are_resolved_exactly(monkeypatch, crowded):
     regions = grid(6, 6)
     expected = contiguity(regions, "rook").neighbors
+    # Every point in one grid cell with the same hash: everything collides.
+    monkeypatch.setattr(
+        contiguity_module, "_grid_cells", lambda points, bounds: np.zeros(len(points), np.uint16)
+    )
     monkeypatch.setattr(
         contiguity_module, "_hash_points", lambda points: np.zeros(len(points), np.uint64)
     )
+    monkeypatch.setattr(
+        contiguity_module, "_hash16", lambda points: np.zeros(len(points), np.uint16)
+    )
+    if crowded:
+        monkeypatch.setattr(contiguity_module, "_CROWDED", 0)
     assert contiguity(regions, "rook").neighbors == expected
     assert neighbour_sets(contiguity(regions, "queen").neighbors) == neighbour_sets(
         libpysal.weights.lat2W(6, 6, rook=False).neighbors
