@@ -52,6 +52,7 @@ Rule = Literal["queen", "rook"]
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
 _CHUNK = 16384  # coordinates sorted at a time: small enough to stay in cache
 _GRID = 256  # cells per side of the grid that orders coordinates first
+_SAMPLE = 4096  # points sampled to place the grid
 _CROWDED = 2 * _CHUNK  # larger chunks (one crowded cell) are sorted by a 32-bit hash
 _REPEATED = 32  # more pairs than this per region: drop repeats with a hash table first
 
@@ -194,7 +195,7 @@ def shared_vertex_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     (numpy.ndarray, numpy.ndarray)
-        Positions ``i`` and ``j``, each pair once.
+        Positions ``i`` and ``j``; a pair may repeat.
 
     Examples
     --------
@@ -219,7 +220,7 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     (numpy.ndarray, numpy.ndarray)
-        Positions ``i`` and ``j``, each pair once.
+        Positions ``i`` and ``j``; a pair may repeat.
 
     Notes
     -----
@@ -263,7 +264,7 @@ def _sorted_vertices(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
     xy = shapely.get_coordinates(geoms)
     counts = shapely.get_num_coordinates(geoms)
     owner = np.repeat(np.arange(len(geoms), dtype=_index_type(len(xy))), counts)
-    order, start, owner_sorted = _equal_coordinate_runs(xy, owner, shapely.total_bounds(geoms))
+    order, start, owner_sorted = _equal_coordinate_runs(xy, owner)
     return xy, owner, order, start, owner_sorted
 
 
@@ -383,21 +384,20 @@ def _ring_ids(
 
 
 def _equal_coordinate_runs(
-    xy: np.ndarray, owner: np.ndarray, bounds: np.ndarray | None = None
+    xy: np.ndarray, owner: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Order coordinates so that equal ones are adjacent.
 
     Returns ``order`` (positions; within a run of equal coordinates they
     ascend), ``start`` (True where a run of equal coordinates begins, in
     sorted order) and ``owner_sorted`` (``owner[order]``). ``xy`` is used as
-    scratch space (``-0.0`` becomes ``0.0``); ``bounds`` (xmin, ymin, xmax,
-    ymax) are computed from it if not given.
+    scratch space (``-0.0`` becomes ``0.0``).
 
     Sorting millions of hashed coordinates in one go scatters every memory
     access; two steps keep them local instead:
 
-    1. Coordinates are ordered by cell of a 256 x 256 grid over their
-       bounding box (one stable radix pass on 16-bit cell numbers). Rings
+    1. Coordinates are ordered by cell of a 256 x 256 grid over most of
+       them (one stable radix pass on 16-bit cell numbers). Rings
        run through neighbouring cells, so memory is read almost in order.
        Equal coordinates fall in the same cell.
     2. The cells, in that order, are cut into chunks of about 16,384
@@ -416,7 +416,7 @@ def _equal_coordinate_runs(
     points = np.ascontiguousarray(xy, dtype=np.float64)
     points += 0.0  # turns -0.0 into 0.0 (in place: the caller's array is a scratch copy)
     as_complex = points.view(np.complex128)[:, 0]  # one value per point, for equality tests
-    cells = _grid_cells(points, bounds)
+    cells = _grid_cells(points)
     by_cell = np.argsort(cells, kind="stable")
     sorted_cells = cells[by_cell]
     # Key of each coordinate in cell order: cell number (high 16 bits), hash (low 16 bits).
@@ -434,24 +434,26 @@ def _equal_coordinate_runs(
     return order, start, owner_sorted
 
 
-def _grid_cells(points: np.ndarray, bounds: np.ndarray | None) -> np.ndarray:
-    """Cell number (16 bits) of each point in a 256 x 256 grid over ``bounds``.
+def _grid_cells(points: np.ndarray) -> np.ndarray:
+    """Cell number (16 bits) of each point in a 256 x 256 grid.
 
-    Any function of the coordinates would do for exactness (equal points
-    get equal numbers, even for points outside ``bounds``); cells only make
-    the later passes local.
+    The grid spans the 0.1 to 99.9 percentiles of a sample of the points,
+    so that a stray far-away polygon does not crowd all the others into one
+    cell; points outside fall in the border cells. Any function of the
+    coordinates would do for exactness (equal points get equal numbers);
+    cells only make the later passes local.
     """
-    if bounds is None:
-        x, y = points[:, 0], points[:, 1]  # (reducing along axis 0 is slow)
-        bounds = np.array([x.min(), y.min(), x.max(), y.max()])
+    sample = points[:: max(1, len(points) // _SAMPLE)]
+    sample = sample[np.isfinite(sample).all(axis=1)]
+    low, high = np.percentile(sample, [0.1, 99.9], axis=0) if len(sample) else np.zeros((2, 2))
     digits = np.empty((len(points), 2), dtype=np.uint8)
-    with np.errstate(invalid="ignore", over="ignore"):  # NaN or infinite coordinates
+    with np.errstate(invalid="ignore"):  # NaN coordinates
         for axis in (0, 1):
-            low, high = float(bounds[axis]), float(bounds[axis + 2])
-            span = high - low
-            scaled = points[:, axis] - low
-            scaled *= (_GRID - 0.001) / span if math.isfinite(span) and span > 0 else 0.0
-            digits[:, axis] = scaled  # truncated to an integer in 0..255
+            span = float(high[axis] - low[axis])
+            scaled = points[:, axis] - low[axis]
+            scaled *= _GRID / span if math.isfinite(span) and span > 0 else 0.0
+            np.clip(scaled, 0, _GRID - 1, out=scaled)
+            digits[:, axis] = scaled  # truncated to an integer in 0..255 (NaN: any)
     return digits.view(np.uint16)[:, 0]
 
 

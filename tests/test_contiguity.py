@@ -163,7 +163,7 @@ def test_hash_collisions_are_resolved_exactly(monkeypatch, crowded):
     expected = contiguity(regions, "rook").neighbors
     # Every point in one grid cell with the same hash: everything collides.
     monkeypatch.setattr(
-        contiguity_module, "_grid_cells", lambda points, bounds: np.zeros(len(points), np.uint16)
+        contiguity_module, "_grid_cells", lambda points: np.zeros(len(points), np.uint16)
     )
     monkeypatch.setattr(
         contiguity_module, "_hash_points", lambda points: np.zeros(len(points), np.uint64)
@@ -211,7 +211,7 @@ def test_a_single_grid_cell_still_groups_exactly(monkeypatch):
     monkeypatch.setattr(
         contiguity_module,
         "_grid_cells",
-        lambda points, bounds: np.zeros(len(points), np.uint16),
+        lambda points: np.zeros(len(points), np.uint16),
     )
     ours = contiguity(grid(5, 4), "queen", islands="keep")
     expected = libpysal.weights.lat2W(5, 4, rook=False)
