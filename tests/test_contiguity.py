@@ -9,6 +9,7 @@ import pytest
 import shapely
 from shapely import box
 
+from geodisparity import _coordinate_runs as runs_module
 from geodisparity import contiguity_weights as contiguity_module
 from geodisparity.contiguity_weights import contiguity
 from geodisparity.errors import (
@@ -163,16 +164,16 @@ def test_hash_collisions_are_resolved_exactly(monkeypatch, crowded):
     expected = contiguity(regions, "rook").neighbors
     # Every point in one grid cell with the same hash: everything collides.
     monkeypatch.setattr(
-        contiguity_module, "_grid_cells", lambda points: np.zeros(len(points), np.uint16)
+        runs_module, "_grid_cells", lambda points: np.zeros(len(points), np.uint16)
     )
     monkeypatch.setattr(
-        contiguity_module, "_hash_points", lambda points: np.zeros(len(points), np.uint64)
+        runs_module, "_hash_points", lambda points: np.zeros(len(points), np.uint64)
     )
     monkeypatch.setattr(
-        contiguity_module, "_hash16", lambda points: np.zeros(len(points), np.uint16)
+        runs_module, "_hash16", lambda points: np.zeros(len(points), np.uint16)
     )
     if crowded:
-        monkeypatch.setattr(contiguity_module, "_CROWDED", 0)
+        monkeypatch.setattr(runs_module, "_CROWDED", 0)
     assert contiguity(regions, "rook").neighbors == expected
     assert neighbour_sets(contiguity(regions, "queen").neighbors) == neighbour_sets(
         libpysal.weights.lat2W(6, 6, rook=False).neighbors
@@ -194,7 +195,7 @@ def test_points_one_bit_apart_are_not_shared():
 def test_any_chunk_size_gives_the_same_neighbours(monkeypatch, chunk, rule):
     # Chunks are cut between grid cells; tiny chunks put every cell boundary to work.
     regions = read_example("columbus.shp")
-    monkeypatch.setattr(contiguity_module, "_CHUNK", chunk)
+    monkeypatch.setattr(runs_module, "_CHUNK", chunk)
     ours = contiguity(regions, rule, islands="keep")
     assert neighbour_sets(ours.neighbors) == libpysal_sets(regions, rule)
 
@@ -202,14 +203,14 @@ def test_any_chunk_size_gives_the_same_neighbours(monkeypatch, chunk, rule):
 @pytest.mark.parametrize("rule", ["queen", "rook"])
 def test_crowded_chunks_sorted_by_the_long_hash_give_the_same_neighbours(monkeypatch, rule):
     regions = read_example("columbus.shp")
-    monkeypatch.setattr(contiguity_module, "_CROWDED", 0)  # every chunk counts as crowded
+    monkeypatch.setattr(runs_module, "_CROWDED", 0)  # every chunk counts as crowded
     ours = contiguity(regions, rule, islands="keep")
     assert neighbour_sets(ours.neighbors) == libpysal_sets(regions, rule)
 
 
 def test_a_single_grid_cell_still_groups_exactly(monkeypatch):
     monkeypatch.setattr(
-        contiguity_module,
+        runs_module,
         "_grid_cells",
         lambda points: np.zeros(len(points), np.uint16),
     )
