@@ -6,15 +6,31 @@ the wording a planner reads can change independently.
 
 from __future__ import annotations
 
-from typing import Any
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from geodisparity.categories import HOTSPOT_LABELS, ISOLATED, LISA_LABELS, NOT_SIGNIFICANT
 from geodisparity.config import RunConfig
-from geodisparity.report import Section, Table
+from geodisparity.report import Figure, Section, Table
 
-__all__ = ["build_sections"]
+if TYPE_CHECKING:  # pragma: no cover
+    from geodisparity.pipeline import _Analysis
+
+__all__ = ["build_sections", "GAP_HEADERS"]
+
+#: Readable headers for the columns of :func:`geodisparity.gaps`.
+GAP_HEADERS = {
+    "year": "Year",
+    "n_regions": "Regions",
+    "regional_max_min_ratio": "Max / min ratio",
+    "regional_williamson": "Williamson CV",
+    "regional_theil_between_share": "Theil between-group share",
+    "urban_rural_ratio": "Urban / rural ratio",
+    "income_gini": "Gini",
+}
 
 WORDS = {
     "en": {
@@ -25,6 +41,7 @@ WORDS = {
             "coefficient of variation (Williamson). Urban-rural gap: ratio of population-weighted "
             "mean urban to rural income. Income gap: population-weighted Gini coefficient."
         ),
+        "maps": "Maps",
         "decomposition": "Decompositions",
         "convergence": "Convergence",
         "clusters": "Spatial clustering",
@@ -37,6 +54,7 @@ WORDS = {
             "地区差距：最高与最低地区之比，以及人口加权变异系数（Williamson）。城乡差距：人口加权的"
             "城镇与农村居民收入之比。收入差距：人口加权基尼系数。"
         ),
+        "maps": "地图",
         "decomposition": "差距分解",
         "convergence": "收敛分析",
         "clusters": "空间集聚",
@@ -45,55 +63,74 @@ WORDS = {
 }
 
 
-def build_sections(
-    *,
-    config: RunConfig,
-    year: int | None,
-    join_report: Any,
-    gaps: pd.DataFrame,
-    decompositions: dict[str, dict[str, Any]],
-    convergence: dict[str, Any] | None,
-    weights: Any,
-    global_table: pd.DataFrame,
-    cluster_table: pd.DataFrame,
-    current: pd.DataFrame,
-) -> list[Section]:
+def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
     """Assemble the report's sections, in reading order."""
     words = WORDS.get(config.lang, WORDS["en"])
+    gaps = result.gaps.rename(columns=GAP_HEADERS)
     sections = [
-        _data_section(config, year, join_report, current, words),
+        _data_section(config, result, words),
         Section(words["gaps"], [words["gaps_intro"]], [Table.from_frame(gaps)]),
+        _maps_section(config, result, words),
     ]
-    if decompositions:
-        sections.append(_decomposition_section(decompositions, year, words))
-    if convergence:
-        sections.append(_convergence_section(convergence, words))
-    if len(global_table):
-        sections.append(_cluster_section(config, weights, global_table, cluster_table, current,
-                                         words))
+    if result.decompositions or len(result.intervals):
+        sections.append(_decomposition_section(result, words))
+    if result.convergence:
+        sections.append(_convergence_section(result.convergence, words))
+    if len(result.global_table):
+        sections.append(_cluster_section(config, result, words))
     return sections
 
 
-def _data_section(config: RunConfig, year: int | None, report: Any, current: pd.DataFrame,
-                  words: dict[str, str]) -> Section:
+def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
+    year = result.year
     lines = [
-        f"Boundaries: {config.boundaries.source} ({len(current)} {words['regions']}).",
+        f"Boundaries: {config.boundaries.source} ({len(result.current)} {words['regions']}).",
         f"Table: {config.table.path}" + (f"; analysis year {year}." if year is not None else "."),
     ]
-    lines += [line for line in str(report).splitlines() if line.strip()]
+    lines += [line for line in str(result.join_report).splitlines() if line.strip()]
     return Section(words["data"], lines)
 
 
-def _decomposition_section(decompositions: dict[str, dict[str, Any]], year: int | None,
-                           words: dict[str, str]) -> Section:
+def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
+    """Draw static maps of the income and of the first clustering column's LISA clusters."""
+    from geodisparity.maps import Layer, plot
+
+    a = config.analysis
+    specs = [(Layer(a.income, label=a.income), f"{a.income} ({result.year})")]
+    if config.clusters.columns:
+        column = config.clusters.columns[0]
+        lisa = _unprefix(result.cluster_table, f"{column}_lisa_")
+        specs.append((Layer(column, kind="lisa", result=lisa, label=f"LISA: {column}"),
+                      f"LISA clusters of {column}"))
+    figures = []
+    with tempfile.TemporaryDirectory() as folder:
+        for number, (layer, caption) in enumerate(specs):
+            png = Path(folder) / f"map{number}.png"
+            plot(result.current, layer=layer, lang=config.lang, path=png, dpi=110)
+            figures.append(Figure.from_png(png, caption))
+    return Section(words["maps"], [], [], figures)
+
+
+def _unprefix(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    columns = [c for c in table.columns if c.startswith(prefix)]
+    return table[columns].rename(columns=lambda c: c[len(prefix):])
+
+
+def _decomposition_section(result: _Analysis, words: dict[str, str]) -> Section:
+    year = result.year
     title = words["decomposition"] + (f" ({year})" if year is not None else "")
-    paragraphs, tables = [], []
-    for group, result in decompositions.items():
-        theil, dagum = result["theil"], result["dagum"]
+    paragraphs: list[str] = []
+    tables: list[Table] = []
+    if len(result.intervals):
+        tables.append(Table.from_frame(result.intervals,
+                                       caption="Indices with 95% bootstrap confidence intervals"))
+    for group, parts in result.decompositions.items():
+        theil, dagum, test = parts["theil"], parts["dagum"], parts["test"]
         paragraphs.append(
             f"By {group}: Theil T {theil.total:.4f}, of which {theil.between_share:.1%} between "
-            f"groups. Dagum Gini {dagum.gini:.4f}: within {dagum.within_share:.1%}, net between "
-            f"{dagum.net_between_share:.1%}, transvariation {dagum.transvariation_share:.1%}."
+            f"groups (permutation p = {test.p_value:.3g}). Dagum Gini {dagum.gini:.4f}: within "
+            f"{dagum.within_share:.1%}, net between {dagum.net_between_share:.1%}, "
+            f"transvariation {dagum.transvariation_share:.1%}."
         )
         tables.append(Table.from_frame(theil.groups, caption=f"Theil decomposition by {group}"))
         tables.append(Table.from_frame(dagum.gini_matrix, index=True,
@@ -104,43 +141,49 @@ def _decomposition_section(decompositions: dict[str, dict[str, Any]], year: int 
 def _convergence_section(convergence: dict[str, Any], words: dict[str, str]) -> Section:
     sigma, beta = convergence["sigma"], convergence["beta"]
     trend = "narrowing" if sigma.slope < 0 else "widening"
+    implied = (
+        f"; speed {beta.speed:.2%} per year, half-life {beta.half_life:.1f} years."
+        if beta.speed is not None and beta.speed > 0 and beta.half_life is not None
+        else "; no convergence implied."
+    )
     paragraphs = [
-        f"Sigma convergence: dispersion ({sigma.measure}) is {trend} by {abs(sigma.slope):.4f} per "
-        f"year (p = {sigma.p_value:.3g}, {sigma.n_years} years).",
+        f"Sigma convergence: dispersion ({sigma.measure}) is {trend} by {abs(sigma.slope):.4f} "
+        f"per year (p = {sigma.p_value:.3g}, {sigma.n_years} years).",
         f"Beta convergence {beta.start}-{beta.end}: beta = {beta.beta:.4f} "
-        f"(s.e. {beta.std_error:.4f}, p = {beta.p_value:.3g}, n = {beta.n})"
-        + (f"; speed {beta.speed:.2%} per year, half-life {beta.half_life:.1f} years."
-           if beta.speed is not None and beta.speed > 0 and beta.half_life is not None
-           else "; no convergence implied."),
+        f"(s.e. {beta.std_error:.4f}, p = {beta.p_value:.3g}, n = {beta.n}){implied}",
     ]
     return Section(words["convergence"], paragraphs, [Table.from_frame(sigma.table)])
 
 
-def _cluster_section(config: RunConfig, weights: Any, global_table: pd.DataFrame,
-                     cluster_table: pd.DataFrame, current: pd.DataFrame,
-                     words: dict[str, str]) -> Section:
-    c = config.clusters
+def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
+    c, weights = config.clusters, result.weights
     paragraphs = [
-        f"Weights: {c.weights}; {weights.n} regions, islands linked to their nearest region: "
-        f"{len(getattr(weights, 'added_links', []) or [])} links added. "
-        f"{c.permutations} permutations, alpha {c.alpha}, adjustment {c.adjust or 'none'}."
+        f"Weights: {c.weights} ({weights.n} regions; {len(weights.added_links)} links added to "
+        f"connect islands to their nearest region). {c.permutations} permutations, "
+        f"alpha {c.alpha}, multiple-testing adjustment: {c.adjust or 'none'}."
     ]
-    tables = [Table.from_frame(global_table, caption="Global Moran's I")]
-    name_column = config.boundaries.name
+    tables = [Table.from_frame(result.global_table, caption="Global Moran's I")]
     for column in c.columns:
-        lisa = cluster_table[f"{column}_lisa_cluster"]
-        gi = cluster_table[f"{column}_gi_cluster"]
-        counts = pd.DataFrame({
-            "LISA": lisa.value_counts().reindex(LISA_LABELS, fill_value=0),
-        })
-        hot = gi.value_counts().reindex(HOTSPOT_LABELS, fill_value=0).rename("Gi*")
-        tables.append(Table.from_frame(counts, index=True, caption=f"{column}: LISA clusters"))
-        tables.append(Table.from_frame(hot.to_frame(), index=True,
-                                       caption=f"{column}: Gi* hot and cold spots"))
-        significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
-        if name_column and name_column in current and len(significant):
-            names = current.loc[significant.index, name_column].astype(str)
-            pairs = zip(names, significant, strict=True)
-            listed = ", ".join(f"{name} ({label})" for name, label in pairs)
-            paragraphs.append(f"{column}: {listed}.")
+        lisa = result.cluster_table[f"{column}_lisa_cluster"].astype(str)
+        gi = result.cluster_table[f"{column}_gi_cluster"].astype(str)
+        counts = pd.concat([
+            lisa.value_counts().reindex(LISA_LABELS, fill_value=0).rename("regions")
+            .rename_axis("LISA cluster").reset_index(),
+            gi.value_counts().reindex(HOTSPOT_LABELS, fill_value=0).rename("regions ")
+            .rename_axis("Gi* class").reset_index(),
+        ], axis=1)
+        tables.append(Table.from_frame(counts, caption=f"{column}: clusters and hot spots"))
+        paragraphs.append(_significant_regions(column, lisa, result.current,
+                                               config.boundaries.name))
     return Section(words["clusters"], paragraphs, tables)
+
+
+def _significant_regions(column: str, lisa: pd.Series, current: pd.DataFrame,
+                         name: str | None) -> str:
+    significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
+    if not len(significant):
+        return f"{column}: no significant LISA clusters."
+    labels = (current.loc[significant.index, name].astype(str) if name and name in current
+              else significant.index.astype(str))
+    pairs = zip(labels, significant, strict=True)
+    return f"{column}: " + ", ".join(f"{label} ({cluster})" for label, cluster in pairs) + "."
