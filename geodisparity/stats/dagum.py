@@ -42,8 +42,8 @@ import pandas as pd
 
 from geodisparity._inputs import NanPolicy, Sample, check_positive
 from geodisparity._results import result_dict, short_repr
-from geodisparity.decomposition import GroupedSample, grouped_sample
 from geodisparity.errors import InputError, format_rows
+from geodisparity.stats.decomposition import GroupedSample, grouped_sample
 
 __all__ = ["DagumGini", "dagum_gini"]
 
@@ -126,7 +126,7 @@ def directed_differences(gs: GroupedSample) -> np.ndarray:
 
     Examples
     --------
-    >>> from geodisparity.decomposition import grouped_sample
+    >>> from geodisparity.stats.decomposition import grouped_sample
     >>> directed_differences(grouped_sample([1, 4], [0, 1], None, None, "raise")).tolist()
     [[0.0, 0.0], [3.0, 0.0]]
     """
