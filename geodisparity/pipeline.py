@@ -365,7 +365,7 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
     layers = []
     for layer in config.layers or _default_layers(config):
         spec: dict[str, Any] = {"column": layer.column, "kind": layer.kind,
-                                "label": layer.label or layer.column, "unit": layer.unit}
+                                "label": layer.label or _default_label(layer), "unit": layer.unit}
         if layer.kind == "choropleth":
             spec.update(scheme=layer.scheme, k=layer.k, breaks=layer.breaks)
         elif layer.kind == "lisa":
@@ -378,6 +378,12 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
     outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
     return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
                  title=config.title, note=config.note, lang=config.lang)
+
+
+def _default_label(layer: Any) -> str:
+    """Name a layer by its column and kind, so that no two layers share a name."""
+    kinds = {"lisa": "LISA clusters", "hotspot": "Gi* hot spots", "target": "target"}
+    return f"{layer.column}: {kinds[layer.kind]}" if layer.kind in kinds else layer.column
 
 
 def _default_layers(config: RunConfig) -> list[Any]:
