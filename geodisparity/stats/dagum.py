@@ -190,8 +190,8 @@ def dagum_gini(
     >>> d = dagum_gini([1, 2, 10, 11], ["poor", "poor", "rich", "rich"])  # G = 76 / 192
     >>> round(d.net_between / d.gini, 3), d.transvariation
     (0.947, 0.0)
-    >>> dagum_gini([1, 2], ["a", "a"]).within_share  # one group: all within
-    1.0
+    >>> round(dagum_gini([1, 2, 3], ["a", "b", "b"]).within_share, 6)  # singleton group "a"
+    0.25
     """
     gs = grouped_sample(values, groups, weights, data, nan)
     check_positive(

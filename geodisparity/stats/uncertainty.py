@@ -369,8 +369,10 @@ def between_group_test(
     ...                        permutations=99, seed=0)
     >>> t.p_value <= 0.05
     True
-    >>> between_group_test([1, 2, 3], ["a"] * 3, permutations=9, seed=0).p_value  # one group
-    1.0
+    >>> between_group_test([1, 2, 3], ["a"] * 3, permutations=9, seed=0)  # one group
+    Traceback (most recent call last):
+    ...
+    geodisparity.errors.InputError: groups has a single group ('a') across all 3 rows; ...
     """
     if not isinstance(permutations, int | np.integer) or permutations < 1:
         raise InputError(f"permutations must be a positive integer; got {permutations!r}")
