@@ -207,6 +207,7 @@ def test_run_on_own_shapefile_and_single_year_table(tmp_path, lang):
     assert len(gaps) == 1 and "year" not in gaps
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert ("三大差距" in report) == (lang == "zh")
+    assert "None" not in report
     atlas = (tmp_path / "out" / "atlas.html").read_text(encoding="utf-8")
     assert "淳安县" in atlas
     assert "income: LISA clusters" in atlas  # the default layers: the income, then its clusters
