@@ -8,9 +8,9 @@ neighbour sets agree with ``libpysal.weights.Queen`` / ``Rook`` (see Notes).
 
 Instead of testing pairs of polygons, every ring coordinate is extracted at
 once with shapely and equal coordinates are grouped (exact float equality)
-by :mod:`geodisparity._coordinate_runs`: coordinates are ordered by cell of
-a coarse grid, so that memory is read almost sequentially, then each
-cache-sized chunk of cells is sorted by a hash of the coordinates;
+by :mod:`geodisparity.spatial._coordinate_runs`: coordinates are ordered by
+cell of a coarse grid, so that memory is read almost sequentially, then
+each cache-sized chunk of cells is sorted by a hash of the coordinates;
 collisions are detected exactly. Each group of two or more regions yields
 neighbour pairs. Shared edges are found from the same groups by comparing
 the ring neighbours of each pair of occurrences of a vertex. The cost is a
@@ -38,12 +38,12 @@ import pandas as pd
 import scipy.sparse as sp
 import shapely
 
-from geodisparity._coordinate_runs import equal_coordinate_runs
-from geodisparity._islands import IslandPolicy, check_policy, resolve_islands
-from geodisparity._proximity import near_pairs, nearest_regions
-from geodisparity._regions import as_geoseries, check_polygons
 from geodisparity.errors import InputError
-from geodisparity.weights import SpatialWeights, Transform
+from geodisparity.spatial._coordinate_runs import equal_coordinate_runs
+from geodisparity.spatial._islands import IslandPolicy, check_policy, resolve_islands
+from geodisparity.spatial._proximity import near_pairs, nearest_regions
+from geodisparity.spatial._regions import as_geoseries, check_polygons
+from geodisparity.spatial.weights import SpatialWeights, Transform
 
 __all__ = ["contiguity"]
 
@@ -256,7 +256,7 @@ def _sorted_vertices(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
 
     Returns ``xy``, ``owner`` (position of each coordinate's geometry), and
     ``order``, ``start`` and ``owner_sorted`` from
-    :func:`~geodisparity._coordinate_runs.equal_coordinate_runs`.
+    :func:`~geodisparity.spatial._coordinate_runs.equal_coordinate_runs`.
     """
     xy = shapely.get_coordinates(geoms)
     counts = shapely.get_num_coordinates(geoms)
