@@ -323,13 +323,16 @@ def _meets(here: np.ndarray, there_after: np.ndarray, there_before: np.ndarray) 
 def _ring_neighbours(code: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vertex ids after and before each occurrence in its ring (-1: none, or same vertex)."""
     n = len(code)
-    same_ring = ring[1:] == ring[:-1]
-    after = np.full(n, -1, dtype=code.dtype)
-    before = np.full(n, -1, dtype=code.dtype)
-    after[:-1] = np.where(same_ring, code[1:], -1)
-    before[1:] = np.where(same_ring, code[:-1], -1)
-    after[after == code] = -1  # zero-length edges (repeated vertices) are not edges
-    before[before == code] = -1
+    # No edge between consecutive coordinates of different rings, nor of zero length.
+    no_edge = ring[1:] != ring[:-1]
+    no_edge |= code[1:] == code[:-1]
+    after = np.empty(n, dtype=code.dtype)
+    before = np.empty(n, dtype=code.dtype)
+    after[-1:] = before[:1] = -1
+    np.copyto(after[:-1], code[1:])
+    np.copyto(before[1:], code[:-1])
+    after[:-1][no_edge] = -1
+    before[1:][no_edge] = -1
     return after, before
 
 
