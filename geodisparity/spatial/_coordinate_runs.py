@@ -58,12 +58,12 @@ def equal_coordinate_runs(
     as_complex = points.view(np.complex128)[:, 0]  # one value per point, for equality tests
     cells = _grid_cells(points)
     by_cell = np.argsort(cells, kind="stable")
-    sorted_cells = cells[by_cell]
-    # Key of each coordinate in cell order: cell number (high 16 bits), hash (low 16 bits).
-    keys = sorted_cells.astype(np.uint32) << np.uint32(16)
-    keys |= _hash16(points)[by_cell]
+    # Key of each coordinate: cell number (high 16 bits), hash (low 16 bits); in cell order.
+    keys = cells.astype(np.uint32) << np.uint32(16)
+    keys |= _hash16(points)
+    keys = keys[by_cell]
     order, start, key_start, owner_sorted = _sort_chunks(
-        by_cell, as_complex, owner, keys, _chunk_bounds(sorted_cells)
+        by_cell, as_complex, owner, keys, _chunk_bounds(keys)
     )
     collided = start & ~key_start
     if collided.any():
@@ -97,10 +97,16 @@ def _grid_cells(points: np.ndarray) -> np.ndarray:
     return digits.view(np.uint16)[:, 0]
 
 
-def _chunk_bounds(sorted_cells: np.ndarray) -> np.ndarray:
-    """Cut positions, between cells, about every ``_CHUNK`` coordinates (0 and n included)."""
-    n = len(sorted_cells)
-    cuts = np.searchsorted(sorted_cells, sorted_cells[_CHUNK:n:_CHUNK])  # start of the cell
+def _chunk_bounds(keys: np.ndarray) -> np.ndarray:
+    """Cut positions, between cells, about every ``_CHUNK`` coordinates (0 and n included).
+
+    ``keys`` are sorted by cell (their high 16 bits) only, which is enough
+    for a binary search of the smallest key of a cell: the keys before it
+    are all smaller, those from it on are not.
+    """
+    n = len(keys)
+    cell_starts = keys[_CHUNK:n:_CHUNK] & np.uint32(0xFFFF0000)
+    cuts = np.searchsorted(keys, cell_starts)  # first coordinate of each cell
     return np.unique(np.concatenate([[0], cuts, [n]]))
 
 
