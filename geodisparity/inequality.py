@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -62,9 +63,46 @@ def _shares(sample: Sample) -> np.ndarray | None:
     return sample.weights / sample.weights.sum()
 
 
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Return ``sum(a * b)`` of two vectors.
+
+    ``np.einsum`` rather than ``np.dot``: for a single vector product the BLAS
+    call's thread start-up costs more than the arithmetic (10x on a busy machine).
+    """
+    return float(np.einsum("i,i->", a, b))
+
+
 def _avg(x: np.ndarray, p: np.ndarray | None) -> float:
     """Return the population-weighted mean of ``x`` (plain mean when ``p`` is None)."""
-    return float(x.mean() if p is None else np.dot(p, x))
+    return float(x.mean() if p is None else _dot(p, x))
+
+
+def _mean_log(x: np.ndarray, low: float, total: float) -> float:
+    """Return the mean of ``log(x)`` for positive finite ``x`` of minimum ``low`` and sum ``total``.
+
+    Long arrays sum their logarithms as logarithms of products of ``k`` values,
+    one multiplication per value instead of one logarithm. ``k`` is chosen
+    from the data's range (``min(x)`` and the bound ``max(x) <= sum(x)``) so
+    that no partial product can leave the normal floating-point range: every
+    product is then exact to ``k`` roundings, as accurate as summing ``k`` logs.
+
+    Examples
+    --------
+    >>> x = np.linspace(1.0, 1e6, 10_001)
+    >>> mean_log = _mean_log(x, x.min(), x.sum())
+    >>> bool(np.isclose(mean_log, np.log(x).mean(), rtol=1e-14, atol=0))
+    True
+    """
+    n = x.size
+    if n >= 4096:
+        if low > 0 and math.isfinite(total):
+            bits = max(-math.log2(low), math.log2(total), 1.0)
+            k = min(64, int(1000 // bits))  # |log2| of any product of k values <= 1000
+            if k >= 8:
+                m = n - n % k
+                products = x[:m].reshape(k, m // k).prod(axis=0)
+                return (float(np.log(products).sum()) + float(np.log(x[m:]).sum())) / n
+    return float(np.log(x).mean())
 
 
 def _positive_mean(y: np.ndarray, p: np.ndarray | None, measure: str) -> float:
@@ -102,7 +140,7 @@ def _gini_sorted(y: np.ndarray, w: np.ndarray) -> float:
     below_w = np.cumsum(w) - w
     below_wy = np.cumsum(wy) - wy
     total_w, total_wy = float(w.sum()), float(wy.sum())
-    return float((w @ (y * below_w - below_wy)) / (total_w * total_wy))
+    return _dot(w, y * below_w - below_wy) / (total_w * total_wy)
 
 
 def _sorted(sample: Sample) -> tuple[np.ndarray, np.ndarray]:
@@ -114,10 +152,10 @@ def _sorted(sample: Sample) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _gini_unweighted_sorted(y: np.ndarray) -> float:
-    """Gini of sorted values: ``(2 sum_i i y_(i) - (n + 1) sum y) / (n sum y)``, i from 1."""
+    """Gini of sorted values: ``sum_i (2 i - n - 1) y_(i) / (n sum y)``, i from 1."""
     n, total = y.size, float(y.sum())
-    ranks = np.arange(1, n + 1, dtype=float)
-    return float((2.0 * (ranks @ y) - (n + 1) * total) / (n * total))
+    centred_ranks = np.arange(1 - n, n, 2, dtype=float)  # 2 i - n - 1
+    return _dot(centred_ranks, y) / (n * total)
 
 
 # --- indices ----------------------------------------------------------------------------------
@@ -329,6 +367,8 @@ def atkinson(
     if not epsilon >= 0:
         raise InputError(f"epsilon must be >= 0; got {epsilon!r}")
     sample = _load(values, weights, data, nan, measure)
+    if epsilon == 1 and sample.weights is None:
+        return _atkinson_one_unweighted(sample, measure)
     check_positive(sample, measure=measure, allow_zero=epsilon < 1)
     p = _shares(sample)
     mu = _positive_mean(sample.values, p, measure)
@@ -336,6 +376,17 @@ def atkinson(
         return float(1.0 - np.exp(_avg(np.log(sample.values), p) - np.log(mu)))
     r = sample.values / mu
     return float(1.0 - _avg(r ** (1.0 - epsilon), p) ** (1.0 / (1.0 - epsilon)))
+
+
+def _atkinson_one_unweighted(sample: Sample, measure: str) -> float:
+    """Atkinson(1) without weights: one minus geometric over arithmetic mean."""
+    x = sample.values
+    low = float(x.min())
+    if not low > 0:
+        check_positive(sample, measure=measure)  # raises, naming the rows
+    total = float(x.sum())
+    mean_log = _mean_log(x, low, total)
+    return float(1.0 - np.exp(mean_log - np.log(total / x.size)))
 
 
 def cv(
@@ -645,5 +696,5 @@ def hoover(
     if p is None:
         p = np.full(sample.size, 1.0 / sample.size)
     _positive_mean(sample.values, p, "hoover")
-    s = p * sample.values / np.dot(p, sample.values)
+    s = p * sample.values / _dot(p, sample.values)
     return float(np.abs(s - p).sum() / 2.0)
