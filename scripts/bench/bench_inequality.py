@@ -136,16 +136,16 @@ def run(sizes: list[int], repeat: int, min_time: float) -> list[dict[str, object
 
 def markdown(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| measure | n | ours (s) | peer | peer (s) | ratio peer/ours | agree |",
+        "| measure | n | ours (ms) | peer | peer (ms) | ratio peer/ours | agree |",
         "|---|---:|---:|---|---:|---:|---|",
     ]
     for r in rows:
-        peer_s = "" if r["peer_s"] is None else f"{r['peer_s']:.4f}"
+        peer_ms = "" if r["peer_s"] is None else f"{r['peer_s'] * 1e3:.3f}"
         ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}x"
         agree = "" if r["agree"] is None else ("yes" if r["agree"] else "NO")
         lines.append(
-            f"| {r['measure']} | {r['n']:,} | {r['ours_s']:.4f} | {r['peer'] or '(no peer)'} "
-            f"| {peer_s} | {ratio} | {agree} |"
+            f"| {r['measure']} | {r['n']:,} | {r['ours_s'] * 1e3:.3f} | {r['peer'] or '(no peer)'} "
+            f"| {peer_ms} | {ratio} | {agree} |"
         )
     return "\n".join(lines)
 
