@@ -177,3 +177,13 @@ def test_fast_path_emits_no_warnings():
         warnings.simplefilter("error")
         gd.atkinson(large_series(), 1.0)
         gd.gini(np.arange(1, N_LARGE + 1), np.ones(N_LARGE))
+
+
+@pytest.mark.parametrize("n", [4_095, 4_096, 50_001])
+def test_gini_of_many_ties_equals_exact_integer_pair_sum(n):
+    y = np.random.default_rng(5).integers(0, 10, size=n)
+    counts = np.bincount(y, minlength=10).tolist()
+    pair_sum = sum(counts[a] * counts[b] * (b - a) for a in range(10) for b in range(a + 1, 10))
+    expected = pair_sum / (n * int(y.sum()))  # sum_{i<j} |y_i - y_j| / (n sum y)
+    assert gd.gini(y) == pytest.approx(expected, rel=1e-13)
+    assert gd.gini(y.astype(float)[::-1].copy()) == pytest.approx(expected, rel=1e-13)
