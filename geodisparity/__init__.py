@@ -30,72 +30,72 @@ _EXPORTS: dict[str, str] = {
     "GeodisparityWarning": "geodisparity.errors",
     "DroppedRowsWarning": "geodisparity.errors",
     # boundaries and tables in, join
-    "read_boundaries": "geodisparity.readers",
-    "read_table": "geodisparity.readers",
-    "join": "geodisparity.joining",
-    "JoinReport": "geodisparity.join_report",
+    "read_boundaries": "geodisparity.io.readers",
+    "read_table": "geodisparity.io.readers",
+    "join": "geodisparity.io.joining",
+    "JoinReport": "geodisparity.io.join_report",
     # spatial weights
-    "SpatialWeights": "geodisparity.weights",
-    "contiguity": "geodisparity.contiguity_weights",
-    "knn": "geodisparity.distance",
-    "distance_band": "geodisparity.distance",
-    "kernel": "geodisparity.distance",
-    "from_libpysal": "geodisparity.interop",
-    "to_libpysal": "geodisparity.interop",
+    "SpatialWeights": "geodisparity.spatial.weights",
+    "contiguity": "geodisparity.spatial.contiguity_weights",
+    "knn": "geodisparity.spatial.distance",
+    "distance_band": "geodisparity.spatial.distance",
+    "kernel": "geodisparity.spatial.distance",
+    "from_libpysal": "geodisparity.spatial.interop",
+    "to_libpysal": "geodisparity.spatial.interop",
     # gap statistics
-    "gini": "geodisparity.inequality",
-    "theil": "geodisparity.inequality",
-    "mld": "geodisparity.inequality",
-    "ge": "geodisparity.inequality",
-    "atkinson": "geodisparity.inequality",
-    "cv": "geodisparity.inequality",
-    "williamson": "geodisparity.inequality",
-    "max_min_ratio": "geodisparity.inequality",
-    "percentile_ratio": "geodisparity.inequality",
-    "palma": "geodisparity.inequality",
-    "hoover": "geodisparity.inequality",
-    "lorenz": "geodisparity.inequality",
-    "Decomposition": "geodisparity.decomposition",
-    "theil_decomposition": "geodisparity.decomposition",
-    "ge_decomposition": "geodisparity.decomposition",
-    "DagumGini": "geodisparity.dagum",
-    "dagum_gini": "geodisparity.dagum",
-    "UrbanRuralRatio": "geodisparity.three_gaps",
-    "urban_rural_ratio": "geodisparity.three_gaps",
-    "gaps": "geodisparity.three_gaps",
-    "SigmaConvergence": "geodisparity.convergence",
-    "BetaConvergence": "geodisparity.convergence",
-    "sigma_convergence": "geodisparity.convergence",
-    "beta_convergence": "geodisparity.convergence",
-    "MarkovChain": "geodisparity.markov",
-    "SpatialMarkovChain": "geodisparity.markov",
-    "markov_chain": "geodisparity.markov",
-    "spatial_markov": "geodisparity.markov",
-    "BootstrapResult": "geodisparity.uncertainty",
-    "BetweenGroupTest": "geodisparity.uncertainty",
-    "bootstrap": "geodisparity.uncertainty",
-    "between_group_test": "geodisparity.uncertainty",
+    "gini": "geodisparity.stats.inequality",
+    "theil": "geodisparity.stats.inequality",
+    "mld": "geodisparity.stats.inequality",
+    "ge": "geodisparity.stats.inequality",
+    "atkinson": "geodisparity.stats.inequality",
+    "cv": "geodisparity.stats.inequality",
+    "williamson": "geodisparity.stats.inequality",
+    "max_min_ratio": "geodisparity.stats.inequality",
+    "percentile_ratio": "geodisparity.stats.inequality",
+    "palma": "geodisparity.stats.inequality",
+    "hoover": "geodisparity.stats.inequality",
+    "lorenz": "geodisparity.stats.inequality",
+    "Decomposition": "geodisparity.stats.decomposition",
+    "theil_decomposition": "geodisparity.stats.decomposition",
+    "ge_decomposition": "geodisparity.stats.decomposition",
+    "DagumGini": "geodisparity.stats.dagum",
+    "dagum_gini": "geodisparity.stats.dagum",
+    "UrbanRuralRatio": "geodisparity.stats.three_gaps",
+    "urban_rural_ratio": "geodisparity.stats.three_gaps",
+    "gaps": "geodisparity.stats.three_gaps",
+    "SigmaConvergence": "geodisparity.stats.convergence",
+    "BetaConvergence": "geodisparity.stats.convergence",
+    "sigma_convergence": "geodisparity.stats.convergence",
+    "beta_convergence": "geodisparity.stats.convergence",
+    "MarkovChain": "geodisparity.stats.markov",
+    "SpatialMarkovChain": "geodisparity.stats.markov",
+    "markov_chain": "geodisparity.stats.markov",
+    "spatial_markov": "geodisparity.stats.markov",
+    "BootstrapResult": "geodisparity.stats.uncertainty",
+    "BetweenGroupTest": "geodisparity.stats.uncertainty",
+    "bootstrap": "geodisparity.stats.uncertainty",
+    "between_group_test": "geodisparity.stats.uncertainty",
     # projections fitted to the data
     "equal_area_crs": "geodisparity.crs",
     "metric_crs": "geodisparity.crs",
     "area_km2": "geodisparity.crs",
     # clustering statistics
-    "moran": "geodisparity.global_stats",
-    "geary": "geodisparity.global_stats",
-    "getis_ord_g": "geodisparity.global_stats",
-    "moran_bivariate": "geodisparity.global_stats",
-    "GlobalStatistic": "geodisparity.global_stats",
-    "MoranResult": "geodisparity.global_stats",
-    "GearyResult": "geodisparity.global_stats",
-    "GetisOrdResult": "geodisparity.global_stats",
-    "MoranBivariateResult": "geodisparity.global_stats",
-    "local_moran": "geodisparity.local_stats",
-    "local_moran_bivariate": "geodisparity.local_stats",
-    "local_gi_star": "geodisparity.local_stats",
-    "local_geary": "geodisparity.local_stats",
-    "adjust_pvalues": "geodisparity.multiple_testing",
-    "benjamini_hochberg": "geodisparity.multiple_testing",
-    "bonferroni": "geodisparity.multiple_testing",
+    "moran": "geodisparity.spatial.global_stats",
+    "geary": "geodisparity.spatial.global_stats",
+    "getis_ord_g": "geodisparity.spatial.global_stats",
+    "moran_bivariate": "geodisparity.spatial.global_stats",
+    "GlobalStatistic": "geodisparity.spatial.global_stats",
+    "MoranResult": "geodisparity.spatial.global_stats",
+    "GearyResult": "geodisparity.spatial.global_stats",
+    "GetisOrdResult": "geodisparity.spatial.global_stats",
+    "MoranBivariateResult": "geodisparity.spatial.global_stats",
+    "local_moran": "geodisparity.spatial.local_stats",
+    "local_moran_bivariate": "geodisparity.spatial.local_stats",
+    "local_gi_star": "geodisparity.spatial.local_stats",
+    "local_geary": "geodisparity.spatial.local_stats",
+    "adjust_pvalues": "geodisparity.spatial.multiple_testing",
+    "benjamini_hochberg": "geodisparity.spatial.multiple_testing",
+    "bonferroni": "geodisparity.spatial.multiple_testing",
     # maps (folium/matplotlib load only when a map is made)
     "choropleth": "geodisparity.maps",
     "lisa_map": "geodisparity.maps",
@@ -107,7 +107,9 @@ _EXPORTS: dict[str, str] = {
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
-_SUBMODULES: frozenset[str] = frozenset({"errors", "categories", "boundaries", "crs", "maps"})
+_SUBMODULES: frozenset[str] = frozenset(
+    {"boundaries", "io", "stats", "spatial", "maps", "crs", "errors", "categories"}
+)
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -128,30 +130,27 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from geodisparity.contiguity_weights import contiguity  # noqa: F401
-    from geodisparity.convergence import (  # noqa: F401
-        BetaConvergence,
-        SigmaConvergence,
-        beta_convergence,
-        sigma_convergence,
-    )
     from geodisparity.crs import area_km2, equal_area_crs, metric_crs  # noqa: F401
-    from geodisparity.dagum import (  # noqa: F401
-        DagumGini,
-        dagum_gini,
-    )
-    from geodisparity.decomposition import (  # noqa: F401
-        Decomposition,
-        ge_decomposition,
-        theil_decomposition,
-    )
-    from geodisparity.distance import distance_band, kernel, knn  # noqa: F401
     from geodisparity.errors import (  # noqa: F401
         DroppedRowsWarning,
         GeodisparityError,
         GeodisparityWarning,
     )
-    from geodisparity.global_stats import (  # noqa: F401
+    from geodisparity.io.join_report import JoinReport  # noqa: F401
+    from geodisparity.io.joining import join  # noqa: F401
+    from geodisparity.io.readers import read_boundaries, read_table  # noqa: F401
+    from geodisparity.maps import (  # noqa: F401
+        atlas,
+        choropleth,
+        hotspot_map,
+        lisa_map,
+        plot,
+        save_map,
+        target_map,
+    )
+    from geodisparity.spatial.contiguity_weights import contiguity  # noqa: F401
+    from geodisparity.spatial.distance import distance_band, kernel, knn  # noqa: F401
+    from geodisparity.spatial.global_stats import (  # noqa: F401
         GearyResult,
         GetisOrdResult,
         GlobalStatistic,
@@ -162,7 +161,35 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         moran,
         moran_bivariate,
     )
-    from geodisparity.inequality import (  # noqa: F401
+    from geodisparity.spatial.interop import from_libpysal, to_libpysal  # noqa: F401
+    from geodisparity.spatial.local_stats import (  # noqa: F401
+        local_geary,
+        local_gi_star,
+        local_moran,
+        local_moran_bivariate,
+    )
+    from geodisparity.spatial.multiple_testing import (  # noqa: F401
+        adjust_pvalues,
+        benjamini_hochberg,
+        bonferroni,
+    )
+    from geodisparity.spatial.weights import SpatialWeights  # noqa: F401
+    from geodisparity.stats.convergence import (  # noqa: F401
+        BetaConvergence,
+        SigmaConvergence,
+        beta_convergence,
+        sigma_convergence,
+    )
+    from geodisparity.stats.dagum import (  # noqa: F401
+        DagumGini,
+        dagum_gini,
+    )
+    from geodisparity.stats.decomposition import (  # noqa: F401
+        Decomposition,
+        ge_decomposition,
+        theil_decomposition,
+    )
+    from geodisparity.stats.inequality import (  # noqa: F401
         atkinson,
         cv,
         ge,
@@ -176,45 +203,20 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         theil,
         williamson,
     )
-    from geodisparity.interop import from_libpysal, to_libpysal  # noqa: F401
-    from geodisparity.join_report import JoinReport  # noqa: F401
-    from geodisparity.joining import join  # noqa: F401
-    from geodisparity.local_stats import (  # noqa: F401
-        local_geary,
-        local_gi_star,
-        local_moran,
-        local_moran_bivariate,
-    )
-    from geodisparity.maps import (  # noqa: F401
-        atlas,
-        choropleth,
-        hotspot_map,
-        lisa_map,
-        plot,
-        save_map,
-        target_map,
-    )
-    from geodisparity.markov import (  # noqa: F401
+    from geodisparity.stats.markov import (  # noqa: F401
         MarkovChain,
         SpatialMarkovChain,
         markov_chain,
         spatial_markov,
     )
-    from geodisparity.multiple_testing import (  # noqa: F401
-        adjust_pvalues,
-        benjamini_hochberg,
-        bonferroni,
-    )
-    from geodisparity.readers import read_boundaries, read_table  # noqa: F401
-    from geodisparity.three_gaps import (  # noqa: F401
+    from geodisparity.stats.three_gaps import (  # noqa: F401
         UrbanRuralRatio,
         gaps,
         urban_rural_ratio,
     )
-    from geodisparity.uncertainty import (  # noqa: F401
+    from geodisparity.stats.uncertainty import (  # noqa: F401
         BetweenGroupTest,
         BootstrapResult,
         between_group_test,
         bootstrap,
     )
-    from geodisparity.weights import SpatialWeights  # noqa: F401

@@ -143,6 +143,7 @@ class _Analysis:
     current: Any
     gaps: pd.DataFrame
     decompositions: dict[str, dict[str, Any]]
+    intervals: pd.DataFrame
     convergence: dict[str, Any] | None
     weights: Any
     global_table: pd.DataFrame
@@ -163,12 +164,13 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     say("computing gap statistics")
     gap_table = _gaps(long, config)
     decompositions = _decompositions(current, config)
+    intervals = _intervals(current, config)
     convergence = _convergence(long, config) if config.table.year else None
 
     say("computing spatial clusters")
     weights, cluster_table, global_table = _clusters(current, config)
-    return _Analysis(year, report, current, gap_table, decompositions, convergence, weights,
-                     global_table, cluster_table, _region_table(current, cluster_table))
+    return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
+                     weights, global_table, cluster_table, _region_table(current, cluster_table))
 
 
 def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]) -> None:
@@ -181,12 +183,7 @@ def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]
     write_frame(result.gaps, staged["gaps"], overwrite=True)
     write_frame(result.cluster_table.reset_index(names="region"), staged["clusters"],
                 overwrite=True)
-    sections = build_sections(
-        config=config, year=result.year, join_report=result.join_report, gaps=result.gaps,
-        decompositions=result.decompositions, convergence=result.convergence,
-        weights=result.weights, global_table=result.global_table,
-        cluster_table=result.cluster_table, current=result.current,
-    )
+    sections = build_sections(config, result)
     write_report(staged["report"], sections, title=config.title, note=config.note,
                  lang=config.lang, atlas=OUTPUT_FILES["atlas"], overwrite=True)
     summary = _summary_json(config, result)
@@ -264,7 +261,8 @@ def _gaps(frame: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
 
 
 def _decompositions(current: pd.DataFrame, config: RunConfig) -> dict[str, dict[str, Any]]:
-    from geodisparity import dagum_gini, theil_decomposition
+    """Theil and Dagum decompositions by each group column, with a permutation test."""
+    from geodisparity import between_group_test, dagum_gini, theil_decomposition
 
     a = config.analysis
     results: dict[str, dict[str, Any]] = {}
@@ -272,12 +270,33 @@ def _decompositions(current: pd.DataFrame, config: RunConfig) -> dict[str, dict[
         data = pd.DataFrame(current[[a.income, group, *([a.population] if a.population else [])]])
         data = data.dropna()
         if data[group].nunique() < 2:
+            logger.warning("analysis.groups: %r has fewer than 2 groups; not decomposed", group)
             continue
         results[group] = {
             "theil": theil_decomposition(a.income, group, a.population, data=data),
             "dagum": dagum_gini(a.income, group, a.population, data=data),
+            "test": between_group_test(a.income, group, a.population, data=data,
+                                       permutations=max(a.bootstrap, 99), seed=a.seed),
         }
     return results
+
+
+def _intervals(current: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
+    """Bootstrap confidence intervals of the main indices in the analysis year."""
+    from geodisparity import bootstrap, gini, theil, williamson
+
+    a = config.analysis
+    if a.bootstrap == 0:
+        return pd.DataFrame()
+    data = pd.DataFrame(current[[a.income, *([a.population] if a.population else [])]]).dropna()
+    rows = []
+    for statistic in (gini, theil, williamson):
+        result = bootstrap(statistic, a.income, a.population, data=data, n_boot=a.bootstrap,
+                           seed=a.seed)
+        rows.append({"index": statistic.__name__, "estimate": result.estimate,
+                     "ci_low": result.low, "ci_high": result.high,
+                     "std_error": result.std_error})
+    return pd.DataFrame(rows)
 
 
 def _convergence(frame: pd.DataFrame, config: RunConfig) -> dict[str, Any] | None:
@@ -346,7 +365,7 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
     layers = []
     for layer in config.layers or _default_layers(config):
         spec: dict[str, Any] = {"column": layer.column, "kind": layer.kind,
-                                "label": layer.label or layer.column, "unit": layer.unit}
+                                "label": layer.label or _default_label(layer), "unit": layer.unit}
         if layer.kind == "choropleth":
             spec.update(scheme=layer.scheme, k=layer.k, breaks=layer.breaks)
         elif layer.kind == "lisa":
@@ -359,6 +378,12 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
     outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
     return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
                  title=config.title, note=config.note, lang=config.lang)
+
+
+def _default_label(layer: Any) -> str:
+    """Name a layer by its column and kind, so that no two layers share a name."""
+    kinds = {"lisa": "LISA clusters", "hotspot": "Gi* hot spots", "target": "target"}
+    return f"{layer.column}: {kinds[layer.kind]}" if layer.kind in kinds else layer.column
 
 
 def _default_layers(config: RunConfig) -> list[Any]:

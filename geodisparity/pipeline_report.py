@@ -6,15 +6,31 @@ the wording a planner reads can change independently.
 
 from __future__ import annotations
 
-from typing import Any
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from geodisparity.categories import HOTSPOT_LABELS, ISOLATED, LISA_LABELS, NOT_SIGNIFICANT
 from geodisparity.config import RunConfig
-from geodisparity.report import Section, Table
+from geodisparity.report import Figure, Section, Table
 
-__all__ = ["build_sections"]
+if TYPE_CHECKING:  # pragma: no cover
+    from geodisparity.pipeline import _Analysis
+
+__all__ = ["build_sections", "GAP_HEADERS", "GAP_HEADERS_ZH"]
+
+#: Readable headers for the columns of :func:`geodisparity.gaps`.
+GAP_HEADERS = {
+    "year": "Year",
+    "n_regions": "Regions",
+    "regional_max_min_ratio": "Max / min ratio",
+    "regional_williamson": "Williamson CV",
+    "regional_theil_between_share": "Theil between-group share",
+    "urban_rural_ratio": "Urban / rural ratio",
+    "income_gini": "Gini",
+}
 
 WORDS = {
     "en": {
@@ -25,10 +41,43 @@ WORDS = {
             "coefficient of variation (Williamson). Urban-rural gap: ratio of population-weighted "
             "mean urban to rural income. Income gap: population-weighted Gini coefficient."
         ),
+        "maps": "Maps",
         "decomposition": "Decompositions",
         "convergence": "Convergence",
         "clusters": "Spatial clustering",
-        "regions": "regions",
+        "boundaries_line": "Boundaries: {source} ({n} regions).",
+        "table_line": "Table: {path}.",
+        "year_line": "Analysis year for maps, decompositions and clusters: {year}.",
+        "map_value": "{column} ({year})",
+        "map_lisa": "LISA clusters of {column}",
+        "intervals": "Indices with 95% bootstrap confidence intervals",
+        "by_group": (
+            "By {group}: Theil T {theil:.4f}, of which {between:.1%} between groups (permutation "
+            "p = {p:.3g}). Dagum Gini {gini:.4f}: within {within:.1%}, net between "
+            "{net:.1%}, transvariation {trans:.1%}."
+        ),
+        "theil_caption": "Theil decomposition by {group}",
+        "dagum_caption": "Dagum Gini within (diagonal) and between groups of {group}",
+        "narrowing": "narrowing",
+        "widening": "widening",
+        "sigma": (
+            "Sigma convergence: dispersion ({measure}) is {trend} by {slope:.4f} per year "
+            "(p = {p:.3g}, {years} years)."
+        ),
+        "beta": (
+            "Beta convergence {start}-{end}: beta = {beta:.4f} (s.e. {se:.4f}, p = {p:.3g}, "
+            "n = {n}){implied}"
+        ),
+        "implied": "; speed {speed:.2%} per year, half-life {half_life:.1f} years.",
+        "not_implied": "; no convergence implied.",
+        "weights_line": (
+            "Weights: {rule} ({n} regions; {added} links added to connect islands to their "
+            "nearest region). {permutations} permutations, alpha {alpha}, multiple-testing "
+            "adjustment: {adjust}."
+        ),
+        "moran_caption": "Global Moran's I",
+        "cluster_caption": "{column}: clusters and hot spots",
+        "no_clusters": "{column}: no significant LISA clusters.",
     },
     "zh": {
         "data": "数据与匹配",
@@ -37,110 +86,177 @@ WORDS = {
             "地区差距：最高与最低地区之比，以及人口加权变异系数（Williamson）。城乡差距：人口加权的"
             "城镇与农村居民收入之比。收入差距：人口加权基尼系数。"
         ),
+        "maps": "地图",
         "decomposition": "差距分解",
         "convergence": "收敛分析",
         "clusters": "空间集聚",
-        "regions": "个地区",
+        "boundaries_line": "边界：{source}（{n} 个地区）。",
+        "table_line": "数据表：{path}。",
+        "year_line": "地图、分解与集聚分析年份：{year}。",
+        "map_value": "{column}（{year}）",
+        "map_lisa": "{column} 的 LISA 集聚",
+        "intervals": "主要指数及其 95% 自助法置信区间",
+        "by_group": (
+            "按 {group} 分组：泰尔指数 {theil:.4f}，其中组间占 {between:.1%}（置换检验 "
+            "p = {p:.3g}）。Dagum 基尼系数 {gini:.4f}：组内 {within:.1%}，净组间 {net:.1%}，"
+            "超变密度 {trans:.1%}。"
+        ),
+        "theil_caption": "按 {group} 的泰尔指数分解",
+        "dagum_caption": "按 {group} 的 Dagum 基尼系数：组内（对角线）与组间",
+        "narrowing": "缩小",
+        "widening": "扩大",
+        "sigma": (
+            "σ 收敛：离散程度（{measure}）每年{trend} {slope:.4f}（p = {p:.3g}，{years} 年）。"
+        ),
+        "beta": (
+            "β 收敛 {start}-{end}：β = {beta:.4f}（标准误 {se:.4f}，p = {p:.3g}，n = {n}）{implied}"
+        ),
+        "implied": "；收敛速度每年 {speed:.2%}，半衰期 {half_life:.1f} 年。",
+        "not_implied": "；未显示收敛。",
+        "weights_line": (
+            "空间权重：{rule}（{n} 个地区；为连接孤岛增加 {added} 条邻接）。{permutations} 次置换，"
+            "显著性水平 {alpha}，多重检验校正：{adjust}。"
+        ),
+        "moran_caption": "全局莫兰指数",
+        "cluster_caption": "{column}：集聚与冷热点",
+        "no_clusters": "{column}：无显著 LISA 集聚。",
     },
 }
 
+#: Chinese headers for the columns of :func:`geodisparity.gaps`.
+GAP_HEADERS_ZH = {
+    "year": "年份",
+    "n_regions": "地区数",
+    "regional_max_min_ratio": "最高/最低之比",
+    "regional_williamson": "加权变异系数",
+    "regional_theil_between_share": "泰尔指数组间占比",
+    "urban_rural_ratio": "城乡收入比",
+    "income_gini": "基尼系数",
+}
 
-def build_sections(
-    *,
-    config: RunConfig,
-    year: int | None,
-    join_report: Any,
-    gaps: pd.DataFrame,
-    decompositions: dict[str, dict[str, Any]],
-    convergence: dict[str, Any] | None,
-    weights: Any,
-    global_table: pd.DataFrame,
-    cluster_table: pd.DataFrame,
-    current: pd.DataFrame,
-) -> list[Section]:
+
+def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
     """Assemble the report's sections, in reading order."""
     words = WORDS.get(config.lang, WORDS["en"])
+    gaps = result.gaps.rename(columns=GAP_HEADERS_ZH if config.lang == "zh" else GAP_HEADERS)
     sections = [
-        _data_section(config, year, join_report, current, words),
+        _data_section(config, result, words),
         Section(words["gaps"], [words["gaps_intro"]], [Table.from_frame(gaps)]),
+        _maps_section(config, result, words),
     ]
-    if decompositions:
-        sections.append(_decomposition_section(decompositions, year, words))
-    if convergence:
-        sections.append(_convergence_section(convergence, words))
-    if len(global_table):
-        sections.append(_cluster_section(config, weights, global_table, cluster_table, current,
-                                         words))
+    if result.decompositions or len(result.intervals):
+        sections.append(_decomposition_section(result, words))
+    if result.convergence:
+        sections.append(_convergence_section(result.convergence, words))
+    if len(result.global_table):
+        sections.append(_cluster_section(config, result, words))
     return sections
 
 
-def _data_section(config: RunConfig, year: int | None, report: Any, current: pd.DataFrame,
-                  words: dict[str, str]) -> Section:
+def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
     lines = [
-        f"Boundaries: {config.boundaries.source} ({len(current)} {words['regions']}).",
-        f"Table: {config.table.path}" + (f"; analysis year {year}." if year is not None else "."),
+        words["boundaries_line"].format(source=config.boundaries.source, n=len(result.current)),
+        words["table_line"].format(path=config.table.path),
     ]
-    lines += [line for line in str(report).splitlines() if line.strip()]
+    if result.year is not None:
+        lines.append(words["year_line"].format(year=result.year))
+    lines += [line for line in str(result.join_report).splitlines() if line.strip()]
     return Section(words["data"], lines)
 
 
-def _decomposition_section(decompositions: dict[str, dict[str, Any]], year: int | None,
-                           words: dict[str, str]) -> Section:
+def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
+    """Draw static maps of the income and of the first clustering column's LISA clusters."""
+    from geodisparity.maps import Layer, plot
+
+    a = config.analysis
+    caption = (a.income if result.year is None
+               else words["map_value"].format(column=a.income, year=result.year))
+    specs = [(Layer(a.income, label=a.income), caption)]
+    if config.clusters.columns:
+        column = config.clusters.columns[0]
+        lisa = _unprefix(result.cluster_table, f"{column}_lisa_")
+        specs.append((Layer(column, kind="lisa", result=lisa, label=f"LISA: {column}"),
+                      words["map_lisa"].format(column=column)))
+    figures = []
+    with tempfile.TemporaryDirectory() as folder:
+        for number, (layer, caption) in enumerate(specs):
+            png = Path(folder) / f"map{number}.png"
+            plot(result.current, layer=layer, lang=config.lang, path=png, dpi=110)
+            figures.append(Figure.from_png(png, caption))
+    return Section(words["maps"], [], [], figures)
+
+
+def _unprefix(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    columns = [c for c in table.columns if c.startswith(prefix)]
+    return table[columns].rename(columns=lambda c: c[len(prefix):])
+
+
+def _decomposition_section(result: _Analysis, words: dict[str, str]) -> Section:
+    year = result.year
     title = words["decomposition"] + (f" ({year})" if year is not None else "")
-    paragraphs, tables = [], []
-    for group, result in decompositions.items():
-        theil, dagum = result["theil"], result["dagum"]
-        paragraphs.append(
-            f"By {group}: Theil T {theil.total:.4f}, of which {theil.between_share:.1%} between "
-            f"groups. Dagum Gini {dagum.gini:.4f}: within {dagum.within_share:.1%}, net between "
-            f"{dagum.net_between_share:.1%}, transvariation {dagum.transvariation_share:.1%}."
-        )
-        tables.append(Table.from_frame(theil.groups, caption=f"Theil decomposition by {group}"))
+    paragraphs: list[str] = []
+    tables: list[Table] = []
+    if len(result.intervals):
+        tables.append(Table.from_frame(result.intervals, caption=words["intervals"]))
+    for group, parts in result.decompositions.items():
+        theil, dagum, test = parts["theil"], parts["dagum"], parts["test"]
+        paragraphs.append(words["by_group"].format(
+            group=group, theil=theil.total, between=theil.between_share, p=test.p_value,
+            gini=dagum.gini, within=dagum.within_share, net=dagum.net_between_share,
+            trans=dagum.transvariation_share,
+        ))
+        tables.append(Table.from_frame(theil.groups,
+                                       caption=words["theil_caption"].format(group=group)))
         tables.append(Table.from_frame(dagum.gini_matrix, index=True,
-                                       caption=f"Dagum Gini within (diagonal) and between {group}"))
+                                       caption=words["dagum_caption"].format(group=group)))
     return Section(title, paragraphs, tables)
 
 
 def _convergence_section(convergence: dict[str, Any], words: dict[str, str]) -> Section:
     sigma, beta = convergence["sigma"], convergence["beta"]
-    trend = "narrowing" if sigma.slope < 0 else "widening"
+    converging = beta.speed is not None and beta.speed > 0 and beta.half_life is not None
+    implied = (words["implied"].format(speed=beta.speed, half_life=beta.half_life)
+               if converging else words["not_implied"])
     paragraphs = [
-        f"Sigma convergence: dispersion ({sigma.measure}) is {trend} by {abs(sigma.slope):.4f} per "
-        f"year (p = {sigma.p_value:.3g}, {sigma.n_years} years).",
-        f"Beta convergence {beta.start}-{beta.end}: beta = {beta.beta:.4f} "
-        f"(s.e. {beta.std_error:.4f}, p = {beta.p_value:.3g}, n = {beta.n})"
-        + (f"; speed {beta.speed:.2%} per year, half-life {beta.half_life:.1f} years."
-           if beta.speed is not None and beta.speed > 0 and beta.half_life is not None
-           else "; no convergence implied."),
+        words["sigma"].format(
+            measure=sigma.measure, slope=abs(sigma.slope), p=sigma.p_value, years=sigma.n_years,
+            trend=words["narrowing"] if sigma.slope < 0 else words["widening"],
+        ),
+        words["beta"].format(start=beta.start, end=beta.end, beta=beta.beta, se=beta.std_error,
+                             p=beta.p_value, n=beta.n, implied=implied),
     ]
     return Section(words["convergence"], paragraphs, [Table.from_frame(sigma.table)])
 
 
-def _cluster_section(config: RunConfig, weights: Any, global_table: pd.DataFrame,
-                     cluster_table: pd.DataFrame, current: pd.DataFrame,
-                     words: dict[str, str]) -> Section:
-    c = config.clusters
-    paragraphs = [
-        f"Weights: {c.weights}; {weights.n} regions, islands linked to their nearest region: "
-        f"{len(getattr(weights, 'added_links', []) or [])} links added. "
-        f"{c.permutations} permutations, alpha {c.alpha}, adjustment {c.adjust or 'none'}."
-    ]
-    tables = [Table.from_frame(global_table, caption="Global Moran's I")]
-    name_column = config.boundaries.name
+def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
+    c, weights = config.clusters, result.weights
+    paragraphs = [words["weights_line"].format(
+        rule=c.weights, n=weights.n, added=len(weights.added_links),
+        permutations=c.permutations, alpha=c.alpha, adjust=c.adjust or "none",
+    )]
+    tables = [Table.from_frame(result.global_table, caption=words["moran_caption"])]
     for column in c.columns:
-        lisa = cluster_table[f"{column}_lisa_cluster"]
-        gi = cluster_table[f"{column}_gi_cluster"]
-        counts = pd.DataFrame({
-            "LISA": lisa.value_counts().reindex(LISA_LABELS, fill_value=0),
-        })
-        hot = gi.value_counts().reindex(HOTSPOT_LABELS, fill_value=0).rename("Gi*")
-        tables.append(Table.from_frame(counts, index=True, caption=f"{column}: LISA clusters"))
-        tables.append(Table.from_frame(hot.to_frame(), index=True,
-                                       caption=f"{column}: Gi* hot and cold spots"))
-        significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
-        if name_column and name_column in current and len(significant):
-            names = current.loc[significant.index, name_column].astype(str)
-            pairs = zip(names, significant, strict=True)
-            listed = ", ".join(f"{name} ({label})" for name, label in pairs)
-            paragraphs.append(f"{column}: {listed}.")
+        lisa = result.cluster_table[f"{column}_lisa_cluster"].astype(str)
+        gi = result.cluster_table[f"{column}_gi_cluster"].astype(str)
+        counts = pd.concat([
+            lisa.value_counts().reindex(LISA_LABELS, fill_value=0).rename("regions")
+            .rename_axis("LISA cluster").reset_index(),
+            gi.value_counts().reindex(HOTSPOT_LABELS, fill_value=0).rename("regions ")
+            .rename_axis("Gi* class").reset_index(),
+        ], axis=1)
+        tables.append(Table.from_frame(counts,
+                                       caption=words["cluster_caption"].format(column=column)))
+        paragraphs.append(_significant_regions(column, lisa, result.current,
+                                               config.boundaries.name, words))
     return Section(words["clusters"], paragraphs, tables)
+
+
+def _significant_regions(column: str, lisa: pd.Series, current: pd.DataFrame,
+                         name: str | None, words: dict[str, str]) -> str:
+    significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
+    if not len(significant):
+        return words["no_clusters"].format(column=column)
+    labels = (current.loc[significant.index, name].astype(str) if name and name in current
+              else significant.index.astype(str))
+    pairs = zip(labels, significant, strict=True)
+    return f"{column}: " + ", ".join(f"{label} ({cluster})" for label, cluster in pairs) + "."

@@ -26,7 +26,7 @@ import pandas as pd
 from geodisparity import __version__
 from geodisparity._output import write_text
 
-__all__ = ["Figure", "Section", "Table", "render_report", "write_report", "TEXT"]
+__all__ = ["Figure", "Section", "Table", "format_value", "render_report", "write_report", "TEXT"]
 
 TEXT = {
     "en": {"generated": "Generated", "open_atlas": "Open the interactive atlas"},
@@ -49,9 +49,22 @@ class Table:
         """Render a DataFrame (values escaped, floats to ``digits`` significant digits)."""
         html = frame.to_html(
             index=index, escape=True, border=0, na_rep="–",
-            float_format=lambda value: f"{value:,.{digits}g}",
+            float_format=lambda value: format_value(value, digits),
         )
         return cls(html, caption)
+
+
+def format_value(value: float, digits: int = 4) -> str:
+    """Format a number for a table: thousands separators, no exponent for everyday sizes.
+
+    Examples
+    --------
+    >>> format_value(73180.4), format_value(0.012345), format_value(2.5e-9)
+    ('73,180', '0.01235', '2.5e-09')
+    """
+    if abs(value) >= 10 ** (digits - 1):
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-from geodisparity.weights import SpatialWeights
+from geodisparity.spatial.weights import SpatialWeights
 
 
 def queen_lattice(rows: int, cols: int) -> sp.csr_array:

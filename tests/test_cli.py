@@ -148,3 +148,66 @@ def test_join_reports_unmatched_rows_and_writes_output(tmp_path):
     again = run_cli("join", "zhejiang/counties", path, "--left-on", "adcode",
                     "--right-on", "adcode", "-o", out)
     assert again.exit_code == 1 and "--overwrite" in again.output
+
+
+def write_own_data(folder):
+    """A planner's own files: a GBK shapefile without .cpg and a single-year CSV."""
+    import geopandas as gpd
+
+    from geodisparity import boundaries
+
+    counties = boundaries.load("zhejiang/counties")[["adcode", "name_zh", "geometry"]]
+    counties = counties.rename(columns={"adcode": "CODE", "name_zh": "NAME"})
+    shapefile = folder / "counties.shp"
+    counties.to_file(shapefile, encoding="GBK")
+    shapefile.with_suffix(".cpg").unlink(missing_ok=True)
+    demo = ROOT / "examples" / "data" / "zhejiang_demo_2023.csv"
+    table = pd.read_csv(demo, dtype={"adcode": str})
+    table = table[["adcode", "income", "doctors"]].rename(columns={"adcode": "county_code"})
+    table["county_code"] = table["county_code"].astype(int)  # codes as numbers, as Excel saves them
+    table.to_csv(folder / "income.csv", index=False)
+    assert gpd.read_file(shapefile, encoding="GBK")["NAME"].str.contains("县").any()
+
+
+OWN_CONFIG = """
+title = "Own data"
+lang = "{lang}"
+
+[boundaries]
+source = "counties.shp"
+key = "CODE"
+name = "NAME"
+
+[table]
+path = "income.csv"
+key = "county_code"
+
+[analysis]
+income = "income"
+bootstrap = 0
+
+[clusters]
+columns = ["income"]
+weights = "knn"
+k = 5
+permutations = 99
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_run_on_own_shapefile_and_single_year_table(tmp_path, lang):
+    write_own_data(tmp_path)
+    config = tmp_path / "own.toml"
+    config.write_text(OWN_CONFIG.format(lang=lang), encoding="utf-8")
+    result = run_cli("run", config, "--output", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    regions = pd.read_csv(tmp_path / "out" / "regions.csv", dtype={"CODE": str})
+    assert len(regions) == 90 and regions["NAME"].str.endswith(("县", "区", "市")).all()
+    gaps = pd.read_csv(tmp_path / "out" / "gaps.csv")
+    assert len(gaps) == 1 and "year" not in gaps
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert ("三大差距" in report) == (lang == "zh")
+    assert "None" not in report
+    atlas = (tmp_path / "out" / "atlas.html").read_text(encoding="utf-8")
+    assert "淳安县" in atlas
+    assert "income: LISA clusters" in atlas  # the default layers: the income, then its clusters

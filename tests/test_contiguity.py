@@ -9,8 +9,6 @@ import pytest
 import shapely
 from shapely import box
 
-from geodisparity import contiguity_weights as contiguity_module
-from geodisparity.contiguity_weights import contiguity
 from geodisparity.errors import (
     CRSError,
     DuplicateKeyError,
@@ -20,6 +18,8 @@ from geodisparity.errors import (
     IslandWarning,
     WeightsError,
 )
+from geodisparity.spatial import contiguity_weights as contiguity_module
+from geodisparity.spatial.contiguity_weights import contiguity
 
 libpysal = pytest.importorskip("libpysal")
 from libpysal import examples  # noqa: E402

@@ -8,8 +8,8 @@ import pytest
 from scipy import stats
 
 import geodisparity as gd
-from geodisparity.convergence import ols
 from geodisparity.errors import DuplicateKeyError, InputError, MissingColumnError
+from geodisparity.stats.convergence import ols
 
 
 def long_panel(levels: dict[int, np.ndarray], **extra) -> pd.DataFrame:

@@ -84,10 +84,15 @@ def test_group_table_contents(grouped):
     assert d.measure == "theil" and d.n == y.size and d.n_dropped == 0
 
 
-def test_single_group_and_singleton_groups():
+@pytest.mark.parametrize("decompose", [gd.theil_decomposition, gd.dagum_gini,
+                                       gd.between_group_test])
+def test_a_single_group_is_an_error(decompose):
+    with pytest.raises(InputError, match="single group \\('a'\\)"):
+        decompose([1.0, 2.0, 5.0], ["a"] * 3)
+
+
+def test_singleton_groups():
     y = np.array([1.0, 2.0, 5.0])
-    one = gd.theil_decomposition(y, ["a"] * 3)
-    assert one.between == 0.0 and one.within == pytest.approx(one.total)
     own = gd.theil_decomposition(y, ["a", "b", "c"])
     assert own.within == pytest.approx(0.0, abs=1e-15) and own.between == pytest.approx(own.total)
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import shapely
 
-from geodisparity.distance import distance_band, kernel, knn, region_points
 from geodisparity.errors import CRSError, InputError, IslandWarning, WeightsError
+from geodisparity.spatial.distance import distance_band, kernel, knn, region_points
 
 libpysal = pytest.importorskip("libpysal")
 from libpysal import examples  # noqa: E402

@@ -6,7 +6,7 @@ import pytest
 
 import geodisparity as gd
 from geodisparity.errors import InputError, MissingColumnError
-from geodisparity.three_gaps import GAP_COLUMNS
+from geodisparity.stats.three_gaps import GAP_COLUMNS
 
 inequality = pytest.importorskip("inequality")
 

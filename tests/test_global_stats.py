@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from spatial_helpers import libpysal_example, mc_tolerance, queen_lattice
 
 from geodisparity.errors import InputError
-from geodisparity.global_stats import (
+from geodisparity.spatial.global_stats import (
     GearyResult,
     GetisOrdResult,
     MoranBivariateResult,
@@ -19,7 +19,7 @@ from geodisparity.global_stats import (
     moran,
     moran_bivariate,
 )
-from geodisparity.weights import SpatialWeights
+from geodisparity.spatial.weights import SpatialWeights
 
 MANY = 9_999
 

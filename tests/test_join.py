@@ -16,7 +16,7 @@ from geodisparity.errors import (
     JoinError,
     MissingColumnError,
 )
-from geodisparity.keys import normalize_name
+from geodisparity.io.keys import normalize_name
 
 
 def zhejiang():

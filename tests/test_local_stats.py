@@ -10,14 +10,14 @@ from spatial_helpers import brute_force_p, libpysal_example, mc_tolerance, queen
 
 from geodisparity.categories import HOTSPOT_BINS, HOTSPOT_LABELS, LISA_LABELS
 from geodisparity.errors import InputError
-from geodisparity.local_stats import (
+from geodisparity.spatial.local_stats import (
     local_geary,
     local_gi_star,
     local_moran,
     local_moran_bivariate,
 )
-from geodisparity.multiple_testing import benjamini_hochberg
-from geodisparity.weights import SpatialWeights
+from geodisparity.spatial.multiple_testing import benjamini_hochberg
+from geodisparity.spatial.weights import SpatialWeights
 
 MANY = 9_999  # permutations for the comparisons with esda
 

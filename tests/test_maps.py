@@ -287,7 +287,8 @@ def test_target_map_legend(regions):
 # --- atlas --------------------------------------------------------------------------
 
 def test_atlas_one_legend_per_layer(regions):
-    m = atlas(regions, ["income", {"column": "income", "scheme": "equal_interval", "k": 3}],
+    m = atlas(regions, ["income", {"column": "income", "scheme": "equal_interval", "k": 3,
+                                   "label": "Income, equal intervals"}],
               outline="prefecture_code")
     page = m.get_root().render()
     assert page.count("geodisparity.legend(") == 2
@@ -474,3 +475,16 @@ def test_reduced_classes_noted_in_legend(regions, lang, expected):
         styled = style_layer(regions, Layer("income", k=5), lang=lang)
     assert len(styled.legend.entries) == 2
     assert expected in legend_html(styled.legend, lang=lang)
+
+
+def test_atlas_refuses_two_layers_with_one_title():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geodisparity.errors import InputError
+    from geodisparity.maps import atlas
+
+    regions = gpd.GeoDataFrame({"v": [1.0, 2.0]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+                               crs=4326)
+    with pytest.raises(InputError, match="share the title 'v'"):
+        atlas(regions, layers=["v", {"column": "v", "scheme": "equal_interval"}])

@@ -6,8 +6,8 @@ import pytest
 
 import geodisparity as gd
 from geodisparity.errors import InputError, IslandWarning, WeightsError
-from geodisparity.markov import quantile_classes, steady_state
-from geodisparity.weights import SpatialWeights
+from geodisparity.spatial.weights import SpatialWeights
+from geodisparity.stats.markov import quantile_classes, steady_state
 
 libpysal = pytest.importorskip("libpysal")
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from geodisparity.errors import InputError
-from geodisparity.multiple_testing import adjust_pvalues, benjamini_hochberg, bonferroni
+from geodisparity.spatial.multiple_testing import adjust_pvalues, benjamini_hochberg, bonferroni
 
 
 def step_up_rejections(p, alpha):

@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 from spatial_helpers import queen_lattice
 
-from geodisparity.permutation import (
+from geodisparity.spatial.permutation import (
     draw_table,
     lag_distribution,
     permuted_lags,

@@ -8,8 +8,8 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
-from geodisparity import topojson
 from geodisparity.errors import FileFormatError, InputError
+from geodisparity.io import topojson
 
 SCALE = (0.5, 0.25)
 TRANSLATE = (100.0, 30.0)

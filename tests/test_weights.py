@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from shapely import box
 
-from geodisparity.contiguity_weights import contiguity
-from geodisparity.distance import kernel
 from geodisparity.errors import InputError, IslandWarning, WeightsError
-from geodisparity.interop import from_libpysal, to_libpysal
-from geodisparity.weights import SpatialWeights
+from geodisparity.spatial.contiguity_weights import contiguity
+from geodisparity.spatial.distance import kernel
+from geodisparity.spatial.interop import from_libpysal, to_libpysal
+from geodisparity.spatial.weights import SpatialWeights
 
 libpysal = pytest.importorskip("libpysal")
 from libpysal import examples  # noqa: E402

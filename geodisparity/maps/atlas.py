@@ -131,6 +131,17 @@ def _info_html(title: str | None, note: str | None) -> str:
     return heading + (f'<div class="gd-note">{escape_text(note)}</div>' if note else "")
 
 
+def _check_unique_titles(styled: Sequence[StyledLayer]) -> None:
+    """Refuse two layers with one title: the layer control would show only one of them."""
+    titles = [layer.title for layer in styled]
+    repeated = sorted({str(t) for t in titles if titles.count(t) > 1})
+    if repeated:
+        raise InputError(
+            f"layers: {len(titles) - len(set(titles)) + 1} layers share the title "
+            f"{', '.join(map(repr, repeated))}; give each a distinct label="
+        )
+
+
 def _new_map(bounds: np.ndarray, tiles: str | None, attribution: str | None) -> Any:
     import folium
 
@@ -180,6 +191,7 @@ def build_map(
         raise InputError("layers is empty; give at least one column or Layer")
     web = to_web_geometry(regions)
     styled = [style_layer(regions, s, lang=lang, name=name, tooltip=tooltip) for s in specs]
+    _check_unique_titles(styled)
     tol = _tolerance(tolerance, web)
     decimals = coordinate_decimals(tol)
     simple = simplify_coverage(web, tolerance=tol, decimals=decimals)

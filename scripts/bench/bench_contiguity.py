@@ -37,7 +37,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geodisparity.contiguity_weights import contiguity
+from geodisparity.spatial.contiguity_weights import contiguity
 
 
 def load_china_counties() -> gpd.GeoDataFrame:

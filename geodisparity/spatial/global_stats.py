@@ -16,13 +16,13 @@ Each function returns a frozen result whose fields always exist:
     (ties count on both sides); ``p_z_sim`` is two-sided. None when
     ``permutations=0``.
 
-Values are matched to the weights as in :mod:`geodisparity._spatial_inputs`
+Values are matched to the weights as in :mod:`geodisparity.spatial._spatial_inputs`
 (arrays by position, Series by label). Islands keep their zero rows, as in esda.
 
 Examples
 --------
 >>> import numpy as np, scipy.sparse as sp
->>> from geodisparity.weights import SpatialWeights
+>>> from geodisparity.spatial.weights import SpatialWeights
 >>> w = SpatialWeights.from_sparse(sp.diags_array([np.ones(4), np.ones(4)], offsets=[-1, 1]))
 >>> result = moran([1.0, 2.0, 3.0, 4.0, 5.0], w, permutations=0)
 >>> round(result.statistic, 4), result.p_sim is None
@@ -40,10 +40,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy
-from geodisparity._spatial_inputs import prepare_spatial, transformed_matrix
 from geodisparity.errors import InputError
-from geodisparity.permutation import pseudo_p_value
-from geodisparity.weights import SpatialWeights, Transform
+from geodisparity.spatial._spatial_inputs import prepare_spatial, transformed_matrix
+from geodisparity.spatial.permutation import pseudo_p_value
+from geodisparity.spatial.weights import SpatialWeights, Transform
 
 __all__ = [
     "GlobalStatistic",
@@ -274,7 +274,7 @@ def moran(
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from geodisparity.weights import SpatialWeights
+    >>> from geodisparity.spatial.weights import SpatialWeights
     >>> w = SpatialWeights.from_sparse(sp.diags_array([np.ones(5), np.ones(5)], offsets=[-1, 1]))
     >>> r = moran([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], w, seed=0)
     >>> round(r.expected, 3), r.permutations
@@ -343,7 +343,7 @@ def geary(
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from geodisparity.weights import SpatialWeights
+    >>> from geodisparity.spatial.weights import SpatialWeights
     >>> w = SpatialWeights.from_sparse(sp.diags_array([np.ones(5), np.ones(5)], offsets=[-1, 1]))
     >>> r = geary([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], w, permutations=0)
     >>> r.statistic < 1, r.expected, r.z_sim
@@ -421,7 +421,7 @@ def getis_ord_g(
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from geodisparity.weights import SpatialWeights
+    >>> from geodisparity.spatial.weights import SpatialWeights
     >>> w = SpatialWeights.from_sparse(sp.diags_array([np.ones(5), np.ones(5)], offsets=[-1, 1]))
     >>> r = getis_ord_g([1.0, 1.0, 1.0, 9.0, 9.0, 9.0], w, permutations=0)
     >>> r.statistic > r.expected, r.z_norm
@@ -500,7 +500,7 @@ def moran_bivariate(
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from geodisparity.weights import SpatialWeights
+    >>> from geodisparity.spatial.weights import SpatialWeights
     >>> w = SpatialWeights.from_sparse(sp.diags_array([np.ones(5), np.ones(5)], offsets=[-1, 1]))
     >>> r = moran_bivariate([1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1], w, seed=0)
     >>> r.statistic < 0, r.expected is None

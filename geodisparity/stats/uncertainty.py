@@ -14,7 +14,7 @@ seeds give equal results, and global random state is never touched.
 
 Examples
 --------
->>> from geodisparity.inequality import gini
+>>> from geodisparity.stats.inequality import gini
 >>> b = bootstrap(gini, [1, 2, 3, 4, 5, 6, 7, 8], n_boot=199, seed=1)
 >>> b.low <= b.estimate <= b.high
 True
@@ -29,12 +29,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from geodisparity import inequality as ineq
 from geodisparity._inputs import NanPolicy, prepare_sample
 from geodisparity._results import result_dict, short_repr
-from geodisparity.dagum import _decompose, directed_differences
-from geodisparity.decomposition import GroupedSample, decompose, grouped_sample
 from geodisparity.errors import InputError
+from geodisparity.stats import inequality as ineq
+from geodisparity.stats.dagum import _decompose, directed_differences
+from geodisparity.stats.decomposition import GroupedSample, decompose, grouped_sample
 
 __all__ = ["BootstrapResult", "BetweenGroupTest", "bootstrap", "between_group_test"]
 
@@ -228,7 +228,7 @@ def bootstrap(
 
     Examples
     --------
-    >>> from geodisparity.inequality import theil
+    >>> from geodisparity.stats.inequality import theil
     >>> a = bootstrap(theil, [1, 2, 3, 10], [5, 1, 1, 1], n_boot=99, seed=7)
     >>> b = bootstrap(theil, [1, 2, 3, 10], [5, 1, 1, 1], n_boot=99, seed=7)
     >>> a.low == b.low and a.n_boot == 99
@@ -369,8 +369,10 @@ def between_group_test(
     ...                        permutations=99, seed=0)
     >>> t.p_value <= 0.05
     True
-    >>> between_group_test([1, 2, 3], ["a"] * 3, permutations=9, seed=0).p_value  # one group
-    1.0
+    >>> between_group_test([1, 2, 3], ["a"] * 3, permutations=9, seed=0)  # one group
+    Traceback (most recent call last):
+    ...
+    geodisparity.errors.InputError: groups has a single group ('a') across all 3 rows; ...
     """
     if not isinstance(permutations, int | np.integer) or permutations < 1:
         raise InputError(f"permutations must be a positive integer; got {permutations!r}")

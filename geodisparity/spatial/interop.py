@@ -6,7 +6,7 @@ libpysal is optional: it is imported only when a conversion asks for it
 Examples
 --------
 >>> import numpy as np
->>> from geodisparity.weights import SpatialWeights
+>>> from geodisparity.spatial.weights import SpatialWeights
 >>> w = SpatialWeights.from_sparse(np.array([[0, 1], [1, 0]]), ids=["a", "b"])
 >>> from_libpysal(to_libpysal(w)).neighbors
 {'a': ['b'], 'b': ['a']}
@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from geodisparity._optional import import_optional
 from geodisparity.errors import InputError, WeightsError, format_rows
-from geodisparity.weights import SpatialWeights
+from geodisparity.spatial.weights import SpatialWeights
 
 __all__ = ["from_libpysal", "to_libpysal"]
 

@@ -25,9 +25,9 @@ import pandas as pd
 
 from geodisparity._inputs import NanPolicy, prepare_sample, resolve_column
 from geodisparity._results import result_dict, short_repr
-from geodisparity.decomposition import decompose, grouped_sample
 from geodisparity.errors import InputError, MissingColumnError, format_rows
-from geodisparity.inequality import cv, gini, max_min_ratio
+from geodisparity.stats.decomposition import decompose, grouped_sample
+from geodisparity.stats.inequality import cv, gini, max_min_ratio
 
 __all__ = ["UrbanRuralRatio", "urban_rural_ratio", "gaps", "GAP_COLUMNS"]
 

@@ -15,7 +15,7 @@ regions are removed from the weights together with their links.
 Examples
 --------
 >>> import pandas as pd, scipy.sparse as sp
->>> from geodisparity.weights import SpatialWeights
+>>> from geodisparity.spatial.weights import SpatialWeights
 >>> w = SpatialWeights.from_sparse(sp.csr_array([[0, 1], [1, 0]]), ids=["a", "b"])
 >>> prepare_spatial(pd.Series([2.0, 1.0], index=["b", "a"]), w).values.tolist()
 [1.0, 2.0]
@@ -33,7 +33,7 @@ import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy, resolve_column
 from geodisparity.errors import DuplicateKeyError, InputError, format_rows
-from geodisparity.weights import SpatialWeights
+from geodisparity.spatial.weights import SpatialWeights
 
 __all__ = ["SpatialSample", "prepare_spatial", "transformed_matrix"]
 
@@ -124,7 +124,7 @@ def prepare_spatial(
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> from geodisparity.weights import SpatialWeights
+    >>> from geodisparity.spatial.weights import SpatialWeights
     >>> w = SpatialWeights.from_sparse(sp.csr_array([[0, 1, 0], [1, 0, 1], [0, 1, 0]]))
     >>> s = prepare_spatial([1.0, float("nan"), 3.0], w, nan="drop")
     >>> s.values.tolist(), s.weights.islands
@@ -175,7 +175,7 @@ def transformed_matrix(weights: SpatialWeights, transform: str) -> sp.csr_array:
 
     Examples
     --------
-    >>> from geodisparity.weights import SpatialWeights
+    >>> from geodisparity.spatial.weights import SpatialWeights
     >>> w = SpatialWeights.from_sparse([[0, 2, 2], [1, 0, 0], [0, 0, 0]])
     >>> transformed_matrix(w, "R").toarray().tolist()
     [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]

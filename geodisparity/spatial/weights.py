@@ -6,9 +6,9 @@ region ids in row order, the transform applied (``"B"`` binary, ``"R"``
 row-standardised, or ``"O"`` the values a builder produced, such as kernel
 weights), and the links a builder added to connect islands.
 
-The builders live in :mod:`geodisparity.contiguity_weights` (queen and rook
-contiguity) and :mod:`geodisparity.distance` (k nearest neighbours, distance
-band, kernel); :mod:`geodisparity.interop` converts to and from libpysal.
+The builders live in :mod:`geodisparity.spatial.contiguity_weights` (queen and rook
+contiguity) and :mod:`geodisparity.spatial.distance` (k nearest neighbours, distance
+band, kernel); :mod:`geodisparity.spatial.interop` converts to and from libpysal.
 
 Examples
 --------

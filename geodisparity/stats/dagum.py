@@ -42,8 +42,8 @@ import pandas as pd
 
 from geodisparity._inputs import NanPolicy, Sample, check_positive
 from geodisparity._results import result_dict, short_repr
-from geodisparity.decomposition import GroupedSample, grouped_sample
 from geodisparity.errors import InputError, format_rows
+from geodisparity.stats.decomposition import GroupedSample, grouped_sample
 
 __all__ = ["DagumGini", "dagum_gini"]
 
@@ -126,7 +126,7 @@ def directed_differences(gs: GroupedSample) -> np.ndarray:
 
     Examples
     --------
-    >>> from geodisparity.decomposition import grouped_sample
+    >>> from geodisparity.stats.decomposition import grouped_sample
     >>> directed_differences(grouped_sample([1, 4], [0, 1], None, None, "raise")).tolist()
     [[0.0, 0.0], [3.0, 0.0]]
     """
@@ -190,8 +190,8 @@ def dagum_gini(
     >>> d = dagum_gini([1, 2, 10, 11], ["poor", "poor", "rich", "rich"])  # G = 76 / 192
     >>> round(d.net_between / d.gini, 3), d.transvariation
     (0.947, 0.0)
-    >>> dagum_gini([1, 2], ["a", "a"]).within_share  # one group: all within
-    1.0
+    >>> round(dagum_gini([1, 2, 3], ["a", "b", "b"]).within_share, 6)  # singleton group "a"
+    0.25
     """
     gs = grouped_sample(values, groups, weights, data, nan)
     check_positive(

@@ -33,14 +33,14 @@ links) and come back as rows of NaN, ``significant`` False, ``quadrant`` 0 and
 a missing ``cluster``.
 
 Permutations use the exact conditional randomisation of
-:mod:`geodisparity.permutation` (``seed`` makes a run reproducible). With
+:mod:`geodisparity.spatial.permutation` (``seed`` makes a run reproducible). With
 ``permutations=0`` no pseudo p-values exist: LISA and local Geary mark nothing
 significant; Gi* falls back on its analytical ``p_norm``.
 
 Examples
 --------
 >>> import numpy as np, scipy.sparse as sp
->>> from geodisparity.weights import SpatialWeights
+>>> from geodisparity.spatial.weights import SpatialWeights
 >>> chain = sp.diags_array([np.ones(5), np.ones(5)], offsets=[-1, 1], shape=(6, 6))
 >>> chain = sp.csr_array(chain.tolil()); chain[5, 4] = 0; chain[4, 5] = 0
 >>> w = SpatialWeights.from_sparse(chain)  # regions 0-4 in a chain, region 5 an island
@@ -59,7 +59,6 @@ import pandas as pd
 import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy
-from geodisparity._spatial_inputs import SpatialSample, prepare_spatial, transformed_matrix
 from geodisparity.categories import (
     HIGH_HIGH,
     HIGH_LOW,
@@ -72,8 +71,9 @@ from geodisparity.categories import (
     NOT_SIGNIFICANT,
 )
 from geodisparity.errors import InputError
-from geodisparity.multiple_testing import Adjustment, adjust_pvalues
-from geodisparity.permutation import (
+from geodisparity.spatial._spatial_inputs import SpatialSample, prepare_spatial, transformed_matrix
+from geodisparity.spatial.multiple_testing import Adjustment, adjust_pvalues
+from geodisparity.spatial.permutation import (
     LagDistribution,
     lag_distribution,
     permuted_lags,
@@ -81,7 +81,7 @@ from geodisparity.permutation import (
     row_sums,
     simulate,
 )
-from geodisparity.weights import SpatialWeights, Transform
+from geodisparity.spatial.weights import SpatialWeights, Transform
 
 __all__ = ["local_moran", "local_moran_bivariate", "local_gi_star", "local_geary"]
 
@@ -247,7 +247,7 @@ def local_moran(
     ----------
     values : array-like, Series or column name
         One value per region. Arrays match ``weights.ids`` by position, Series
-        by label (see :mod:`geodisparity._spatial_inputs`).
+        by label (see :mod:`geodisparity.spatial._spatial_inputs`).
     weights : SpatialWeights
         Neighbour relations.
     data : DataFrame, optional
@@ -275,7 +275,7 @@ def local_moran(
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from geodisparity.weights import SpatialWeights
+    >>> from geodisparity.spatial.weights import SpatialWeights
     >>> w = SpatialWeights.from_sparse(sp.csr_array(np.ones((3, 3)) - np.eye(3)))
     >>> local_moran([1.0, 2.0, 4.0], w, seed=0).columns.tolist()
     ['statistic', 'z', 'p_sim', 'q', 'significant', 'quadrant', 'cluster']
@@ -329,7 +329,7 @@ def local_moran_bivariate(
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from geodisparity.weights import SpatialWeights
+    >>> from geodisparity.spatial.weights import SpatialWeights
     >>> w = SpatialWeights.from_sparse(sp.csr_array(np.ones((4, 4)) - np.eye(4)))
     >>> out = local_moran_bivariate([1, 2, 3, 4], [4, 3, 2, 1], w, seed=0)
     >>> out["quadrant"].tolist()  # in a complete graph the lag of y mirrors x
@@ -426,7 +426,7 @@ def local_gi_star(
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from geodisparity.weights import SpatialWeights
+    >>> from geodisparity.spatial.weights import SpatialWeights
     >>> w = SpatialWeights.from_sparse(sp.csr_array([[0, 1, 0], [1, 0, 0], [0, 0, 0]]))
     >>> local_gi_star([1.0, 2.0, 3.0], w, seed=0)["cluster"].tolist()[2]
     'Isolated'
@@ -520,7 +520,7 @@ def local_geary(
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from geodisparity.weights import SpatialWeights
+    >>> from geodisparity.spatial.weights import SpatialWeights
     >>> w = SpatialWeights.from_sparse(sp.csr_array(np.ones((3, 3)) - np.eye(3)))
     >>> local_geary([1.0, 2.0, 4.0], w, seed=0)["statistic"].round(3).tolist()
     [3.214, 1.607, 4.179]

@@ -13,7 +13,7 @@ from geodisparity.errors import (
     MissingColumnError,
     format_rows,
 )
-from geodisparity.keys import repair_keys
+from geodisparity.io.keys import repair_keys
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd

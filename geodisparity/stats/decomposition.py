@@ -79,6 +79,10 @@ def grouped_sample(
     --------
     >>> grouped_sample([1, 2], ["b", "a"], None, None, "raise").codes.tolist()
     [1, 0]
+    >>> grouped_sample([1, 2], ["a", "a"], None, None, "raise")
+    Traceback (most recent call last):
+    ...
+    geodisparity.errors.InputError: groups has a single group ('a') across all 2 rows; ...
     """
     if groups is None:
         raise InputError("groups is required for a decomposition; got None")
@@ -87,6 +91,11 @@ def grouped_sample(
         codes, labels = pd.factorize(pd.Series(sample.groups), sort=True)
     except TypeError:  # unorderable mixed labels: keep order of appearance
         codes, labels = pd.factorize(pd.Series(sample.groups), sort=False)
+    if len(labels) < 2:
+        raise InputError(
+            f"groups has a single group ({labels[0]!r}) across all {sample.size} rows; a "
+            "decomposition needs at least two groups (check the groups column)"
+        )
     w = np.ones(sample.size) if sample.weights is None else sample.weights
     codes = codes.astype(np.intp)
     return GroupedSample(sample.values, w, codes, pd.Index(labels), sample.index, sample.n_dropped)
@@ -247,8 +256,8 @@ def theil_decomposition(
     >>> d = theil_decomposition([1, 2, 3, 6], ["a", "a", "b", "b"])
     >>> abs(d.between + d.within - d.total) < 1e-12
     True
-    >>> theil_decomposition([1, 2], ["a", "a"]).between  # a single group
-    0.0
+    >>> theil_decomposition([1, 2, 4], ["a", "b", "b"]).within > 0  # singleton group "a"
+    True
     """
     gs = grouped_sample(values, groups, weights, data, nan)
     check_positive(_as_sample(gs), measure="theil", allow_zero=True)

@@ -25,8 +25,8 @@ from geodisparity.errors import (
     MissingColumnError,
     format_rows,
 )
-from geodisparity.join_report import JoinReport
-from geodisparity.keys import (
+from geodisparity.io.join_report import JoinReport
+from geodisparity.io.keys import (
     clean_name,
     common_digit_width,
     normalize_name,
@@ -98,7 +98,7 @@ def join(
         Name columns (one name for both sides, or ``(regions_column,
         table_column)``). Without key columns the join matches on names: an
         exact name first, then the normalised name
-        (:func:`geodisparity.keys.normalize_name`), but only when a single
+        (:func:`geodisparity.io.keys.normalize_name`), but only when a single
         region has it: names that fit several regions are reported in
         ``report.ambiguous`` and left unmatched. With key columns the names
         only label the report and feed the suggestions; then either member

@@ -34,11 +34,11 @@ import numpy as np
 import scipy.sparse as sp
 import shapely
 
-from geodisparity._islands import IslandPolicy, check_policy, resolve_islands
-from geodisparity._proximity import near_pairs, nearest_regions
-from geodisparity._regions import as_geoseries, check_polygons
 from geodisparity.errors import InputError
-from geodisparity.weights import SpatialWeights, Transform
+from geodisparity.spatial._islands import IslandPolicy, check_policy, resolve_islands
+from geodisparity.spatial._proximity import near_pairs, nearest_regions
+from geodisparity.spatial._regions import as_geoseries, check_polygons
+from geodisparity.spatial.weights import SpatialWeights, Transform
 
 __all__ = ["contiguity"]
 

@@ -280,7 +280,7 @@ def markov_chain(
 def _aligned_lag(
     wide: pd.DataFrame, weights: Any, from_array: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    from geodisparity.weights import SpatialWeights
+    from geodisparity.spatial.weights import SpatialWeights
 
     if not isinstance(weights, SpatialWeights):
         raise WeightsError(f"weights must be a SpatialWeights; got {type(weights).__name__}")
@@ -341,7 +341,7 @@ def spatial_markov(
 
     Examples
     --------
-    >>> from geodisparity.weights import SpatialWeights
+    >>> from geodisparity.spatial.weights import SpatialWeights
     >>> w = SpatialWeights.from_sparse([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]])
     >>> sm = spatial_markov([[1, 1], [2, 2], [3, 3], [4, 4]], w, k=2)
     >>> sm.counts[0].tolist(), sm.counts[1].tolist()  # poor stay poor next to poor

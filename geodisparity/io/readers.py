@@ -24,8 +24,6 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geodisparity._boundary_checks import check_geometries, settle_crs, unique_text_keys
-from geodisparity._encoding import guess_text_encoding, shapefile_encoding, zip_shapefile_encoding
 from geodisparity.errors import (
     DataFileError,
     EmptyDataError,
@@ -36,7 +34,13 @@ from geodisparity.errors import (
     MissingColumnError,
     format_rows,
 )
-from geodisparity.keys import repair_keys
+from geodisparity.io._boundary_checks import check_geometries, settle_crs, unique_text_keys
+from geodisparity.io._encoding import (
+    guess_text_encoding,
+    shapefile_encoding,
+    zip_shapefile_encoding,
+)
+from geodisparity.io.keys import repair_keys
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -287,7 +291,7 @@ def _read_topojson(source: Path, layer: str | None, encoding: str | None) -> gpd
 
 
 def _decode_topojson(text: str, source: Path, layer: str | None) -> gpd.GeoDataFrame:
-    from geodisparity import topojson
+    from geodisparity.io import topojson
 
     try:
         topology = json.loads(text)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from geodisparity._regions import metric_crs_for
+from geodisparity.spatial._regions import metric_crs_for
 
 __all__ = ["near_pairs", "nearest_regions", "ROOK_RUN_FACTOR"]
 

@@ -27,10 +27,10 @@ import pandas as pd
 import scipy.sparse as sp
 import shapely
 
-from geodisparity._islands import IslandPolicy, check_policy, resolve_islands
-from geodisparity._regions import as_geoseries, to_metres
 from geodisparity.errors import InputError, WeightsError, format_rows
-from geodisparity.weights import SpatialWeights, Transform
+from geodisparity.spatial._islands import IslandPolicy, check_policy, resolve_islands
+from geodisparity.spatial._regions import as_geoseries, to_metres
+from geodisparity.spatial.weights import SpatialWeights, Transform
 
 __all__ = ["knn", "distance_band", "kernel", "region_points", "KernelFunction"]
 
