@@ -19,7 +19,7 @@ import geodisparity as gd
 from geodisparity import _inputs
 from geodisparity._inputs import prepare_sample
 from geodisparity.errors import DroppedRowsWarning, InputError
-from geodisparity.inequality import _mean_log
+from geodisparity.stats.inequality import _mean_log
 
 inequality = pytest.importorskip("inequality")
 
