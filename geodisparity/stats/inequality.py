@@ -123,7 +123,11 @@ def _ge_from_shares(y: np.ndarray, p: np.ndarray | None, alpha: float) -> float:
             return float(np.log(mu) - _avg(np.log(y), p)) + 0.0  # no negative zero
         if alpha == 1:
             r = y / mu
-            terms = np.where(r > 0, r * np.log(np.where(r > 0, r, 1.0)), 0.0)
+            if r.min() > 0:  # the usual case: no zeros to map to 0 * log 0 = 0
+                terms = np.log(r)
+                terms *= r
+            else:
+                terms = np.where(r > 0, r * np.log(np.where(r > 0, r, 1.0)), 0.0)
             return _avg(terms, p)
         return (_avg((y / mu) ** alpha, p) - 1.0) / (alpha * (alpha - 1.0))
 
