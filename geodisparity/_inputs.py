@@ -226,8 +226,8 @@ def prepare_sample(
 # is a few reductions over the data (no pandas Series, no masks, no copy of a
 # float64 input) and the result is identical to the general path. Anything
 # else (missing values, non-numeric or object data, bad weights, empty input,
-# shapes that do not match) returns None and the general path below takes
-# over, so errors and warnings are produced in one place only.
+# shapes that do not match) returns None, and the general path in
+# prepare_sample takes over, so errors and warnings come from one place only.
 
 
 def _numeric_view(arg: Any, data: pd.DataFrame | None) -> tuple[np.ndarray, pd.Index] | None:
