@@ -165,6 +165,10 @@ def prepare_sample(
     """
     if nan not in ("raise", "drop"):
         raise InputError(f"nan={nan!r} is not accepted; use 'raise' or 'drop'")
+    if groups is None:
+        fast = _clean_sample(values, weights, data)
+        if fast is not None:
+            return fast
     value_series = resolve_column(values, data, name="values")
     weight_series = resolve_column(weights, data, name="weights")
     group_series = resolve_column(groups, data, name="groups")
@@ -185,8 +189,10 @@ def prepare_sample(
         missing |= ~np.isfinite(w)
     if g is not None:
         missing |= pd.isna(group_series).to_numpy()
-    dropped = index[missing]
-    if missing.any():
+    if not missing.any():
+        dropped = index[:0]
+    else:
+        dropped = index[missing]
         if nan == "raise":
             raise InputError(
                 f"{int(missing.sum())} of {n} rows have missing (NaN) or infinite values "
@@ -214,6 +220,72 @@ def prepare_sample(
     return Sample(x, w, g, index, int(missing.sum()), dropped)
 
 
+# --- fast path: numeric arrays without missing values ------------------------------------------
+#
+# Most calls pass clean float arrays or numeric columns. For those, validation
+# is a few reductions over the data (no pandas Series, no masks, no copy of a
+# float64 input) and the result is identical to the general path. Anything
+# else (missing values, non-numeric or object data, bad weights, empty input,
+# shapes that do not match) returns None, and the general path in
+# prepare_sample takes over, so errors and warnings come from one place only.
+
+
+def _numeric_view(arg: Any, data: pd.DataFrame | None) -> tuple[np.ndarray, pd.Index] | None:
+    """Return ``arg`` as a read-only 1-D float64 array and its row labels, or None.
+
+    None means "not a plain numeric input": the general path decides what to do.
+    """
+    index = None
+    if isinstance(arg, str):
+        if data is None or arg not in data.columns:
+            return None
+        arg = data[arg]
+    elif data is not None and not isinstance(arg, np.ndarray | list):
+        return None
+    if isinstance(arg, pd.Series):
+        if not (isinstance(arg.dtype, np.dtype) and arg.dtype.kind in "fiu"):
+            return None
+        array, index = arg.to_numpy(), arg.index
+    elif type(arg) is np.ndarray:
+        array = arg
+    elif isinstance(arg, list):
+        array = np.asarray(arg)
+    else:
+        return None
+    if array.ndim != 1 or array.dtype.kind not in "fiu" or array.shape[0] == 0:
+        return None
+    view = array.astype(np.float64, copy=False).view()
+    view.flags.writeable = False  # the user's array is shared, never modified
+    if index is None:
+        n = view.shape[0]
+        if data is not None and len(data) == n:
+            index = data.index
+        else:
+            index = pd.RangeIndex.from_range(range(n))  # O(1), as pandas' default index
+    return view, index
+
+
+def _clean_sample(values: Any, weights: Any, data: pd.DataFrame | None) -> Sample | None:
+    """Return the :class:`Sample` of clean numeric inputs, or None to use the general path."""
+    resolved = _numeric_view(values, data)
+    if resolved is None:
+        return None
+    x, index = resolved
+    w = None
+    if weights is not None:
+        resolved_weights = _numeric_view(weights, data)
+        if resolved_weights is None:
+            return None
+        w = resolved_weights[0]
+        if w.shape != x.shape:
+            return None
+    if not np.isfinite(x).all():
+        return None
+    if w is not None and not (np.isfinite(w).all() and w.min() >= 0 and w.max() > 0):
+        return None
+    return Sample(x, w, None, index, 0, index[:0])
+
+
 def check_positive(sample: Sample, *, measure: str, allow_zero: bool = False) -> None:
     """Raise when values are not (strictly) positive, as log-based indices need.
 
@@ -230,7 +302,12 @@ def check_positive(sample: Sample, *, measure: str, allow_zero: bool = False) ->
     --------
     >>> check_positive(prepare_sample([1.0, 2.0]), measure="mld")
     """
-    bad = sample.values < 0 if allow_zero else sample.values <= 0
+    x = sample.values
+    if x.size:
+        low = x.min()
+        if low > 0 or (allow_zero and low == 0):  # NaN fails both tests, as below
+            return
+    bad = x < 0 if allow_zero else x <= 0
     if bad.any():
         kind = "non-negative" if allow_zero else "positive"
         raise InputError(

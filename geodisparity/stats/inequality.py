@@ -20,13 +20,15 @@ True
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from geodisparity._inputs import NanPolicy, Sample, check_positive, prepare_sample, warn_dropped
+from geodisparity._inputs import NanPolicy, Sample, check_positive
 from geodisparity.errors import InputError
+from geodisparity.stats._common import _avg, _dot, _load, _positive_mean, _shares, _sorted
 
 __all__ = [
     "gini",
@@ -36,42 +38,38 @@ __all__ = [
     "atkinson",
     "cv",
     "williamson",
-    "max_min_ratio",
-    "percentile_ratio",
-    "palma",
-    "hoover",
-    "lorenz",
 ]
 
 
 # --- shared helpers ---------------------------------------------------------------------------
 
 
-def _load(
-    values: Any, weights: Any, data: pd.DataFrame | None, nan: NanPolicy, measure: str
-) -> Sample:
-    sample = prepare_sample(values, weights, data=data, nan=nan)
-    warn_dropped(sample, measure=measure, stacklevel=4)
-    return sample
+def _mean_log(x: np.ndarray, low: float, total: float) -> float:
+    """Return the mean of ``log(x)`` for positive finite ``x`` of minimum ``low`` and sum ``total``.
 
+    Long arrays sum their logarithms as logarithms of products of ``k`` values,
+    one multiplication per value instead of one logarithm. ``k`` is chosen
+    from the data's range (``min(x)`` and the bound ``max(x) <= sum(x)``) so
+    that no partial product can leave the normal floating-point range: every
+    product is then exact to ``k`` roundings, as accurate as summing ``k`` logs.
 
-def _shares(sample: Sample) -> np.ndarray | None:
-    """Return population shares ``p_i``, or None for equal shares (no weights)."""
-    if sample.weights is None:
-        return None
-    return sample.weights / sample.weights.sum()
-
-
-def _avg(x: np.ndarray, p: np.ndarray | None) -> float:
-    """Return the population-weighted mean of ``x`` (plain mean when ``p`` is None)."""
-    return float(x.mean() if p is None else np.dot(p, x))
-
-
-def _positive_mean(y: np.ndarray, p: np.ndarray | None, measure: str) -> float:
-    mu = _avg(y, p)
-    if not mu > 0:
-        raise InputError(f"{measure} needs a positive (weighted) mean of values; got {mu!r}")
-    return mu
+    Examples
+    --------
+    >>> x = np.linspace(1.0, 1e6, 10_001)
+    >>> mean_log = _mean_log(x, x.min(), x.sum())
+    >>> bool(np.isclose(mean_log, np.log(x).mean(), rtol=1e-14, atol=0))
+    True
+    """
+    n = x.size
+    if n >= 6144:  # below, the fixed cost of the blocks outweighs the logs saved
+        if low > 0 and math.isfinite(total):
+            bits = max(-math.log2(low), math.log2(total), 1.0)
+            k = min(64, int(1000 // bits))  # |log2| of any product of k values <= 1000
+            if k >= 8:
+                m = n - n % k
+                products = x[:m].reshape(k, m // k).prod(axis=0)
+                return (float(np.log(products).sum()) + float(np.log(x[m:]).sum())) / n
+    return float(np.add.reduce(np.log(x))) / n
 
 
 def _ge_from_shares(y: np.ndarray, p: np.ndarray | None, alpha: float) -> float:
@@ -82,13 +80,20 @@ def _ge_from_shares(y: np.ndarray, p: np.ndarray | None, alpha: float) -> float:
             return float(np.log(mu) - _avg(np.log(y), p)) + 0.0  # no negative zero
         if alpha == 1:
             r = y / mu
-            terms = np.where(r > 0, r * np.log(np.where(r > 0, r, 1.0)), 0.0)
+            if r.min() > 0:  # the usual case: no zeros to map to 0 * log 0 = 0
+                terms = np.log(r)
+                terms *= r
+            else:
+                terms = np.where(r > 0, r * np.log(np.where(r > 0, r, 1.0)), 0.0)
             return _avg(terms, p)
         return (_avg((y / mu) ** alpha, p) - 1.0) / (alpha * (alpha - 1.0))
 
 
 def _check_ge_values(sample: Sample, alpha: float, measure: str) -> None:
     check_positive(sample, measure=measure, allow_zero=alpha > 0)
+
+
+_RANK_BLOCK = 1024
 
 
 def _gini_sorted(y: np.ndarray, w: np.ndarray) -> float:
@@ -102,22 +107,30 @@ def _gini_sorted(y: np.ndarray, w: np.ndarray) -> float:
     below_w = np.cumsum(w) - w
     below_wy = np.cumsum(wy) - wy
     total_w, total_wy = float(w.sum()), float(wy.sum())
-    return float((w @ (y * below_w - below_wy)) / (total_w * total_wy))
+    return _dot(w, y * below_w - below_wy) / (total_w * total_wy)
 
 
-def _sorted(sample: Sample) -> tuple[np.ndarray, np.ndarray]:
-    """Sort values ascending (ties in any order: no index depends on it), weights alike."""
-    if sample.weights is None:
-        return np.sort(sample.values), np.ones(sample.size)
-    order = np.argsort(sample.values)
-    return sample.values[order], sample.weights[order]
+def _gini_unweighted_sorted(y: np.ndarray) -> tuple[float, float]:
+    """Return the Gini of sorted values ``y`` and their sum.
 
-
-def _gini_unweighted_sorted(y: np.ndarray) -> float:
-    """Gini of sorted values: ``(2 sum_i i y_(i) - (n + 1) sum y) / (n sum y)``, i from 1."""
-    n, total = y.size, float(y.sum())
-    ranks = np.arange(1, n + 1, dtype=float)
-    return float((2.0 * (ranks @ y) - (n + 1) * total) / (n * total))
+    ``G = sum_i (2 i - n - 1) y_(i) / (n sum y)``, ``i`` from 1. Long arrays
+    take the rank-weighted sum block-wise, ``i - 1 = r k + c`` over ``y``
+    viewed as rows of ``k`` values: ``k sum_r r rowsum_r + sum_c c colsum_c``,
+    two passes over ``y`` and no ``n``-long array of ranks to allocate.
+    """
+    n, k = y.size, _RANK_BLOCK
+    m = n // k
+    if m < 4:
+        total = float(np.add.reduce(y))
+        centred_ranks = np.arange(1 - n, n, 2, dtype=float)  # 2 i - n - 1
+        return _dot(centred_ranks, y) / (n * total) if total > 0 else math.nan, total
+    head, tail = y[: m * k].reshape(m, k), y[m * k :]
+    row_sums = np.add.reduce(head, axis=1)
+    ranked = k * _dot(np.arange(m, dtype=float), row_sums)
+    ranked += _dot(np.arange(k, dtype=float), np.add.reduce(head, axis=0))
+    ranked += _dot(np.arange(m * k, n, dtype=float), tail)
+    total = float(np.add.reduce(row_sums)) + float(np.add.reduce(tail))
+    return (2.0 * ranked - (n - 1) * total) / (n * total) if total > 0 else math.nan, total
 
 
 # --- indices ----------------------------------------------------------------------------------
@@ -162,8 +175,10 @@ def gini(
     check_positive(sample, measure="gini", allow_zero=True)
     if sample.weights is None:
         y = np.sort(sample.values)
-        _positive_mean(y, None, "gini")
-        return _gini_unweighted_sorted(y) + 0.0
+        g, total = _gini_unweighted_sorted(y)
+        if not total > 0:  # values are >= 0: a zero total is a zero mean
+            _positive_mean(y, None, "gini")  # raises, giving the mean
+        return g + 0.0
     y, w = _sorted(sample)
     _positive_mean(y, w / w.sum(), "gini")
     return _gini_sorted(y, w)
@@ -329,6 +344,8 @@ def atkinson(
     if not epsilon >= 0:
         raise InputError(f"epsilon must be >= 0; got {epsilon!r}")
     sample = _load(values, weights, data, nan, measure)
+    if epsilon == 1 and sample.weights is None:
+        return _atkinson_one_unweighted(sample, measure)
     check_positive(sample, measure=measure, allow_zero=epsilon < 1)
     p = _shares(sample)
     mu = _positive_mean(sample.values, p, measure)
@@ -336,6 +353,16 @@ def atkinson(
         return float(1.0 - np.exp(_avg(np.log(sample.values), p) - np.log(mu)))
     r = sample.values / mu
     return float(1.0 - _avg(r ** (1.0 - epsilon), p) ** (1.0 / (1.0 - epsilon)))
+
+
+def _atkinson_one_unweighted(sample: Sample, measure: str) -> float:
+    """Atkinson(1) without weights: one minus geometric over arithmetic mean."""
+    x = sample.values
+    low = float(x.min())
+    if not low > 0:
+        check_positive(sample, measure=measure)  # raises, naming the rows
+    total = float(np.add.reduce(x))
+    return 1.0 - math.exp(_mean_log(x, low, total) - math.log(total / x.size))
 
 
 def cv(
@@ -413,237 +440,3 @@ def williamson(
     return _cv(sample, "williamson")
 
 
-def max_min_ratio(
-    values: Any, weights: Any = None, *, data: pd.DataFrame | None = None, nan: NanPolicy = "raise"
-) -> float:
-    """Ratio of the largest to the smallest value.
-
-    Weights only decide which rows count: rows of zero weight are ignored.
-
-    Parameters
-    ----------
-    values : array-like, Series or column name
-        Values; the smallest counted one must be positive.
-    weights : array-like, Series, column name or None
-        Non-negative population weights.
-    data : DataFrame, optional
-        Table in which column names are looked up.
-    nan : {"raise", "drop"}
-        Policy for missing values.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> max_min_ratio([2, 10, 5])
-    5.0
-    >>> max_min_ratio([2, 10, 5], [0, 1, 1])
-    2.0
-    """
-    sample = _load(values, weights, data, nan, "max_min_ratio")
-    y = sample.values if sample.weights is None else sample.values[sample.weights > 0]
-    low = float(y.min())
-    if not low > 0:
-        raise InputError(f"max_min_ratio needs a positive minimum value; got {low!r}")
-    return float(y.max()) / low
-
-
-def _weighted_quantile(y: np.ndarray, w: np.ndarray | None, q: float) -> float:
-    """Inverted-CDF quantile: the smallest ``y`` whose cumulative weight share reaches ``q``.
-
-    With integer weights this equals ``numpy.quantile(replicated, q,
-    method="inverted_cdf")``; without weights it is that method on ``y``.
-
-    Parameters
-    ----------
-    y : ndarray
-        Values.
-    w : ndarray or None
-        Non-negative weights.
-    q : float
-        Probability in ``[0, 1]``.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> _weighted_quantile(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 2.0]), 0.5)
-    2.0
-    """
-    if w is None:
-        w = np.ones_like(y)
-    keep = w > 0
-    order = np.argsort(y[keep])
-    ys, cum = y[keep][order], np.cumsum(w[keep][order])
-    target = q * cum[-1] * (1.0 - 1e-12)
-    return float(ys[min(int(np.searchsorted(cum, target, side="left")), ys.size - 1)])
-
-
-def percentile_ratio(
-    values: Any,
-    weights: Any = None,
-    *,
-    upper: float = 90,
-    lower: float = 10,
-    data: pd.DataFrame | None = None,
-    nan: NanPolicy = "raise",
-) -> float:
-    """Ratio of two population-weighted percentiles, P90/P10 by default.
-
-    Definition: the ``q``-th percentile is the smallest value at which the
-    cumulative population share reaches ``q/100`` (inverted empirical CDF,
-    numpy's ``method="inverted_cdf"`` applied to the population, so a region
-    of weight ``w`` counts as ``w`` people).
-
-    Parameters
-    ----------
-    values : array-like, Series or column name
-        Values.
-    weights : array-like, Series, column name or None
-        Non-negative population weights.
-    upper, lower : float
-        Percentiles in ``[0, 100]``, ``lower < upper``.
-    data : DataFrame, optional
-        Table in which column names are looked up.
-    nan : {"raise", "drop"}
-        Policy for missing values.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> percentile_ratio(np.arange(1, 11))
-    9.0
-    >>> percentile_ratio([1, 100], [9, 1])  # 90% of people have 1
-    1.0
-    """
-    if not 0 <= lower < upper <= 100:
-        raise InputError(f"need 0 <= lower < upper <= 100; got lower={lower!r}, upper={upper!r}")
-    sample = _load(values, weights, data, nan, "percentile_ratio")
-    low = _weighted_quantile(sample.values, sample.weights, lower / 100)
-    if not low > 0:
-        raise InputError(f"percentile_ratio needs a positive P{lower:g}; got {low!r}")
-    return _weighted_quantile(sample.values, sample.weights, upper / 100) / low
-
-
-def _lorenz_points(sample: Sample) -> tuple[np.ndarray, np.ndarray]:
-    check_positive(sample, measure="lorenz", allow_zero=True)
-    y, w = _sorted(sample)
-    wy = w * y
-    if not wy.sum() > 0:
-        raise InputError("the Lorenz curve needs a positive total of values")
-    pop = np.concatenate([[0.0], np.cumsum(w) / w.sum()])
-    income = np.concatenate([[0.0], np.cumsum(wy) / wy.sum()])
-    return pop, income
-
-
-def lorenz(values: Any, weights: Any = None, *, data: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Points of the (population-weighted) Lorenz curve.
-
-    Regions are sorted by value; row ``k`` gives the cumulative population
-    share and income share of the ``k`` poorest regions.
-
-    Parameters
-    ----------
-    values : array-like, Series or column name
-        Non-negative per-capita values.
-    weights : array-like, Series, column name or None
-        Non-negative population weights.
-    data : DataFrame, optional
-        Table in which column names are looked up.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``population_share`` and ``income_share``, ``n + 1`` rows from
-        ``(0, 0)`` to ``(1, 1)``.
-
-    Examples
-    --------
-    >>> lorenz([3, 1]).to_numpy().tolist()
-    [[0.0, 0.0], [0.5, 0.25], [1.0, 1.0]]
-    """
-    pop, income = _lorenz_points(prepare_sample(values, weights, data=data))
-    return pd.DataFrame({"population_share": pop, "income_share": income})
-
-
-def palma(
-    values: Any, weights: Any = None, *, data: pd.DataFrame | None = None, nan: NanPolicy = "raise"
-) -> float:
-    """Palma ratio: income share of the richest 10% over that of the poorest 40%.
-
-    Shares are read off the population-weighted Lorenz curve with linear
-    interpolation, i.e. a region straddling a cut-off is split pro rata.
-
-    Parameters
-    ----------
-    values : array-like, Series or column name
-        Non-negative per-capita values.
-    weights : array-like, Series, column name or None
-        Non-negative population weights.
-    data : DataFrame, optional
-        Table in which column names are looked up.
-    nan : {"raise", "drop"}
-        Policy for missing values.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> round(palma(np.ones(10)), 12)
-    0.25
-    >>> round(palma(np.arange(1, 11)), 6)  # 10 / (1 + 2 + 3 + 4)
-    1.0
-    """
-    sample = _load(values, weights, data, nan, "palma")
-    pop, income = _lorenz_points(sample)
-    bottom = float(np.interp(0.4, pop, income))
-    if not bottom > 0:
-        raise InputError("palma is undefined: the poorest 40% have no income")
-    return (1.0 - float(np.interp(0.9, pop, income))) / bottom
-
-
-def hoover(
-    values: Any, weights: Any = None, *, data: pd.DataFrame | None = None, nan: NanPolicy = "raise"
-) -> float:
-    """Hoover index: share of income to move to reach equality, ``sum |s_i - p_i| / 2``.
-
-    Parameters
-    ----------
-    values : array-like, Series or column name
-        Non-negative per-capita values.
-    weights : array-like, Series, column name or None
-        Non-negative population weights.
-    data : DataFrame, optional
-        Table in which column names are looked up.
-    nan : {"raise", "drop"}
-        Policy for missing values.
-
-    Returns
-    -------
-    float
-        Between 0 and 1.
-
-    Examples
-    --------
-    >>> hoover([0, 1])
-    0.5
-    >>> hoover([2, 2, 2])
-    0.0
-    """
-    sample = _load(values, weights, data, nan, "hoover")
-    check_positive(sample, measure="hoover", allow_zero=True)
-    p = _shares(sample)
-    if p is None:
-        p = np.full(sample.size, 1.0 / sample.size)
-    _positive_mean(sample.values, p, "hoover")
-    s = p * sample.values / np.dot(p, sample.values)
-    return float(np.abs(s - p).sum() / 2.0)

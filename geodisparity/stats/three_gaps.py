@@ -27,7 +27,8 @@ from geodisparity._inputs import NanPolicy, prepare_sample, resolve_column
 from geodisparity._results import result_dict, short_repr
 from geodisparity.errors import InputError, MissingColumnError, format_rows
 from geodisparity.stats.decomposition import decompose, grouped_sample
-from geodisparity.stats.inequality import cv, gini, max_min_ratio
+from geodisparity.stats.distribution import max_min_ratio
+from geodisparity.stats.inequality import cv, gini
 
 __all__ = ["UrbanRuralRatio", "urban_rural_ratio", "gaps", "GAP_COLUMNS"]
 
