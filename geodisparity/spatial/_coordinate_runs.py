@@ -59,13 +59,14 @@ def equal_coordinate_runs(
     cells = _grid_cells(points)
     by_cell = np.argsort(cells, kind="stable")
     # Key of each coordinate: cell number (high 16 bits), hash (low 16 bits); in cell order.
-    keys = cells.astype(np.uint32) << np.uint32(16)
+    keys = cells.astype(np.uint32)
+    keys <<= np.uint32(16)
     keys |= _hash16(points)
     keys = keys[by_cell]
     order, start, key_start, owner_sorted = _sort_chunks(
         by_cell, as_complex, owner, keys, _chunk_bounds(keys)
     )
-    collided = start & ~key_start
+    collided = start > key_start  # points differ, keys do not
     if collided.any():
         members = _resort_collisions(order, key_start, collided, points)
         start[members] = _run_starts(as_complex[order[members]]) | key_start[members]
@@ -87,10 +88,11 @@ def _grid_cells(points: np.ndarray) -> np.ndarray:
     sample = sample[np.isfinite(sample).all(axis=1)]
     low, high = np.percentile(sample, [0.1, 99.9], axis=0) if len(sample) else np.zeros((2, 2))
     digits = np.empty((len(points), 2), dtype=np.uint8)
+    scaled = np.empty(len(points))
     with np.errstate(invalid="ignore"):  # NaN coordinates
         for axis in (0, 1):
             span = float(high[axis] - low[axis])
-            scaled = points[:, axis] - low[axis]
+            np.subtract(points[:, axis], low[axis], out=scaled)
             scaled *= _GRID / span if math.isfinite(span) and span > 0 else 0.0
             np.clip(scaled, 0, _GRID - 1, out=scaled)
             digits[:, axis] = scaled  # truncated to an integer in 0..255 (NaN: any)
@@ -167,7 +169,8 @@ def _hash16(points: np.ndarray) -> np.ndarray:
     h = bits[:, 1] * _MIX[0]
     h ^= bits[:, 0]
     h *= _MIX[1]
-    return (h >> np.uint64(48)).astype(np.uint16)
+    h >>= np.uint64(48)
+    return h.astype(np.uint16)
 
 
 def _hash32(points: np.ndarray) -> np.ndarray:

@@ -291,7 +291,7 @@ def _occurrence_pairs(
     if linked is not None:
         keep &= linked(slice(0, n - 1), slice(1, n))
     hit = np.flatnonzero(keep)  # (faster than masking twice)
-    codes = [_pair_codes(owner_sorted[hit], owner_sorted[hit + 1], n_geoms)]
+    codes = [_pair_codes(owner_sorted[hit], owner_sorted[1:][hit], n_geoms)]
     # Occurrences further apart, in runs of three or more (junctions).
     candidate = np.flatnonzero(same[:-1] & same[1:])
     gap = 2
@@ -312,7 +312,10 @@ def _occurrence_pairs(
 
 def _pair_codes(first: np.ndarray, second: np.ndarray, n_geoms: int) -> np.ndarray:
     """One int64 per pair of geometry positions: ``first * n_geoms + second``."""
-    return first.astype(np.int64) * n_geoms + second
+    codes = first.astype(np.int64)
+    codes *= n_geoms
+    codes += second
+    return codes
 
 
 def _meets(here: np.ndarray, there_after: np.ndarray, there_before: np.ndarray) -> np.ndarray:
