@@ -239,7 +239,9 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ring = _ring_ids(geoms, owner, order, start, owner_sorted)
     small = owner.dtype
     code = np.empty(len(xy), dtype=small)
-    code[order] = np.cumsum(start, dtype=small) - 1  # vertex id of each coordinate
+    run = np.cumsum(start, dtype=small)
+    run -= 1
+    code[order] = run  # vertex id of each coordinate
     after, before = _ring_neighbours(code, ring)
     after, before = after[order], before[order]
 
