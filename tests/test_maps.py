@@ -487,4 +487,5 @@ def test_atlas_refuses_two_layers_with_one_title():
     regions = gpd.GeoDataFrame({"v": [1.0, 2.0]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
                                crs=4326)
     with pytest.raises(InputError, match="share the title 'v'"):
-        atlas(regions, layers=["v", {"column": "v", "scheme": "equal_interval"}])
+        atlas(regions, layers=[{"column": "v", "k": 2},
+                               {"column": "v", "scheme": "equal_interval", "k": 2}])
