@@ -31,7 +31,6 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
@@ -41,6 +40,11 @@ import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy
 from geodisparity.errors import InputError
+from geodisparity.spatial._shuffle import (
+    permuted_linear_forms,
+    permuted_quadratic_forms,
+    quadratic_form_matrix,
+)
 from geodisparity.spatial._spatial_inputs import prepare_spatial, transformed_matrix
 from geodisparity.spatial.permutation import pseudo_p_value
 from geodisparity.spatial.weights import SpatialWeights, Transform
@@ -56,9 +60,6 @@ __all__ = [
     "getis_ord_g",
     "moran_bivariate",
 ]
-
-_BLOCK_ELEMENTS = 1 << 22
-
 
 @dataclass(frozen=True, repr=False)
 class GlobalStatistic:
@@ -192,16 +193,10 @@ def _prepare(
     return sample.values, matrix
 
 
-def _shuffled(values: np.ndarray, permutations: int, rng: np.random.Generator) -> Iterator:
-    """Yield ``(n, b)`` C-ordered blocks whose columns are random permutations of ``values``."""
-    n = values.size
-    block = max(1, _BLOCK_ELEMENTS // n)
-    done = 0
-    while done < permutations:
-        b = min(block, permutations - done)
-        rows = rng.permuted(np.tile(values, (b, 1)), axis=1)
-        yield np.ascontiguousarray(rows.T)
-        done += b
+def _permuted_forms(values: np.ndarray, matrix: sp.sparray, permutations: int, seed: Any):
+    """``x_p' M x_p`` for random permutations ``x_p`` of ``values`` (seeded)."""
+    rng = np.random.default_rng(seed)
+    return permuted_quadratic_forms(values, quadratic_form_matrix(matrix), permutations, rng)
 
 
 def _simulated(observed: float, sims: np.ndarray) -> dict[str, Any]:
@@ -296,11 +291,8 @@ def moran(
     v_rand = (a - b) / ((n - 1) * (n - 2) * (n - 3) * m.s0**2) - expected**2
     fields_ = _analytical(statistic, expected, v_norm, v_rand)
     if permutations:
-        rng = np.random.default_rng(seed)
-        sims = np.concatenate([
-            n / m.s0 * np.einsum("ij,ij->j", zp, matrix @ zp) / zz
-            for zp in _shuffled(z, permutations, rng)
-        ])
+        forms = _permuted_forms(z, matrix, permutations, seed)
+        sims = n / m.s0 * forms / zz
         fields_.update(_simulated(statistic, sims))
     return MoranResult(statistic, n=n, transform=transform, **fields_)
 
@@ -372,8 +364,9 @@ def geary(
     v_norm = ((2 * m.s1 + m.s2) * (n - 1) - 4 * m.s0**2) / (2 * (n + 1) * m.s0**2)
     fields_ = _analytical(statistic, 1.0, v_norm, v_rand)
     if permutations:
-        rng = np.random.default_rng(seed)
-        sims = np.concatenate([c_of(dp) for dp in _shuffled(d, permutations, rng)])
+        # sum_ij w_ij (x_i - x_j)**2 = x' (diag(row + col sums) - 2 W) x
+        form = sp.diags_array(spread) - 2.0 * matrix
+        sims = scale * _permuted_forms(d, form, permutations, seed)
         fields_.update(_simulated(statistic, sims))
     return GearyResult(statistic, n=n, transform=transform, **fields_)
 
@@ -450,11 +443,7 @@ def getis_ord_g(
     eg2 /= den**2 * n * (n - 1) * (n - 2) * (n - 3)
     fields_ = _analytical(statistic, expected, None, eg2 - expected**2)
     if permutations:
-        rng = np.random.default_rng(seed)
-        sims = np.concatenate([
-            np.einsum("ij,ij->j", xp, matrix @ xp) / den
-            for xp in _shuffled(x, permutations, rng)
-        ])
+        sims = _permuted_forms(x, matrix, permutations, seed) / den
         fields_.update(_simulated(statistic, sims))
     return GetisOrdResult(statistic, n=n, transform=transform, **fields_)
 
@@ -517,10 +506,10 @@ def moran_bivariate(
     statistic = float(zx @ (matrix @ zy) / (n - 1))
     fields_: dict[str, Any] = {}
     if permutations:
+        # zx' W zy_p = (W' zx)' zy_p: a linear form in the permuted y
+        lagged = matrix.T @ zx
         rng = np.random.default_rng(seed)
-        sims = np.concatenate([
-            zx @ (matrix @ zyp) / (n - 1) for zyp in _shuffled(zy, permutations, rng)
-        ])
+        sims = permuted_linear_forms(zy, lagged, permutations, rng) / (n - 1)
         fields_.update(_simulated(statistic, sims))
     return MoranBivariateResult(statistic, n=n, transform=transform, **fields_)
 
