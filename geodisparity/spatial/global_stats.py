@@ -11,10 +11,12 @@ Each function returns a frozen result whose fields always exist:
     Analytical z-scores and **two-sided** p-values. esda reports Moran's
     two-sided too, but Geary's and G's one-sided: double theirs to compare.
 ``permutations``, ``p_sim``, ``expected_sim``, ``variance_sim``, ``z_sim``, ``p_z_sim``
-    Permutation inference (all values shuffled; seeded). ``p_sim`` is esda's
-    folded pseudo p-value ``(min(n_ge, n_le) + 1) / (permutations + 1)``
-    (ties count on both sides); ``p_z_sim`` is two-sided. None when
-    ``permutations=0``.
+    Permutation inference (all values shuffled, bivariate: ``y`` only), seeded:
+    ``seed`` (int, Generator or None) builds ``numpy.random.default_rng(seed)``,
+    and the same seed gives the same result (the draws are described in
+    :mod:`geodisparity.spatial._shuffle`). ``p_sim`` is esda's folded pseudo
+    p-value ``(min(n_ge, n_le) + 1) / (permutations + 1)`` (ties count on both
+    sides); ``p_z_sim`` is two-sided. None when ``permutations=0``.
 
 Values are matched to the weights as in :mod:`geodisparity.spatial._spatial_inputs`
 (arrays by position, Series by label). Islands keep their zero rows, as in esda.
