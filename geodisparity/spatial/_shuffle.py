@@ -52,6 +52,7 @@ from scipy.linalg.lapack import dlaswp
 
 __all__ = [
     "BLOCK_ELEMENTS",
+    "DENSE_N",
     "PRODUCT_ELEMENTS",
     "permuted_linear_forms",
     "permuted_quadratic_forms",
@@ -63,6 +64,9 @@ __all__ = [
 #: one row). Small enough for the random words and swap targets to stay in cache:
 #: measured faster than 16 times larger blocks at n = 10,000.
 BLOCK_ELEMENTS = 1 << 17
+
+#: Up to this many values, the forms use the dense matrix (faster than sparse at n = 90).
+DENSE_N = 512
 
 #: About how many values one sparse-dense product of permuted columns holds (at least
 #: 8 columns; measured best at 3,000-160,000 values).
@@ -198,13 +202,19 @@ def shuffled_rows(
         done += count
 
 
-def quadratic_form_matrix(matrix: sp.sparray) -> sp.csr_array:
-    """Upper-triangular ``T`` with ``x' T x == x' M x`` for every ``x``.
+def quadratic_form_matrix(
+    matrix: sp.sparray, *, scale: float = 1.0, diagonal: np.ndarray | None = None
+) -> sp.csr_array:
+    """Upper-triangular ``T`` with ``x' T x == x' (scale * M + diag(diagonal)) x`` for every ``x``.
 
     Parameters
     ----------
     matrix : scipy sparse array
         Square matrix ``M``.
+    scale : float, default 1.0
+        Factor applied to ``M``.
+    diagonal : numpy.ndarray, optional
+        Added to the diagonal.
 
     Returns
     -------
@@ -215,12 +225,18 @@ def quadratic_form_matrix(matrix: sp.sparray) -> sp.csr_array:
     >>> m = sp.csr_array(np.array([[1.0, 2.0], [0.0, 3.0]]))
     >>> quadratic_form_matrix(m).toarray().tolist()
     [[1.0, 2.0], [0.0, 3.0]]
+    >>> quadratic_form_matrix(m, scale=-2.0, diagonal=np.ones(2)).toarray().tolist()
+    [[-1.0, -4.0], [0.0, -5.0]]
     """
     coo = sp.coo_array(matrix)
     row, col = coo.coords
     # Fold each entry below the diagonal onto its mirror above it (duplicates are summed).
-    first, second = np.minimum(row, col), np.maximum(row, col)
-    return sp.csr_array((coo.data, (first, second)), shape=coo.shape)
+    first, second, data = np.minimum(row, col), np.maximum(row, col), scale * coo.data
+    if diagonal is not None:
+        index = np.arange(coo.shape[0])
+        first, second = np.concatenate([first, index]), np.concatenate([second, index])
+        data = np.concatenate([data, diagonal])
+    return sp.csr_array((data, (first, second)), shape=coo.shape)
 
 
 def permuted_quadratic_forms(
@@ -250,6 +266,12 @@ def permuted_quadratic_forms(
     array([22., 22.])
     """
     n = values.size
+    if n <= DENSE_N and permutations:  # small: a dense product, no transposition
+        dense_t = upper.toarray().T
+        return np.concatenate([
+            np.einsum("pi,pi->p", block, block @ dense_t)
+            for block in shuffled_rows(values, permutations, rng)
+        ])
     width = min(permutations, max(8, PRODUCT_ELEMENTS // n))
     columns = np.empty((n, width))
     out = np.empty(permutations)

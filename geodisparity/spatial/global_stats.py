@@ -195,10 +195,10 @@ def _prepare(
     return sample.values, matrix
 
 
-def _permuted_forms(values: np.ndarray, matrix: sp.sparray, permutations: int, seed: Any):
-    """``x_p' M x_p`` for random permutations ``x_p`` of ``values`` (seeded)."""
+def _permuted_forms(values: np.ndarray, upper: sp.csr_array, permutations: int, seed: Any):
+    """``x_p' T x_p`` for random permutations ``x_p`` of ``values`` (seeded)."""
     rng = np.random.default_rng(seed)
-    return permuted_quadratic_forms(values, quadratic_form_matrix(matrix), permutations, rng)
+    return permuted_quadratic_forms(values, upper, permutations, rng)
 
 
 def _simulated(observed: float, sims: np.ndarray) -> dict[str, Any]:
@@ -293,7 +293,7 @@ def moran(
     v_rand = (a - b) / ((n - 1) * (n - 2) * (n - 3) * m.s0**2) - expected**2
     fields_ = _analytical(statistic, expected, v_norm, v_rand)
     if permutations:
-        forms = _permuted_forms(z, matrix, permutations, seed)
+        forms = _permuted_forms(z, quadratic_form_matrix(matrix), permutations, seed)
         sims = n / m.s0 * forms / zz
         fields_.update(_simulated(statistic, sims))
     return MoranResult(statistic, n=n, transform=transform, **fields_)
@@ -367,7 +367,7 @@ def geary(
     fields_ = _analytical(statistic, 1.0, v_norm, v_rand)
     if permutations:
         # sum_ij w_ij (x_i - x_j)**2 = x' (diag(row + col sums) - 2 W) x
-        form = sp.diags_array(spread) - 2.0 * matrix
+        form = quadratic_form_matrix(matrix, scale=-2.0, diagonal=spread)
         sims = scale * _permuted_forms(d, form, permutations, seed)
         fields_.update(_simulated(statistic, sims))
     return GearyResult(statistic, n=n, transform=transform, **fields_)
@@ -445,7 +445,7 @@ def getis_ord_g(
     eg2 /= den**2 * n * (n - 1) * (n - 2) * (n - 3)
     fields_ = _analytical(statistic, expected, None, eg2 - expected**2)
     if permutations:
-        sims = _permuted_forms(x, matrix, permutations, seed) / den
+        sims = _permuted_forms(x, quadratic_form_matrix(matrix), permutations, seed) / den
         fields_.update(_simulated(statistic, sims))
     return GetisOrdResult(statistic, n=n, transform=transform, **fields_)
 
