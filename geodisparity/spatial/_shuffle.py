@@ -53,6 +53,7 @@ from scipy.linalg.lapack import dlaswp
 __all__ = [
     "BLOCK_ELEMENTS",
     "DENSE_N",
+    "SMALL_BLOCK_ELEMENTS",
     "PRODUCT_ELEMENTS",
     "permuted_linear_forms",
     "permuted_quadratic_forms",
@@ -65,8 +66,10 @@ __all__ = [
 #: measured faster than 16 times larger blocks at n = 10,000.
 BLOCK_ELEMENTS = 1 << 17
 
-#: Up to this many values, the forms use the dense matrix (faster than sparse at n = 90).
+#: Up to this many values, the forms use the dense matrix (faster than sparse at
+#: n = 90), and blocks hold :data:`SMALL_BLOCK_ELEMENTS` values (measured faster).
 DENSE_N = 512
+SMALL_BLOCK_ELEMENTS = 1 << 15
 
 #: About how many values one sparse-dense product of permuted columns holds (at least
 #: 8 columns; measured best at 3,000-160,000 values).
@@ -187,7 +190,8 @@ def shuffled_rows(
     """
     values = np.asarray(values, dtype=np.float64)
     n = values.size
-    step = _rows_per_block(n, permutations, BLOCK_ELEMENTS)  # rows per dlaswp call
+    budget = SMALL_BLOCK_ELEMENTS if n <= DENSE_N else BLOCK_ELEMENTS
+    step = _rows_per_block(n, permutations, budget)  # rows per dlaswp call
     if n * step >= 2**31:  # dlaswp takes 32-bit positions
         raise ValueError(f"too many values to permute: n={n}")
     slots = _slots(n)
