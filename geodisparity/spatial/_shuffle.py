@@ -28,9 +28,10 @@ How the forms are computed
 symmetric ``M``. The lags of many permutations (about :data:`PRODUCT_ELEMENTS`
 values) are one sparse-dense product ``T @ X`` (``X`` is ``n x columns``), much
 faster per column than one sparse product per permutation; then one ``einsum``.
+Up to :data:`DENSE_N` regions, a dense ``T`` is used instead (no transposition).
 
 Determinism: the draws depend only on the generator's state, ``n`` and
-``permutations`` (and the two block sizes, constants), so a seed reproduces
+``permutations`` (and the block sizes, constants), so a seed reproduces
 results exactly. They differ from ``Generator.shuffle``'s draws for the same seed.
 
 Examples
