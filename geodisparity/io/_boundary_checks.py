@@ -139,9 +139,9 @@ def check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> Geom
     labels = np.asarray(labels, dtype=object)
     empty = shapely.is_missing(geometries) | shapely.is_empty(geometries)
     if empty.all():
-        raise GeometryError(
-            f"{source.name} has no geometries: all {_rows(len(empty))} are empty or missing"
-        )
+        raise GeometryError(f"{source.name} has no geometries: " + (
+            "its one row has an empty or missing geometry" if len(empty) == 1
+            else f"all {len(empty)} rows have empty or missing geometries"))
     polygonal = np.array([None if e else _polygonal_part(g)
                           for g, e in zip(geometries, empty, strict=True)], dtype=object)
     wrong = shapely.is_missing(polygonal) & ~empty

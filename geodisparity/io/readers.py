@@ -2,10 +2,15 @@
 
 :func:`read_boundaries` reads polygons (shapefile, zipped shapefile, GeoPackage,
 GeoJSON, TopoJSON, GeoParquet, FlatGeobuf) and checks what later stages rely
-on: a known CRS, polygonal non-empty geometries (invalid ones are repaired with
-a warning), and a unique text key. :func:`read_table` reads CSV, TSV, Excel and
-Parquet tables, keeping the key column as text so codes such as ``"001001"``
-keep their leading zeros, and detecting GBK/GB18030 text that is not UTF-8.
+on: a known CRS, polygonal geometries (invalid ones are repaired with a
+warning; empty or missing ones are kept without a geometry, with a warning),
+and a unique text key. Shapefile text is decoded as its ``.cpg`` or DBF
+language id says, unless the bytes prove otherwise (with a warning), and a
+broken file (truncated, missing its ``.dbf``, not what its suffix says) is a
+:class:`~geodisparity.errors.FileFormatError` naming it. :func:`read_table`
+reads CSV, TSV, Excel and Parquet tables, keeping the key column as text so
+codes such as ``"001001"`` keep their leading zeros, detecting GBK/GB18030 and
+UTF-16 text, and refusing rows whose field count differs from the header's.
 
 Both record the file name in ``frame.attrs["source"]``; :func:`geodisparity.join`
 uses it in its report.
@@ -43,9 +48,8 @@ from geodisparity.io._boundary_checks import (
     settle_crs,
     unique_text_keys,
 )
-from geodisparity.io._delimited import read_delimited
 from geodisparity.io._encoding import check_encoding
-from geodisparity.io.keys import repair_keys
+from geodisparity.io._tables import read_delimited, read_excel, read_parquet
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -506,100 +510,14 @@ def read_table(
     if suffix not in TABLE_SUFFIXES:
         raise FileFormatError(_unsupported(source, TABLE_SUFFIXES, "table"))
     if suffix in (".xlsx", ".xlsm"):
-        table = _read_excel(source, key, sheet)
+        table = read_excel(source, key, sheet)
     elif suffix == ".parquet":
-        table = _read_parquet(source, key)
+        table = read_parquet(source, key)
     else:
-        table = _read_delimited(source, key, encoding, tab=suffix in (".tsv", ".tab"))
+        table = read_delimited(source, key, encoding, tab=suffix in (".tsv", ".tab"))
     if table.empty:
         raise EmptyDataError(f"{source.name} has a header but no rows")
     if key is not None:
         table[key] = table[key].str.strip()
     table.attrs["source"] = source.name
-    return table
-
-
-def _key_column(columns: list[Any], key: str | None, source: Path) -> str | None:
-    """Return the raw header that ``key`` names (headers compared stripped)."""
-    if key is None:
-        return None
-    for column in columns:
-        if str(column).strip() == key:
-            return column
-    raise MissingColumnError(
-        f"key={key!r} is not a column of {source.name}; its columns are: "
-        f"{format_rows([str(c).strip() for c in columns], limit=50)}"
-    )
-
-
-def _strip_headers(table: pd.DataFrame) -> pd.DataFrame:
-    return table.rename(columns=lambda c: c.strip() if isinstance(c, str) else c)
-
-
-def _read_delimited(source: Path, key: str | None, encoding: str | None,
-                    *, tab: bool) -> pd.DataFrame:
-    table = read_delimited(source, lambda header: _key_column(header, key, source), encoding,
-                           tab=tab)
-    return _strip_headers(table)
-
-
-def _read_excel(source: Path, key: str | None, sheet: str | int | None) -> pd.DataFrame:
-    import pandas as pd
-
-    try:
-        workbook = pd.ExcelFile(source, engine="openpyxl")
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
-        raise FileFormatError(
-            f"cannot read {source.name} as an Excel workbook: {exc}{_text_hint(source)}"
-        ) from exc
-    with workbook:
-        names = workbook.sheet_names
-        chosen = _choose_sheet(names, sheet, source)
-        header = pd.read_excel(workbook, sheet_name=chosen, nrows=0).columns.tolist()
-        column = _key_column(header, key, source)
-        dtype = {column: "str"} if column is not None else None
-        table = pd.read_excel(workbook, sheet_name=chosen, dtype=dtype)
-    return _strip_headers(table)
-
-
-def _text_hint(source: Path) -> str:
-    """Say so when a workbook is really delimited text (a CSV renamed to .xlsx)."""
-    with source.open("rb") as handle:
-        head = handle.read(4096)
-    if not head or b"\x00" in head:
-        return ""
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 3:  # not just a character cut at the end of the sample
-            return ""
-    return "; it holds plain text: if it is a CSV file, give it the .csv suffix"
-
-
-def _choose_sheet(names: list[str], sheet: str | int | None, source: Path) -> str | int:
-    if sheet is None:
-        if len(names) == 1:
-            return names[0]
-        raise InputError(
-            f"{source.name} has {len(names)} sheets; choose one with sheet=: "
-            f"{format_rows(names, limit=50)}"
-        )
-    if isinstance(sheet, int) and 0 <= sheet < len(names) or sheet in names:
-        return sheet
-    raise InputError(
-        f"sheet={sheet!r} is not a sheet of {source.name}; its sheets are: "
-        f"{format_rows(names, limit=50)} (or a position 0..{len(names) - 1})"
-    )
-
-
-def _read_parquet(source: Path, key: str | None) -> pd.DataFrame:
-    import pandas as pd
-
-    try:
-        table = _strip_headers(pd.read_parquet(source))
-    except (OSError, ValueError) as exc:
-        raise FileFormatError(f"cannot read {source.name} as Parquet: {exc}") from exc
-    column = _key_column(table.columns.tolist(), key, source)
-    if column is not None:
-        table[column] = repair_keys(table[column])[0]
     return table

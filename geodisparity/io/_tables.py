@@ -1,4 +1,4 @@
-r"""Delimited text tables (CSV, TSV): decode, sniff the separator, check every row's field count.
+r"""Tables: CSV/TSV (decoded, separator sniffed, field counts checked), Excel and Parquet.
 
 A row with more fields than the header (a trailing comma, an unquoted ``1,234``)
 makes pandas take the extra leading field as the row label, which shifts every
@@ -23,23 +23,33 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from geodisparity.errors import EmptyDataError, FileFormatError, InputError, format_rows
+from geodisparity.errors import (
+    EmptyDataError,
+    FileFormatError,
+    InputError,
+    MissingColumnError,
+    format_rows,
+)
 from geodisparity.io._encoding import guess_text_encoding
+from geodisparity.io.keys import repair_keys
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["read_delimited", "decode_table_text", "field_count_problems"]
+__all__ = ["read_delimited", "read_excel", "read_parquet", "decode_table_text",
+           "field_count_problems"]
 
 _SHOWN = 8  # lines listed in a message
 
 
-def read_delimited(source: Path, key_column: Callable[[list[str]], str | None],
-                   encoding: str | None, *, tab: bool) -> pd.DataFrame:
+def _read_text_table(source: Path, key_column: Callable[[list[str]], str | None],
+                     encoding: str | None, *, tab: bool) -> pd.DataFrame:
     """Read a delimited table; the header ``key_column`` picks is kept as text.
 
     ``encoding`` must already be checked. Raises EmptyDataError for a blank
@@ -53,7 +63,9 @@ def read_delimited(source: Path, key_column: Callable[[list[str]], str | None],
         raise EmptyDataError(f"{source.name} is empty")
     text = decode_table_text(raw, encoding, source)
     separator = "\t" if tab else sniff_separator(text[:65536])
-    column = key_column(header_of(text, separator))
+    header = header_of(text, separator)
+    check_unique_headers(header, source.name)
+    column = key_column(header)
     problem = field_count_problems(text, separator, source.name)
     if problem:
         raise FileFormatError(problem)
@@ -164,3 +176,113 @@ def _rows(n: int) -> str:
 
 def _lines(found: list[tuple[int, int]]) -> str:
     return format_rows([f"line {line} ({count} fields)" for line, count in found], limit=_SHOWN)
+
+
+def _key_column(columns: list[Any], key: str | None, source: Path) -> str | None:
+    """Return the raw header that ``key`` names (headers compared stripped)."""
+    if key is None:
+        return None
+    for column in columns:
+        if str(column).strip() == key:
+            return column
+    raise MissingColumnError(
+        f"key={key!r} is not a column of {source.name}; its columns are: "
+        f"{format_rows([str(c).strip() for c in columns], limit=50)}"
+    )
+
+
+def _strip_headers(table: pd.DataFrame, source: Path) -> pd.DataFrame:
+    table = table.rename(columns=lambda c: c.strip() if isinstance(c, str) else c)
+    check_unique_headers(table.columns.tolist(), source.name)
+    return table
+
+
+def check_unique_headers(header: list[Any], name: str) -> None:
+    """Raise FileFormatError if two columns have the same name (compared stripped).
+
+    A repeated name makes a column choice ambiguous (which ``income``?), so it
+    is refused rather than renamed.
+    """
+    seen: dict[str, int] = {}
+    for column in header:
+        text = str(column).strip()
+        seen[text] = seen.get(text, 0) + 1
+    repeated = [f"{column!r} ({n} times)" for column, n in seen.items() if n > 1]
+    if repeated:
+        raise FileFormatError(
+            f"{name} has several columns with the same name: {format_rows(repeated)}; "
+            "rename them so that each column can be chosen"
+        )
+
+
+def read_delimited(source: Path, key: str | None, encoding: str | None,
+                   *, tab: bool) -> pd.DataFrame:
+    """Read a CSV/TSV table, its ``key`` column as text (``encoding`` already checked)."""
+    table = _read_text_table(source, lambda header: _key_column(header, key, source), encoding,
+                             tab=tab)
+    return _strip_headers(table, source)
+
+
+def read_excel(source: Path, key: str | None, sheet: str | int | None) -> pd.DataFrame:
+    """Read one sheet of an Excel workbook, its ``key`` column as text."""
+    import pandas as pd
+
+    try:
+        workbook = pd.ExcelFile(source, engine="openpyxl")
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise FileFormatError(
+            f"cannot read {source.name} as an Excel workbook: {exc}{_text_hint(source)}"
+        ) from exc
+    with workbook:
+        names = workbook.sheet_names
+        chosen = _choose_sheet(names, sheet, source)
+        header = pd.read_excel(workbook, sheet_name=chosen, nrows=0).columns.tolist()
+        column = _key_column(header, key, source)
+        dtype = {column: "str"} if column is not None else None
+        table = pd.read_excel(workbook, sheet_name=chosen, dtype=dtype)
+    return _strip_headers(table, source)
+
+
+def _text_hint(source: Path) -> str:
+    """Say so when a workbook is really delimited text (a CSV renamed to .xlsx)."""
+    with source.open("rb") as handle:
+        head = handle.read(4096)
+    if not head or b"\x00" in head:
+        return ""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not just a character cut at the end of the sample
+            return ""
+    return "; it holds plain text: if it is a CSV file, give it the .csv suffix"
+
+
+def _choose_sheet(names: list[str], sheet: str | int | None, source: Path) -> str | int:
+    if sheet is None:
+        if len(names) == 1:
+            return names[0]
+        raise InputError(
+            f"{source.name} has {len(names)} sheets; choose one with sheet=: "
+            f"{format_rows(names, limit=50)}"
+        )
+    if isinstance(sheet, int) and 0 <= sheet < len(names) or sheet in names:
+        return sheet
+    raise InputError(
+        f"sheet={sheet!r} is not a sheet of {source.name}; its sheets are: "
+        f"{format_rows(names, limit=50)} (or a position 0..{len(names) - 1})"
+    )
+
+
+def read_parquet(source: Path, key: str | None) -> pd.DataFrame:
+    """Read a Parquet table, its ``key`` column repaired into text."""
+    import pandas as pd
+
+    try:
+        table = pd.read_parquet(source)
+    except (OSError, ValueError) as exc:
+        raise FileFormatError(f"cannot read {source.name} as Parquet: {exc}") from exc
+    table = _strip_headers(table, source)
+    column = _key_column(table.columns.tolist(), key, source)
+    if column is not None:
+        table[column] = repair_keys(table[column])[0]
+    return table
