@@ -76,7 +76,10 @@ def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, *,
 
 
 def _within_lonlat(frame: gpd.GeoDataFrame) -> bool:
-    if frame.geometry.notna().sum() == 0:
+    import shapely
+
+    geometries = frame.geometry.array
+    if (shapely.is_missing(geometries) | shapely.is_empty(geometries)).all():
         return True
     west, south, east, north = frame.total_bounds
     return west >= -180.5 and east <= 360.5 and south >= -90.5 and north <= 90.5

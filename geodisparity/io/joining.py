@@ -264,11 +264,11 @@ def _checked_years(table: pd.DataFrame, plan: _Plan) -> pd.DataFrame:
     """Return ``table`` with its year column as whole numbers; raise on anything else."""
     years, bad = parse_years(table[plan.year])
     if bad:
-        shown = [f"{label} ({value!r})" for label, value in table.loc[bad, plan.year].items()]
+        values = [repr(v) for v in dict.fromkeys(table.loc[bad, plan.year].tolist())]
         raise InputError(
-            f"year column {plan.year!r} of {plan.table} holds values that are not years in "
-            f"{len(bad)} rows: {format_rows(shown)}; years must be whole numbers such as "
-            "2023 (text such as '2023' is accepted)"
+            f"year column {plan.year!r} of {plan.table} holds values that are not years "
+            f"({format_rows(values, limit=5)}) in {len(bad)} rows: {format_rows(bad)}; years "
+            "must be whole numbers such as 2023 (text such as '2023' is accepted)"
         )
     if plan.long and years.isna().any():
         raise InputError(
