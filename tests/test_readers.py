@@ -71,7 +71,7 @@ def test_gbk_shapefile_decodes_chinese_names(tmp_path, cpg):
     assert regions["name_zh"].tolist() == NAMES
 
 
-def test_dbf_language_driver_id_is_left_to_gdal(tmp_path):
+def test_dbf_language_driver_id_is_honoured(tmp_path):
     path = write_shapefile(tmp_path, counties(), encoding="GBK", cpg=None)
     dbf = bytearray(path.with_suffix(".dbf").read_bytes())
     dbf[29] = 0x4D  # DBF language driver id 0x4D: code page 936 (GBK)

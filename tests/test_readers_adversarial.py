@@ -16,10 +16,13 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 
 from geodisparity import join, read_boundaries, read_table
 from geodisparity.errors import (
+    DataFileError,
     EmptyGeometryWarning,
     EncodingMismatchWarning,
     FileFormatError,
@@ -587,3 +590,39 @@ def test_only_empty_geometries_is_still_an_error(tmp_path):
     path.write_text(json.dumps(topology))
     with pytest.raises(GeometryError, match=r"zj\.json has no geometries"):
         read_boundaries(path)
+
+
+def test_a_link_to_a_device_is_not_read(tmp_path):
+    link = tmp_path / "income.csv"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(DataFileError, match=r"not a regular file.*income\.csv"):
+        read_table(link)
+
+
+_CSV_PIECES = list('ab1,;\t|"\n\r 0.年\x00') + ["adcode", "2023", ",,", '""']
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from(_CSV_PIECES), max_size=60))
+def test_random_delimited_text_gives_a_table_or_a_clear_error(tmp_path, pieces):
+    path = tmp_path / "random.csv"
+    path.write_text("".join(pieces), encoding="utf-8", newline="")
+    try:
+        table = read_table(path)
+    except GeodisparityError as exc:
+        assert "random.csv" in str(exc)
+        return
+    assert len(table) > 0
+
+
+@pytest.mark.parametrize("corner", [(1e231, 1e231), (float("nan"), 0.0), (float("inf"), 1.0)])
+def test_wild_coordinates_are_refused_before_any_repair(tmp_path, corner):
+    """GEOS spends minutes repairing such rings; a corrupt file must fail at once."""
+    frame = counties()
+    frame.loc[1, "geometry"] = Polygon([(0, 0), (1, 0), corner, (0, 1)])
+    path = tmp_path / "zj.gpkg"
+    frame.to_file(path)
+    with pytest.raises(GeometryError, match=r"zj\.gpkg has coordinates that are not finite.*"
+                                            r"1 row \(331127\)"):
+        read_boundaries(path, key="adcode")

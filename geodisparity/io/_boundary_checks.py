@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["settle_crs", "unique_text_keys", "check_geometries", "row_labels", "GeometryCheck"]
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
+_MAX_COORDINATE = 1e9  # beyond any projected CRS (metres or feet) and any longitude/latitude
 
 
 def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, *,
@@ -145,6 +146,7 @@ def check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> Geom
         raise GeometryError(f"{source.name} has no geometries: " + (
             "its one row has an empty or missing geometry" if len(empty) == 1
             else f"all {len(empty)} rows have empty or missing geometries"))
+    _check_coordinates(geometries, labels, source)
     polygonal = np.array([None if e else _polygonal_part(g)
                           for g, e in zip(geometries, empty, strict=True)], dtype=object)
     wrong = shapely.is_missing(polygonal) & ~empty
@@ -170,6 +172,27 @@ def check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> Geom
     frame[frame.geometry.name] = gpd.GeoSeries(polygonal, index=frame.index, crs=frame.crs)
     return GeometryCheck(repaired=labels[invalid & ~lost].tolist(), empty=labels[empty].tolist(),
                          emptied=labels[lost].tolist())
+
+
+def _check_coordinates(geometries: Any, labels: Any, source: Path) -> None:
+    """Refuse coordinates that are not finite or beyond any CRS's range (a corrupt file).
+
+    GEOS can take minutes on such geometries, so they are caught before any repair.
+    """
+    import numpy as np
+    import shapely
+
+    coordinates, rows = shapely.get_coordinates(geometries, return_index=True)
+    with np.errstate(invalid="ignore"):
+        fine = (np.isfinite(coordinates) & (np.abs(coordinates) <= _MAX_COORDINATE)).all(axis=1)
+    wild = np.zeros(len(geometries), dtype=bool)
+    wild[rows[~fine]] = True
+    if wild.any():
+        raise GeometryError(
+            f"{source.name} has coordinates that are not finite or beyond "
+            f"{_MAX_COORDINATE:.0e} in {_rows(int(wild.sum()))} ({format_rows(labels[wild])}); "
+            "the file is probably corrupt"
+        )
 
 
 def _rows(n: int) -> str:

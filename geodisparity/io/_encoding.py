@@ -260,8 +260,8 @@ def decode_frame_text(frame: pd.DataFrame, codec: str, name: str) -> pd.DataFram
         raise FileFormatError(f"the field names of {name} are not valid {codec} text; "
                               "pass encoding= with the right one")
     frame = frame.rename(columns=renamed)
-    for column in frame.columns:
-        values = frame[column]
+    for position in range(frame.shape[1]):  # by position: names may repeat
+        values = frame.iloc[:, position]
         if values.dtype.kind not in "OUT" and str(values.dtype) not in ("str", "string"):
             continue
         if not any(isinstance(v, str) for v in values):
@@ -272,7 +272,7 @@ def decode_frame_text(frame: pd.DataFrame, codec: str, name: str) -> pd.DataFram
             if isinstance(value, str) and text is None:
                 bad.add(label)
             decoded.append(text)
-        frame[column] = _like(values, decoded)
+        frame.isetitem(position, _like(values, decoded))
     if bad:
         raise FileFormatError(
             f"the text of {name} is not valid {codec} in {len(bad)} rows: "

@@ -149,10 +149,12 @@ def decide(parts: ShapefileParts, encoding: str | None) -> TextDecision:
 def read_shapefile(path: str, name: str, decision: TextDecision) -> gpd.GeoDataFrame:
     """Read a checked shapefile (a path or a GDAL /vsizip/ path) and decode its text."""
     import pyogrio
+    import shapely
 
-    try:
-        frame = pyogrio.read_dataframe(path, encoding="ISO-8859-1")
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+    try:  # on_invalid="fix" closes unclosed rings; other undecodable geometries become None
+        frame = pyogrio.read_dataframe(path, encoding="ISO-8859-1", on_invalid="fix")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+            shapely.errors.GEOSException) as exc:
         raise FileFormatError(f"cannot read {name}: {exc}") from exc
     except LookupError as exc:  # pragma: no cover - ISO-8859-1 is always known
         raise InputError(str(exc)) from exc

@@ -63,10 +63,10 @@ def _read_text_table(source: Path, key_column: Callable[[list[str]], str | None]
         raise EmptyDataError(f"{source.name} is empty")
     text = decode_table_text(raw, encoding, source)
     separator = "\t" if tab else sniff_separator(text[:65536])
+    problem = field_count_problems(text, separator, source.name)
     header = header_of(text, separator)
     check_unique_headers(header, source.name)
     column = key_column(header)
-    problem = field_count_problems(text, separator, source.name)
     if problem:
         raise FileFormatError(problem)
     dtype = {column: "str"} if column is not None else None
@@ -78,7 +78,10 @@ def _read_text_table(source: Path, key_column: Callable[[list[str]], str | None]
 
 def header_of(text: str, separator: str) -> list[str]:
     """Return the first row's fields."""
-    return next(csv.reader(io.StringIO(text[:65536]), delimiter=separator), [])
+    try:
+        return next(csv.reader(io.StringIO(text[:65536], newline=""), delimiter=separator), [])
+    except csv.Error:  # field_count_problems reports it with the file name
+        return []
 
 
 def decode_table_text(raw: bytes, encoding: str | None, source: Path) -> str:
@@ -141,7 +144,7 @@ def field_count_problems(text: str, separator: str, name: str) -> str | None:
     Lines are counted from 1 (the header) and name the line where a row
     starts. Blank rows and rows of one field are not problems.
     """
-    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
         header = next(reader, [])
         longer, shorter, previous = [], [], reader.line_num

@@ -49,7 +49,12 @@ from geodisparity.io._boundary_checks import (
     unique_text_keys,
 )
 from geodisparity.io._encoding import check_encoding
-from geodisparity.io._tables import read_delimited, read_excel, read_parquet
+from geodisparity.io._tables import (
+    check_unique_headers,
+    read_delimited,
+    read_excel,
+    read_parquet,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -204,6 +209,7 @@ def read_boundaries(
     if note:
         warnings.warn(note, EncodingMismatchWarning, stacklevel=2)
     frame.attrs["source"] = source.name
+    check_unique_headers(frame.columns.tolist(), source.name)
     if frame.empty:
         raise EmptyDataError(f"{source.name} holds no regions (the layer has no rows)")
     settle_crs(frame, crs, source, lonlat_implied=lonlat)
@@ -256,6 +262,8 @@ def _existing(path: str | PathLike[str], what: str) -> Path:
         raise DataFileError(f"{what} not found: {source}")
     if source.is_dir():
         raise DataFileError(f"{what} is a folder, not a file: {source}")
+    if not source.is_file():  # a device or pipe (e.g. a link to /dev/zero) would never end
+        raise DataFileError(f"{what} is not a regular file: {source}")
     return source
 
 
@@ -307,10 +315,13 @@ def _read_ogr(
     vsi_path: str, source: Path, layer: str | None, encoding: str | None
 ) -> gpd.GeoDataFrame:
     import pyogrio
+    import shapely
 
-    try:
-        return pyogrio.read_dataframe(vsi_path, layer=layer, encoding=encoding)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+    try:  # on_invalid="fix" closes unclosed rings; other undecodable geometries become None
+        return pyogrio.read_dataframe(vsi_path, layer=layer, encoding=encoding,
+                                      on_invalid="fix")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+            shapely.errors.GEOSException) as exc:
         raise FileFormatError(f"cannot read {source.name}: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise FileFormatError(
@@ -388,10 +399,11 @@ def _decode_topojson(text: str, source: Path, layer: str | None) -> gpd.GeoDataF
 
 def _read_geoparquet(source: Path) -> gpd.GeoDataFrame:
     import geopandas as gpd
+    import shapely
 
     try:
         return gpd.read_parquet(source)
-    except (ValueError, OSError) as exc:  # e.g. a plain Parquet table without geo metadata
+    except (ValueError, OSError, shapely.errors.GEOSException) as exc:  # e.g. no geo metadata
         raise FileFormatError(
             f"cannot read {source.name} as GeoParquet: {exc}; a Parquet file without "
             "geometries is a table: use read_table"
@@ -406,7 +418,7 @@ def _read_zip(source: Path, layer: str | None, encoding: str | None) -> _Loaded:
             if member.lower().endswith(".shp"):
                 parts = _shapefile.parts_in_zip(archive, member, f"{source.name} ({member})")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error,
-            NotImplementedError, RuntimeError) as exc:  # corrupt, unsupported or encrypted
+            NotImplementedError, RuntimeError, OSError) as exc:  # corrupt or encrypted
         raise FileFormatError(f"{source.name} is not a valid zip archive: {exc}") from exc
     path = f"/vsizip/{source.resolve()}/{member}"
     if parts is not None:
