@@ -6,6 +6,8 @@ that match nothing, regions without geometry, and a corpus of broken files that
 must all raise a GeodisparityError naming the file.
 """
 
+import csv
+import io
 import json
 import re
 import zipfile
@@ -32,6 +34,7 @@ from geodisparity.errors import (
     JoinError,
 )
 from geodisparity.io._encoding import cpg_codec
+from geodisparity.io._tables import field_counts
 
 CODES = ["330127", "331127", "331181"]
 NAMES = ["淳安县", "景宁畲族自治县", "龙泉市"]
@@ -626,3 +629,27 @@ def test_wild_coordinates_are_refused_before_any_repair(tmp_path, corner):
     with pytest.raises(GeometryError, match=r"zj\.gpkg has coordinates that are not finite.*"
                                             r"1 row \(331127\)"):
         read_boundaries(path, key="adcode")
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(list("ab1,;\t\n\r ") + [",,", "\r\n", "\n\n"]),
+                       max_size=60))
+def test_fast_field_counts_agree_with_the_csv_module(pieces):
+    """Quote-free text is split directly; the csv module is the reference."""
+    text = "".join(pieces)
+    rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row]
+    header, counts = field_counts(text, ",", "t.csv")
+    assert header == (rows[0] if rows else [])
+    assert [n for _, n in counts] == [len(row) for row in rows[1:]]
+    lines = [number for number, line in enumerate(text.replace("\r\n", "\n").replace(
+        "\r", "\n").split("\n"), start=1) if line]
+    assert [line for line, _ in counts] == lines[1:]
+
+
+def test_leading_blank_lines_before_the_header(tmp_path):
+    path = tmp_path / "income.csv"
+    path.write_text("\n\nadcode,v\n330127,1\n331127,2,\n")
+    with pytest.raises(FileFormatError, match=r"line 5 \(3 fields\)"):
+        read_table(path, key="adcode")
+    path.write_text("\n\nadcode,v\n330127,1\n")
+    assert read_table(path, key="adcode")["adcode"].tolist() == ["330127"]

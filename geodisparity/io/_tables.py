@@ -25,7 +25,7 @@ import csv
 import io
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,7 +79,8 @@ def _read_text_table(source: Path, key_column: Callable[[list[str]], str | None]
 def header_of(text: str, separator: str) -> list[str]:
     """Return the first row's fields."""
     try:
-        return next(csv.reader(io.StringIO(text[:65536], newline=""), delimiter=separator), [])
+        rows = csv.reader(io.StringIO(text[:65536], newline=""), delimiter=separator)
+        return next((row for row in rows if row), [])  # pandas skips leading blank lines
     except csv.Error:  # field_count_problems reports it with the file name
         return []
 
@@ -141,21 +142,13 @@ def sniff_separator(sample: str) -> str:
 def field_count_problems(text: str, separator: str, name: str) -> str | None:
     """Describe the rows whose field count differs from the header's, or return None.
 
-    Lines are counted from 1 (the header) and name the line where a row
-    starts. Blank rows and rows of one field are not problems.
+    Lines are counted from 1 and name the line where a row starts; the header
+    is the first row that is not blank (as pandas reads it). Blank rows and
+    rows of one field are not problems.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    try:
-        header = next(reader, [])
-        longer, shorter, previous = [], [], reader.line_num
-        for row in reader:
-            start, previous = previous + 1, reader.line_num
-            if len(row) > len(header):
-                longer.append((start, len(row)))
-            elif 1 < len(row) < len(header):
-                shorter.append((start, len(row)))
-    except csv.Error as exc:
-        raise FileFormatError(f"cannot parse {name} near line {reader.line_num}: {exc}") from exc
+    header, counts = field_counts(text, separator, name)
+    longer = [(line, n) for line, n in counts if n > len(header)]
+    shorter = [(line, n) for line, n in counts if 1 < n < len(header)]
     columns = f"{len(header)}: {format_rows(header, limit=_SHOWN)}"
     if longer:
         return (
@@ -171,6 +164,45 @@ def field_count_problems(text: str, separator: str, name: str) -> str | None:
             "into the wrong columns; write every field, empty ones included (a,,c)"
         )
     return None
+
+
+def field_counts(text: str, separator: str, name: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Return the header's fields and ``(line, field count)`` of every later row.
+
+    Text without quote characters is split directly (fast); otherwise the
+    :mod:`csv` module parses it, so quoted separators and line breaks count
+    as part of their field, as pandas reads them.
+    """
+    if '"' not in text:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        rows = ((number, line.split(separator) if line else [])
+                for number, line in enumerate(lines, start=1))
+        return _split_header(rows)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+
+    def parsed() -> Iterator[tuple[int, list[str]]]:
+        previous = 0
+        for row in reader:
+            yield previous + 1, row
+            previous = reader.line_num
+
+    try:
+        return _split_header(parsed())
+    except csv.Error as exc:
+        raise FileFormatError(f"cannot parse {name} near line {reader.line_num}: {exc}") from exc
+
+
+def _split_header(rows: Iterable[tuple[int, list[str]]]
+                  ) -> tuple[list[str], list[tuple[int, int]]]:
+    header: list[str] | None = None
+    counts = []
+    for line, fields in rows:
+        if header is None:
+            if fields:
+                header = fields
+        elif fields:
+            counts.append((line, len(fields)))
+    return header or [], counts
 
 
 def _rows(n: int) -> str:
