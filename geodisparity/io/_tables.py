@@ -175,9 +175,12 @@ def field_counts(text: str, separator: str, name: str) -> tuple[list[str], list[
     """
     if '"' not in text:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        rows = ((number, line.split(separator) if line else [])
-                for number, line in enumerate(lines, start=1))
-        return _split_header(rows)
+        first = next((i for i, line in enumerate(lines) if line), len(lines))
+        if first == len(lines):
+            return [], []
+        counts = [line.count(separator) + 1 if line else 0 for line in lines]
+        rows = [(i + 1, n) for i, n in enumerate(counts) if n and i > first]
+        return lines[first].split(separator), rows
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
 
     def parsed() -> Iterator[tuple[int, list[str]]]:
