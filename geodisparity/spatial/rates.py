@@ -67,49 +67,57 @@ __all__ = ["eb_rates", "moran_rate", "local_moran_rate"]
 # ----------------------------------------------------------------- inputs
 
 
-def _check_counts(events: np.ndarray, population: np.ndarray, labels: pd.Index) -> None:
-    negative = events < 0
-    if negative.any():
-        raise InputError(
-            f"events must be non-negative; {int(negative.sum())} regions are not: "
-            f"{format_rows(labels[negative])} (values {format_rows(events[negative])})"
-        )
-    empty = ~(population > 0)
-    if empty.any():
-        raise InputError(
-            f"population must be positive; {int(empty.sum())} regions are not: "
-            f"{format_rows(labels[empty])} (values {format_rows(population[empty])})"
-        )
+def _check_counts(events: np.ndarray, population: np.ndarray, labels: Any) -> None:
+    """Refuse negative events and non-positive populations, naming the rows (``labels()``)."""
+    if events.size and events.min() >= 0 and population.min() > 0:
+        return
+    for name, bad, kind in (
+        ("events", events < 0, "non-negative"),
+        ("population", ~(population > 0), "positive"),
+    ):
+        if bad.any():
+            values = events if name == "events" else population
+            raise InputError(
+                f"{name} must be {kind}; {int(bad.sum())} regions are not: "
+                f"{format_rows(labels()[bad])} (values {format_rows(values[bad])})"
+            )
+
+
+def _column(arg: Any, data: pd.DataFrame | None, name: str) -> tuple[np.ndarray, pd.Index | None]:
+    """Float values of ``arg`` and its index (None for a plain array: positions)."""
+    if data is None and isinstance(arg, np.ndarray | list | tuple):
+        array = np.asarray(arg, dtype=float) if not isinstance(arg, np.ndarray) else arg
+        if array.ndim == 1 and array.dtype.kind in "fiub":
+            return array.astype(float, copy=False), None
+    series = resolve_column(arg, data, name=name)
+    try:
+        return series.to_numpy(dtype=float, na_value=np.nan), series.index
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must be numeric; got dtype {series.dtype}") from exc
 
 
 def _aspatial(
     events: Any, population: Any, data: pd.DataFrame | None, nan: NanPolicy
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index]:
-    """Events, population (kept rows), the kept mask and the full index, matched by position."""
+    """Events, population (kept rows), the kept mask and the output index, matched by position."""
     if nan not in ("raise", "drop"):
         raise InputError(f"nan={nan!r} is not accepted; use 'raise' or 'drop'")
-    e_series = resolve_column(events, data, name="events")
-    n_series = resolve_column(population, data, name="population")
-    if len(e_series) != len(n_series):
+    e, index = _column(events, data, "events")
+    n, _ = _column(population, data, "population")
+    if e.size != n.size:
         raise InputError(
-            f"population has {len(n_series)} rows but events has {len(e_series)}; "
-            "they must be the same length"
+            f"population has {n.size} rows but events has {e.size}; they must be the same length"
         )
-    columns = []
-    for label, series in (("events", e_series), ("population", n_series)):
-        try:
-            columns.append(series.to_numpy(dtype=float, na_value=np.nan))
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"{label} must be numeric; got dtype {series.dtype}") from exc
-    e, n = columns
+    index = pd.RangeIndex(e.size) if index is None else index
     keep = np.isfinite(e) & np.isfinite(n)
-    if not keep.all() and nan == "raise":
+    if keep.all():
+        return e, n, keep, index
+    if nan == "raise":
         raise InputError(
             f"{int((~keep).sum())} of {keep.size} rows have missing (NaN) or infinite events "
-            f"or population: rows {format_rows(e_series.index[~keep])}; "
-            "fix them or pass nan='drop'"
+            f"or population: rows {format_rows(index[~keep])}; fix them or pass nan='drop'"
         )
-    return e[keep], n[keep], keep, e_series.index
+    return e[keep], n[keep], keep, index
 
 
 def _spatial(
@@ -121,6 +129,8 @@ def _spatial(
 
 
 def _full(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    if values.size == keep.size:
+        return values
     out = np.full(keep.size, np.nan)
     out[keep] = values
     return out
@@ -130,24 +140,33 @@ def _full(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def _moments(e: np.ndarray, n: np.ndarray) -> tuple[float, float, np.ndarray]:
-    """Overall rate ``b``, moment estimate ``a`` (untruncated) and the raw rates."""
-    rate = e / n
-    total = n.sum()
-    b = e.sum() / total
-    s2 = float(n @ (rate - b) ** 2) / total
-    return float(b), s2 - b / (total / n.size), rate
+    """Overall rate ``b``, moment estimate ``a`` (untruncated) and the deviations ``p - b``."""
+    total = float(n.sum())
+    b = float(e.sum()) / total
+    deviation = e / n
+    deviation -= b
+    # einsum, not a BLAS dot: BLAS threads cost more than they save on a busy machine
+    s2 = float(np.einsum("i,i->", n * deviation, deviation)) / total
+    return b, s2 - b * n.size / total, deviation
 
 
-def _shrink(rate: np.ndarray, b: Any, a: Any, n: np.ndarray) -> np.ndarray:
-    """``b + a / (a + b / n) * (rate - b)``, with no shrinkage factor where ``a`` is 0."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(a > 0, a / (a + b / n), 0.0)
+def _shrink(rate: np.ndarray, b: Any, a: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """``b + a / (a + b / n) * (rate - b)``; no shrinkage factor (all ``b``) where ``a`` is 0."""
+    factor = np.divide(a, a + b / n, out=np.zeros(rate.shape), where=a > 0)
     return b + factor * (rate - b)
 
 
 def _global_eb(e: np.ndarray, n: np.ndarray) -> np.ndarray:
-    b, a, rate = _moments(e, n)
-    return _shrink(rate, b, max(a, 0.0), n)
+    b, a, deviation = _moments(e, n)
+    if not a > 0:
+        return np.full(n.shape, b)
+    out = n * a  # b + a / (a + b / n) * (p - b), in place: a n / (a n + b) * (p - b) + b
+    out += b
+    np.divide(n, out, out=out)
+    out *= a
+    out *= deviation
+    out += b
+    return out
 
 
 def _spatial_eb(e: np.ndarray, n: np.ndarray, weights: SpatialWeights) -> np.ndarray:
@@ -167,12 +186,12 @@ def _spatial_eb(e: np.ndarray, n: np.ndarray, weights: SpatialWeights) -> np.nda
 
 
 def _assuncao_reis(e: np.ndarray, n: np.ndarray) -> np.ndarray:
-    b, a, rate = _moments(e, n)
+    b, a, deviation = _moments(e, n)
     if not b > 0:
         raise InputError("events are all zero: the rates have no variance to standardise by")
-    v = a + b / n
-    v = np.where(v < 0, b / n, v)
-    return (rate - b) / np.sqrt(v)
+    v = b / n
+    v = np.where(v + a < 0, v, v + a)
+    return deviation / np.sqrt(v)
 
 
 # ------------------------------------------------------------- public API
@@ -237,21 +256,21 @@ def eb_rates(
     """
     if weights is None:
         e, n, keep, index = _aspatial(events, population, data, nan)
-        _check_counts(e, n, index[keep])
+        _check_counts(e, n, lambda: index[keep])
         smoothed = _global_eb(e, n) if e.size else e
     else:
         e, n, keep, kept_weights = _spatial(events, population, weights, data, nan)
         index = weights.ids
-        _check_counts(e, n, index[keep])
+        _check_counts(e, n, lambda: index[keep])
         smoothed = _spatial_eb(e, n, kept_weights)
-    return pd.Series(_full(smoothed, keep), index=index, name="eb_rate")
+    return pd.Series(_full(smoothed, keep), index=index, name="eb_rate", copy=False)
 
 
 def _standardised(
     events: Any, population: Any, weights: SpatialWeights, data: Any, nan: NanPolicy
 ) -> np.ndarray:
     e, n, keep, _ = _spatial(events, population, weights, data, nan)
-    _check_counts(e, n, weights.ids[keep])
+    _check_counts(e, n, lambda: weights.ids[keep])
     return _full(_assuncao_reis(e, n), keep)
 
 

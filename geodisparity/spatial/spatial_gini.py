@@ -42,11 +42,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy
 from geodisparity.errors import InputError
-from geodisparity.spatial._shuffle import quadratic_form_matrix, shuffled_rows
+from geodisparity.spatial._shuffle import shuffled_rows
 from geodisparity.spatial._spatial_inputs import prepare_spatial, transformed_matrix
 from geodisparity.spatial.global_stats import _simulated
 from geodisparity.spatial.weights import SpatialWeights
@@ -140,12 +139,20 @@ class SpatialGini:
         return "SpatialGini(" + "; ".join(parts) + ")"
 
 
-def _pairs(weights: SpatialWeights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unordered pairs ``i < j`` and how many of ``w_ij``, ``w_ji`` are links (1 or 2)."""
-    upper = sp.coo_array(quadratic_form_matrix(transformed_matrix(weights, "B")))
-    first, second = upper.coords
+def _links(weights: SpatialWeights) -> tuple[np.ndarray, np.ndarray]:
+    """Every stored link ``(i, j)``, ``i != j``, of the binary structure (ordered pairs)."""
+    matrix = transformed_matrix(weights, "B")
+    first = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    second = matrix.indices
     off = first != second  # a self-link adds |x_i - x_i| = 0
-    return first[off], second[off], upper.data[off]
+    return first[off], second[off]
+
+
+def _pairs(first: np.ndarray, second: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+    """Unordered pairs ``i < j`` and how many of ``(i, j)``, ``(j, i)`` are links (1 or 2)."""
+    key = np.minimum(first, second).astype(np.int64) * n + np.maximum(first, second)
+    unique, count = np.unique(key, return_counts=True)
+    return unique // n, unique % n, count.astype(float)
 
 
 def _absolute_differences(x: np.ndarray, sorted_x: np.ndarray) -> float:
@@ -245,15 +252,16 @@ def spatial_gini(
         raise InputError(f"spatial_gini needs a positive mean of values; got {mean!r}")
     scale = 2.0 * n * n * mean
     total = _absolute_differences(x, np.sort(x))
-    pairs = _pairs(sample.weights)
-    near = float(_neighbour_differences(x, *pairs))
+    first, second = _links(sample.weights)
+    near = float(np.abs(x[first] - x[second]).sum())
     far = total - near
-    neighbour_pairs = float(pairs[2].sum()) / 2.0
+    neighbour_pairs = first.size / 2.0
     far_pairs = n * (n - 1) / 2.0 - neighbour_pairs
     polarization = far / near * (neighbour_pairs / far_pairs) if near and far_pairs else np.nan
     share = far / total if total else np.nan
     fields: dict[str, Any] = {}
     if permutations:
+        pairs = _pairs(first, second, n)
         sims = (total - _permuted_neighbour_differences(x, pairs, int(permutations), seed)) / scale
         fields = _simulated(far / scale, sims)
     return SpatialGini(
