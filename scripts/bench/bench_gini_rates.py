@@ -11,7 +11,9 @@ populations, each of these runs for geodisparity and for its PySAL peer:
 * ``moran_rate`` vs ``esda.Moran_Rate(adjusted=True)`` and ``local_moran_rate``
   vs ``esda.Moran_Local_Rate`` (timed after a numba warm-up on a small grid).
 
-Weights are built once per grid for both sides (not timed). Timings follow
+Weights are built once per grid for both sides (not timed). Both sides run on
+one core: BLAS threads are limited to 1 before NumPy loads (on a shared,
+loaded machine, BLAS threads cost more than they save, on either side). Timings follow
 ``bench_inequality.py``: ours and the peer's runs alternate, fast calls loop
 for at least ``--min-time`` seconds, the best of ``--repeat`` rounds is kept;
 the ratio is peer time / our time (above 1: we are faster). Agreement compares
@@ -28,15 +30,19 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-from bench_inequality import best_times, write_json
-from bench_lisa import grid_values, queen_lattice
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
 
-import geodisparity as gd
+import numpy as np  # noqa: E402
+from bench_inequality import best_times, write_json  # noqa: E402
+from bench_lisa import grid_values, queen_lattice  # noqa: E402
+
+import geodisparity as gd  # noqa: E402
 
 
 def grid_data(side: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -152,7 +158,8 @@ def main() -> None:
     print(
         f"geodisparity {gd.__version__} vs inequality / esda (peers: Gini_Spatial, "
         "Empirical_Bayes, Spatial_Empirical_Bayes, Moran_Rate, Moran_Local_Rate); "
-        f"best of {args.repeat} interleaved rounds of at least {args.min_time:g} s each\n"
+        f"best of {args.repeat} interleaved rounds of at least {args.min_time:g} s each; "
+        "BLAS on one thread\n"
     )
     print(markdown(rows))
     if args.json is not None:
