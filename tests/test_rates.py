@@ -224,3 +224,11 @@ def test_local_moran_rate_drops_missing_regions():
     assert out["statistic"].drop([2, 9]).notna().all()
     with pytest.raises(InputError, match="2, 9"):
         local_moran_rate(events, population, weights)
+
+
+def test_bad_counts_name_the_regions():
+    weights = SpatialWeights.from_sparse(queen_lattice(2, 2), ids=["n1", "n2", "n3", "n4"])
+    with pytest.raises(InputError, match="population must be positive; 1 regions are not: n3"):
+        eb_rates([1, 2, 3, 4], [10, 10, -5, 10], weights=weights)
+    with pytest.raises(InputError, match="events must be non-negative; 1 regions are not: n2"):
+        moran_rate([1, -2, 3, 4], [10, 10, 10, 10], weights)

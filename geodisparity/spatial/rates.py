@@ -123,9 +123,13 @@ def _aspatial(
 def _spatial(
     events: Any, population: Any, weights: SpatialWeights, data: pd.DataFrame | None,
     nan: NanPolicy,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, SpatialWeights]:  # fmt: skip
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, SpatialWeights, pd.Index]:  # fmt: skip
+    """Events, population and weights of the kept regions, the kept mask and all the ids."""
     sample = prepare_spatial(events, weights, data=data, nan=nan, others={"population": population})
-    return sample.values[:, 0], sample.values[:, 1], sample.keep, sample.weights
+    e, n = sample.values[:, 0], sample.values[:, 1]
+    ids = weights.ids
+    _check_counts(e, n, lambda: ids[sample.keep])
+    return e, n, sample.keep, sample.weights, ids
 
 
 def _full(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
@@ -259,9 +263,7 @@ def eb_rates(
         _check_counts(e, n, lambda: index[keep])
         smoothed = _global_eb(e, n) if e.size else e
     else:
-        e, n, keep, kept_weights = _spatial(events, population, weights, data, nan)
-        index = weights.ids
-        _check_counts(e, n, lambda: index[keep])
+        e, n, keep, kept_weights, index = _spatial(events, population, weights, data, nan)
         smoothed = _spatial_eb(e, n, kept_weights)
     return pd.Series(_full(smoothed, keep), index=index, name="eb_rate", copy=False)
 
@@ -269,8 +271,7 @@ def eb_rates(
 def _standardised(
     events: Any, population: Any, weights: SpatialWeights, data: Any, nan: NanPolicy
 ) -> np.ndarray:
-    e, n, keep, _ = _spatial(events, population, weights, data, nan)
-    _check_counts(e, n, lambda: weights.ids[keep])
+    e, n, keep, _, _ = _spatial(events, population, weights, data, nan)
     return _full(_assuncao_reis(e, n), keep)
 
 
