@@ -109,8 +109,10 @@ def _aspatial(
             f"population has {n.size} rows but events has {e.size}; they must be the same length"
         )
     index = pd.RangeIndex(e.size) if index is None else index
+    if np.isfinite(e.sum() + n.sum()):  # a NaN or infinity anywhere makes the sum non-finite
+        return e, n, np.ones(e.size, dtype=bool), index
     keep = np.isfinite(e) & np.isfinite(n)
-    if keep.all():
+    if keep.all():  # finite values whose sum overflowed
         return e, n, keep, index
     if nan == "raise":
         raise InputError(

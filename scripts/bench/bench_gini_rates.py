@@ -6,8 +6,9 @@ populations, each of these runs for geodisparity and for its PySAL peer:
 
 * ``spatial_gini`` (statistic only, and with permutations) vs
   ``inequality.gini.Gini_Spatial``;
-* ``eb_rates`` global vs ``esda.smoothing.Empirical_Bayes``, spatial vs
-  ``Spatial_Empirical_Bayes``;
+* ``eb_rates`` global vs ``esda.smoothing.Empirical_Bayes`` (also on
+  ``--eb-sizes`` regions without a grid, default 100,000 and 1,000,000), spatial
+  vs ``Spatial_Empirical_Bayes``;
 * ``moran_rate`` vs ``esda.Moran_Rate(adjusted=True)`` and ``local_moran_rate``
   vs ``esda.Moran_Local_Rate`` (timed after a numba warm-up on a small grid).
 
@@ -24,7 +25,7 @@ Prints a markdown table; ``--json PATH`` also writes the rows.
 Usage::
 
     python scripts/bench/bench_gini_rates.py [--sides 30 70] [--permutations 99]
-        [--repeat 3] [--min-time 0.05] [--json out.json]
+        [--eb-sizes 100000 1000000] [--repeat 3] [--min-time 0.05] [--json out.json]
 """
 
 from __future__ import annotations
@@ -109,6 +110,21 @@ def cases(side: int, permutations: int) -> list[tuple[str, Callable, Callable, C
     ]  # fmt: skip
 
 
+def global_eb_case(n: int) -> tuple[str, Callable, Callable, Callable]:
+    """Global EB on ``n`` regions of random populations and Poisson counts (no weights)."""
+    import esda.smoothing as smoothing
+
+    rng = np.random.default_rng(n)
+    population = rng.integers(200, 50_000, n).astype(float)
+    events = rng.poisson(1e-3 * population).astype(float)
+    return (
+        "eb_rates (global)",
+        lambda: gd.eb_rates(events, population),
+        lambda: smoothing.Empirical_Bayes(events, population),
+        lambda o, r: bool(np.allclose(o.to_numpy(), np.ravel(r.r), rtol=1e-9, atol=0)),
+    )
+
+
 def warm_up_numba() -> None:
     """Compile esda's numba kernels before timing (they are cached per process)."""
     for name, ours, peer, _ in cases(5, 9):
@@ -116,18 +132,19 @@ def warm_up_numba() -> None:
             ours(), peer()
 
 
-def run(sides: list[int], permutations: int, repeat: int, min_time: float) -> list[dict]:
+def run(
+    sides: list[int], eb_sizes: list[int], permutations: int, repeat: int, min_time: float
+) -> list[dict]:
     warm_up_numba()
+    jobs = [(side * side, case) for side in sides for case in cases(side, permutations)]
+    jobs += [(n, global_eb_case(n)) for n in eb_sizes]
     rows = []
-    for side in sides:
-        for name, ours, peer, agree in cases(side, permutations):
-            (our_time, our_value), (peer_time, peer_value) = best_times(
-                [ours, peer], repeat, min_time
-            )
-            rows.append({
-                "measure": name, "n": side * side, "ours_s": our_time, "peer_s": peer_time,
-                "ratio": peer_time / our_time, "agree": agree(our_value, peer_value),
-            })  # fmt: skip
+    for n, (name, ours, peer, agree) in jobs:
+        (our_time, our_value), (peer_time, peer_value) = best_times([ours, peer], repeat, min_time)
+        rows.append({
+            "measure": name, "n": n, "ours_s": our_time, "peer_s": peer_time,
+            "ratio": peer_time / our_time, "agree": agree(our_value, peer_value),
+        })  # fmt: skip
     return rows
 
 
@@ -148,13 +165,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sides", type=int, nargs="+", default=[30, 70])
     parser.add_argument("--permutations", type=int, default=99)
+    parser.add_argument("--eb-sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best is kept")
     parser.add_argument(
         "--min-time", type=float, default=0.05, help="seconds each timed round lasts at least"
     )
     parser.add_argument("--json", type=Path, default=None, help="also write rows to this file")
     args = parser.parse_args()
-    rows = run(args.sides, args.permutations, args.repeat, args.min_time)
+    rows = run(args.sides, args.eb_sizes, args.permutations, args.repeat, args.min_time)
     print(
         f"geodisparity {gd.__version__} vs inequality / esda (peers: Gini_Spatial, "
         "Empirical_Bayes, Spatial_Empirical_Bayes, Moran_Rate, Moran_Local_Rate); "
