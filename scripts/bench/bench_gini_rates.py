@@ -111,12 +111,17 @@ def cases(side: int, permutations: int) -> list[tuple[str, Callable, Callable, C
 
 
 def global_eb_case(n: int) -> tuple[str, Callable, Callable, Callable]:
-    """Global EB on ``n`` regions of random populations and Poisson counts (no weights)."""
+    """Global EB on ``n`` regions of random populations and Poisson counts (no weights).
+
+    The risks vary (log-normal), so the moment estimate ``a`` is positive and
+    esda's untruncated estimate equals ours.
+    """
     import esda.smoothing as smoothing
 
     rng = np.random.default_rng(n)
     population = rng.integers(200, 50_000, n).astype(float)
-    events = rng.poisson(1e-3 * population).astype(float)
+    risk = 1e-3 * rng.lognormal(0.0, 0.3, n)
+    events = rng.poisson(risk * population).astype(float)
     return (
         "eb_rates (global)",
         lambda: gd.eb_rates(events, population),
