@@ -194,3 +194,9 @@ def test_bca_degenerate_cases():
         gd.bootstrap(distinct, np.arange(30.0), n_boot=99, seed=0, method="bca")
     percentile = gd.bootstrap(gd.gini, [1.0, 2.0, 4.0], n_boot=99, seed=0)
     assert percentile.bias_correction is None and percentile.acceleration is None
+
+
+def test_bca_jackknife_must_be_defined():
+    """Leaving out the only non-zero region makes the Gini undefined (zero mean)."""
+    with pytest.raises(InputError, match="leaving out rows 2 makes it undefined"):
+        gd.bootstrap(gd.gini, [0.0, 0.0, 5.0, 0.0, 0.0, 0.0], n_boot=199, seed=3, method="bca")

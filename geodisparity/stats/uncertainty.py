@@ -33,7 +33,7 @@ import pandas as pd
 
 from geodisparity._inputs import NanPolicy, prepare_sample
 from geodisparity._results import result_dict, short_repr
-from geodisparity.errors import InputError
+from geodisparity.errors import InputError, format_rows
 from geodisparity.stats import inequality as ineq
 from geodisparity.stats.dagum import _decompose, directed_differences
 from geodisparity.stats.decomposition import GroupedSample, decompose, grouped_sample
@@ -192,10 +192,13 @@ def _jackknife(
     n = y.size
     kernel = _kernel(statistic, kwargs)
     if kernel is None:
-        keep = ~np.eye(n, dtype=bool)
-        return np.array([
-            statistic(y[row], weights=None if w is None else w[row], **kwargs) for row in keep
-        ], dtype=float)
+        out = np.empty(n)
+        keep = np.ones(n, dtype=bool)
+        for i in range(n):
+            keep[i] = False
+            out[i] = statistic(y[keep], weights=None if w is None else w[keep], **kwargs)
+            keep[i] = True
+        return out
     base = np.ones(n) if w is None else w
     rows = max(1, _CHUNK_CELLS // max(n, 1))
     out = []
@@ -337,6 +340,12 @@ def bootstrap(
         z0, accel = _bias_correction(estimate, reps), 0.0
         if np.nanmax(reps) > np.nanmin(reps):  # else all equal the estimate: nothing to adjust
             jack = _jackknife(statistic, sample.values, sample.weights, kwargs)
+            if not np.isfinite(jack).all():
+                bad = sample.index[~np.isfinite(jack)]
+                raise InputError(
+                    f"method='bca' needs the statistic without each region in turn; leaving "
+                    f"out rows {format_rows(bad)} makes it undefined. Use method='percentile'"
+                )
             levels, accel = _bca_levels(z0, jack, tail)
     q_low, q_high = np.nanquantile(reps, levels)
     if method == "basic":
