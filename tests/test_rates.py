@@ -200,9 +200,11 @@ def test_assuncao_reis_negative_variance_rule(esda):
 def test_local_moran_rate_matches_esda(example, esda):
     w, ours, events, population = example
     permutations = 999
-    reference = esda.Moran_Local_Rate(
-        events, population, w, adjusted=True, permutations=permutations, seed=5
-    )
+    with warnings.catch_warnings():  # esda announces a change of its default alternative
+        warnings.simplefilter("ignore", DeprecationWarning)
+        reference = esda.Moran_Local_Rate(
+            events, population, w, adjusted=True, permutations=permutations, seed=5
+        )
     result = local_moran_rate(events, population, ours, permutations=permutations, seed=6)
     np.testing.assert_allclose(result["statistic"].to_numpy(), reference.Is, rtol=1e-12)
     tolerance = mc_tolerance(reference.p_sim, permutations)
