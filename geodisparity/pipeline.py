@@ -21,7 +21,7 @@ import pandas as pd
 
 from geodisparity._output import atomic_path, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
-from geodisparity.errors import InputError, MissingColumnError
+from geodisparity.errors import InputError, MissingColumnError, format_rows
 
 __all__ = ["RunResult", "run_pipeline", "load_regions", "write_frame"]
 
@@ -209,18 +209,26 @@ def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
 
 
 def _derive_indicators(frame: Any, config: RunConfig) -> Any:
+    """Add each indicator as a column, in order (one may use those before it)."""
+    from geodisparity.expressions import evaluate
+
     result = frame.copy()
+    rows = result.set_index(config.boundaries.key, drop=False)
     for indicator in config.indicators:
-        try:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                values = result.eval(indicator.expression, engine="python")
-        except Exception as exc:  # pandas raises many kinds for a bad expression
+        label = f"indicator {indicator.name!r}"
+        if indicator.name in result.columns:
             raise ConfigError(
-                f"indicator {indicator.name!r}: cannot evaluate {indicator.expression!r}: {exc}"
-            ) from exc
-        result[indicator.name] = pd.to_numeric(values, errors="coerce").replace(
-            [np.inf, -np.inf], np.nan
-        )
+                f"{label} has the name of a column of the joined table ({indicator.name!r}); "
+                f"rename the indicator so that it does not replace that column"
+            )
+        values = evaluate(indicator.expression, rows, name=label)
+        infinite = np.isinf(values.to_numpy())
+        if infinite.any():
+            logger.warning("%s is infinite (a division by zero?) for %d rows, treated as "
+                           "missing: %s", label, infinite.sum(),
+                           format_rows(values.index[infinite]))
+        result[indicator.name] = values.replace([np.inf, -np.inf], np.nan).to_numpy()
+        rows[indicator.name] = result[indicator.name].to_numpy()
     return result
 
 
