@@ -386,8 +386,10 @@ class _Checker:
 
     def visit_Call(self, node: ast.Call) -> None:  # noqa: N802
         func = node.func
+        unpacked = node.keywords or any(isinstance(a, ast.Starred) for a in node.args)
         if isinstance(func, ast.Name) and func.id in FUNCTIONS:
-            self.check_arity(node, func.id)
+            if not unpacked:  # else the keyword or * is what to name
+                self.check_arity(node, func.id)
         elif isinstance(func, ast.Name):
             self.refuse(self.position(func), f"a call to {_shorten(self.segment(func), 30)}")
         else:  # e.g. a.b(): refuse what is called, then the call itself where its ( is
