@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geodisparity._output import atomic_path, staged_outputs, write_text
+from geodisparity._output import atomic_path, input_files, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
-from geodisparity.errors import InputError, MissingColumnError, format_rows
+from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
 
 __all__ = ["RunResult", "run_pipeline", "load_regions", "write_frame"]
 
@@ -71,8 +71,24 @@ def load_regions(source: str, **options: Any) -> Any:
     return read_boundaries(source, **{k: v for k, v in options.items() if v is not None})
 
 
-def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool) -> Path:
-    """Write a (Geo)DataFrame by extension: .gpkg, .geojson, .parquet, .csv."""
+def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool,
+                inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
+    """Write a (Geo)DataFrame by extension: .gpkg, .geojson, .parquet, .csv.
+
+    ``inputs`` lists the files the frame came from: ``path`` may not be one of
+    them (nor a sidecar of a shapefile among them), even with ``overwrite``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> table = pathlib.Path(tempfile.mkdtemp()) / "income.csv"
+    >>> pd.DataFrame({"code": [1], "income": [2.5]}).to_csv(table, index=False)
+    >>> write_frame(pd.read_csv(table), table, overwrite=True, inputs=[table])
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    geodisparity.errors.OutputExistsError: output '...income.csv' would replace the input ...
+    """
     target = Path(path)
     suffix = target.suffix.lower()
     writers: dict[str, Callable[[Path], None]] = {
@@ -83,7 +99,7 @@ def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite:
     }
     if suffix not in writers:
         raise InputError(f"output {str(target)!r}: unknown extension; use {', '.join(writers)}")
-    with atomic_path(target, overwrite=overwrite) as tmp:
+    with atomic_path(target, overwrite=overwrite, inputs=input_files(*inputs)) as tmp:
         writers[suffix](tmp)
     return target
 
@@ -116,22 +132,46 @@ def run_pipeline(
     output : path-like, optional
         Output folder; default ``config.output`` relative to the config file.
     overwrite : bool, default False
-        Replace existing output files.
+        Replace existing output files. An output that would replace an input
+        (the study file, the boundary file or its sidecars, the table) is
+        refused either way.
     progress : callable, optional
         Called with a short message as each stage starts.
 
     Returns
     -------
     RunResult
+
+    Raises
+    ------
+    DataFileError
+        An input file does not exist.
+    OutputExistsError
+        An output exists (without ``overwrite``) or would replace an input.
     """
     say = progress or (lambda message: logger.info(message))
     out_dir = Path(output) if output is not None else config.resolve(config.output)
     targets = {kind: out_dir / name for kind, name in OUTPUT_FILES.items()}
-    with staged_outputs(targets, overwrite=overwrite) as staged:
+    inputs = _input_files(config)
+    with staged_outputs(targets, overwrite=overwrite, inputs=inputs) as staged:
         result = _analyse(config, say)
         say("writing the atlas, the report and the tables")
         _write_outputs(result, config, staged)
     return RunResult(out_dir, targets, result.join_report, result.gaps, result.regions)
+
+
+def _input_files(config: RunConfig) -> list[Path]:
+    """Every file the run reads, checked to exist before anything is computed."""
+    from geodisparity import boundaries
+
+    source = config.boundaries.source
+    named = {"table.path": config.resolve(config.table.path)}
+    if source not in boundaries.available():
+        named["boundaries.source"] = config.resolve(source)
+    for key, path in named.items():
+        if not path.exists():
+            raise DataFileError(f"{key} = {str(path)!r}: no such file")
+    return input_files(config.file, *named.values())
 
 
 @dataclass(frozen=True)
