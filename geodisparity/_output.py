@@ -33,7 +33,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from geodisparity.errors import OutputExistsError
+from geodisparity.errors import InputError, OutputExistsError
 
 __all__ = [
     "atomic_path",
@@ -76,6 +76,8 @@ def check_writable(path: str | os.PathLike[str], *, overwrite: bool,
 'sub/../table.csv'; choose another output path
     """
     target = Path(path)
+    if "\0" in str(target):
+        raise InputError(f"output path {str(target)!r} contains a NUL character")
     refuse_inputs([target], inputs)
     if target.is_dir():
         raise OutputExistsError(f"output {str(target)!r} is a folder; give a file name")
@@ -181,6 +183,17 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except (OSError, ValueError):
         return False
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        blocking = next((p for p in (folder, *folder.parents) if p.is_file()), folder)
+        raise OutputExistsError(
+            f"cannot create the output folder {str(folder)!r}: {str(blocking)!r} is a file, "
+            f"not a folder"
+        ) from exc
 
 
 def _owned_name(kind: str) -> str:
@@ -293,7 +306,7 @@ def atomic_path(path: str | os.PathLike[str], *, overwrite: bool = False,
     'done'
     """
     target = check_writable(path, overwrite=overwrite, inputs=inputs)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(target.parent)
     remove_stale(target.parent)
     # A fresh name (not mkstemp) so writers create it with the user's normal permissions.
     tmp = target.with_name(_owned_name("tmp") + target.suffix)
@@ -368,7 +381,7 @@ def staged_outputs(
         yield {}
         return
     folder = next(iter(targets.values())).parent
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_folder(folder)
     remove_stale(folder)
     stage_dir = folder / _owned_name("staging")
     stage_dir.mkdir()

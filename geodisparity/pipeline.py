@@ -68,7 +68,17 @@ def load_regions(source: str, **options: Any) -> Any:
 
     if source in boundaries.available():
         return boundaries.load(source)
+    if not Path(source).exists():
+        raise DataFileError(_not_found(source, "boundaries"))
     return read_boundaries(source, **{k: v for k, v in options.items() if v is not None})
+
+
+def _not_found(source: str | os.PathLike[str], what: str) -> str:
+    """Say that a boundary source is neither a file nor a bundled layer."""
+    from geodisparity import boundaries
+
+    return (f"{what} {str(source)!r}: no such file, and not a bundled layer "
+            f"(bundled: {', '.join(boundaries.available())})")
 
 
 def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool,
@@ -170,7 +180,8 @@ def _input_files(config: RunConfig) -> list[Path]:
         named["boundaries.source"] = config.resolve(source)
     for key, path in named.items():
         if not path.exists():
-            raise DataFileError(f"{key} = {str(path)!r}: no such file")
+            raise DataFileError(_not_found(path, key) if key == "boundaries.source"
+                                else f"{key} = {str(path)!r}: no such file")
     return input_files(config.file, *named.values())
 
 
