@@ -247,3 +247,43 @@ def test_error_messages_are_one_line():
         parse_expression("a\n.b")
     assert "\n" not in str(caught.value)
     assert re.search(r"at column \d+", str(caught.value))
+
+
+def test_pipeline_indicators_use_earlier_ones_and_report_division_by_zero(caplog):
+    from geodisparity.pipeline import _derive_indicators
+
+    config = parse_config({
+        "boundaries": {"source": "zhejiang/counties", "key": "code"},
+        "table": {"path": "t.csv", "key": "code"},
+        "analysis": {"income": "income"},
+        "indicators": [{"name": "per_head", "expression": "income / people"},
+                       {"name": "doubled", "expression": "per_head * 2"}],
+    })
+    joined = pd.DataFrame({"code": ["a", "b"], "income": [10.0, 5.0], "people": [2.0, 0.0]})
+    with caplog.at_level("WARNING", logger="geodisparity.pipeline"):
+        result = _derive_indicators(joined, config)
+    assert result["per_head"].tolist()[0] == 5.0 and np.isnan(result["per_head"][1])
+    assert result["doubled"].tolist()[0] == 10.0
+    assert "indicator 'per_head' is infinite" in caplog.text and ": b" in caplog.text
+    assert list(joined.columns) == ["code", "income", "people"]  # the input left alone
+
+
+def test_pipeline_refuses_an_indicator_that_would_replace_a_column():
+    from geodisparity.pipeline import _derive_indicators
+
+    config = parse_config({
+        "boundaries": {"source": "zhejiang/counties", "key": "code"},
+        "table": {"path": "t.csv", "key": "code"},
+        "analysis": {"income": "income"},
+        "indicators": [{"name": "income", "expression": "income * 2"}],
+    })
+    joined = pd.DataFrame({"code": ["a"], "income": [10.0]})
+    with pytest.raises(ConfigError, match=r"indicator 'income' has the name of a column"):
+        _derive_indicators(joined, config)
+
+
+def test_repeated_indicator_names_are_refused_at_load():
+    raw = config_with("a")
+    raw["indicators"].append({"name": "ratio", "expression": "b"})
+    with pytest.raises(ConfigError, match="repeated: ratio"):
+        parse_config(raw)
