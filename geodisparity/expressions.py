@@ -133,8 +133,9 @@ class ExpressionError(GeodisparityError, ValueError):
 class Expression:
     """A checked expression: its text, its syntax tree and the columns it names.
 
-    Build it with :func:`parse_expression`; ``columns`` maps the position of
-    each column reference (line, column offset of the tree) to the column name.
+    Build it with :func:`parse_expression`. ``names`` maps the position of each
+    column reference in the tree (line, column offset) to the column's name, so
+    that a backquoted name or one Python would normalise is used as written.
     """
 
     text: str

@@ -287,3 +287,10 @@ def test_repeated_indicator_names_are_refused_at_load():
     raw["indicators"].append({"name": "ratio", "expression": "b"})
     with pytest.raises(ConfigError, match="repeated: ratio"):
         parse_config(raw)
+
+
+@pytest.mark.parametrize(("text", "token", "column"), HOSTILE, ids=[h[0][:30] for h in HOSTILE])
+def test_hostile_expression_in_a_study_file_is_a_config_error(text, token, column):
+    with pytest.raises(ConfigError) as caught:
+        parse_config(config_with(text.replace("{marker}", "x"), name="evil"))
+    assert "indicator 'evil' (indicators[1])" in str(caught.value) and token in str(caught.value)
