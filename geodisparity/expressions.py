@@ -44,6 +44,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -280,7 +281,10 @@ def _parse(source: str, text: str, name: str) -> ast.expr:
             f"{name}: {_shorten(text)} holds a NUL character at column {source.index(chr(0)) + 1}"
         )
     try:
-        return ast.parse(source, mode="eval").body
+        with warnings.catch_warnings():  # e.g. '\d' in a string, which is refused anyway
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return ast.parse(source, mode="eval").body
     except SyntaxError as exc:
         where = _syntax_position(exc, text)
         raise ExpressionError(

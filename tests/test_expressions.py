@@ -242,6 +242,13 @@ def test_random_text_gives_a_value_or_our_error(text):
     assert result.dtype == float and len(result) == 2
 
 
+def test_parsing_emits_no_python_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ExpressionError, match="the value"):
+            parse_expression("'\\d' + x")
+
+
 def test_error_messages_are_one_line():
     with pytest.raises(ExpressionError) as caught:
         parse_expression("a\n.b")
