@@ -512,7 +512,9 @@ def _numeric_column(frame: pd.DataFrame, column: str, expression: Expression) ->
     series = frame[column]
     if isinstance(series, pd.DataFrame):
         raise InputError(f"{expression.label}: the table has several columns named {column!r}")
-    numbers = pd.to_numeric(series, errors="coerce") if series.dtype != bool else series
+    if pd.api.types.is_numeric_dtype(series.dtype):  # bool too: 1.0 / 0.0
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    numbers = pd.to_numeric(series, errors="coerce")
     bad = numbers.isna() & series.notna()
     if bad.any():
         examples = ", ".join(repr(v) for v in series[bad].astype(str).unique()[:3])
