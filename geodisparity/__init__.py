@@ -92,7 +92,7 @@ _EXPORTS: dict[str, str] = {
     "local_moran": "geodisparity.spatial.local_stats",
     "local_moran_bivariate": "geodisparity.spatial.local_stats",
     "local_gi_star": "geodisparity.spatial.local_stats",
-    "local_geary": "geodisparity.spatial.local_stats",
+    "local_geary": "geodisparity.spatial.local_geary",
     "local_gi": "geodisparity.spatial.local_stats",
     "adjust_pvalues": "geodisparity.spatial.multiple_testing",
     "benjamini_hochberg": "geodisparity.spatial.multiple_testing",
@@ -164,8 +164,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         moran_bivariate,
     )
     from geodisparity.spatial.interop import from_libpysal, to_libpysal  # noqa: F401
+    from geodisparity.spatial.local_geary import local_geary  # noqa: F401
     from geodisparity.spatial.local_stats import (  # noqa: F401
-        local_geary,
         local_gi,
         local_gi_star,
         local_moran,

@@ -10,8 +10,8 @@ from spatial_helpers import brute_force_p, libpysal_example, mc_tolerance, queen
 
 from geodisparity.categories import HOTSPOT_BINS, HOTSPOT_LABELS, LISA_LABELS
 from geodisparity.errors import InputError
+from geodisparity.spatial.local_geary import local_geary
 from geodisparity.spatial.local_stats import (
-    local_geary,
     local_gi_star,
     local_moran,
     local_moran_bivariate,
@@ -238,7 +238,7 @@ def test_esda_calls_the_island_low_low_and_we_do_not(esda, with_island):
 # --------------------------------------------------------------- columns and labels
 
 
-@pytest.mark.parametrize("func", [local_moran, local_geary])
+@pytest.mark.parametrize("func", [local_moran])  # local Geary: see test_local_geary.py
 def test_cluster_labels_follow_quadrant_and_significance(func):
     weights = SpatialWeights.from_sparse(queen_lattice(12, 12))
     y = np.random.default_rng(3).standard_normal(144)

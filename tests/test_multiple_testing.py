@@ -6,7 +6,8 @@ import pytest
 from spatial_helpers import queen_lattice
 
 from geodisparity.errors import InputError
-from geodisparity.spatial.local_stats import local_geary, local_gi_star, local_moran
+from geodisparity.spatial.local_geary import local_geary
+from geodisparity.spatial.local_stats import local_gi_star, local_moran
 from geodisparity.spatial.multiple_testing import (
     adjust_pvalues,
     benjamini_hochberg,

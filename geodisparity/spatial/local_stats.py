@@ -1,4 +1,7 @@
-"""Local indicators of spatial association: LISA, Getis-Ord Gi* and Gi, local Geary.
+"""Local indicators of spatial association: LISA, Getis-Ord Gi* and Gi.
+
+Local Geary's c lives in :mod:`geodisparity.spatial.local_geary`, with the same
+columns and conventions.
 
 Each function returns one row per region, aligned to ``weights.ids`` (ready to
 join onto the boundaries), with these columns:
@@ -59,7 +62,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy
 from geodisparity.categories import (
@@ -86,14 +88,11 @@ from geodisparity.spatial.multiple_testing import ACCEPTED, ADJUSTMENTS, Adjustm
 from geodisparity.spatial.permutation import (
     LagDistribution,
     lag_distribution,
-    permuted_lags,
     pseudo_p_value,
-    row_sums,
-    simulate,
 )
 from geodisparity.spatial.weights import SpatialWeights, Transform
 
-__all__ = ["local_moran", "local_moran_bivariate", "local_gi_star", "local_gi", "local_geary"]
+__all__ = ["local_moran", "local_moran_bivariate", "local_gi_star", "local_gi"]
 
 _QUADRANT_LABELS = {1: HIGH_HIGH, 2: LOW_HIGH, 3: LOW_LOW, 4: HIGH_LOW}
 
@@ -545,99 +544,3 @@ def local_gi(
         values, weights, star=False, data=data, permutations=permutations, seed=seed,
         alpha=alpha, adjust=adjust, transform=transform, nan=nan,
     )
-
-
-def local_geary(
-    values: Any,
-    weights: SpatialWeights,
-    *,
-    data: pd.DataFrame | None = None,
-    permutations: int = 999,
-    seed: Any = None,
-    alpha: float = 0.05,
-    adjust: Adjustment | None = None,
-    transform: Transform = "R",
-    nan: NanPolicy = "raise",
-) -> pd.DataFrame:
-    """Local Geary's c: ``c_i = sum_j w_ij (z_i - z_j)**2`` (esda's ``Geary_Local``).
-
-    Small values mean a region resembles its neighbours. Significant regions
-    are labelled by their quadrant (value vs. neighbours' mean) with the LISA
-    labels; GeoDa's "other positive" / "negative" classes are not used.
-
-    Parameters
-    ----------
-    values : array-like, Series or column name
-        One value per region.
-    weights : SpatialWeights
-        Neighbour relations.
-    data : DataFrame, optional
-        Table in which a column name ``values`` is looked up.
-    permutations, seed, alpha, adjust, transform, nan
-        As in :func:`local_moran`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Same columns as :func:`local_moran`.
-
-    Examples
-    --------
-    >>> import numpy as np, scipy.sparse as sp
-    >>> from geodisparity.spatial.weights import SpatialWeights
-    >>> w = SpatialWeights.from_sparse(sp.csr_array(np.ones((3, 3)) - np.eye(3)))
-    >>> local_geary([1.0, 2.0, 4.0], w, seed=0)["statistic"].round(3).tolist()
-    [3.214, 1.607, 4.179]
-    """
-    check_options(permutations, alpha, adjust, transform)
-    sample = prepare_spatial(values, weights, data=data, nan=nan)
-    z = standardise(sample.values, "values")
-    matrix = transformed_matrix(sample.weights, transform)
-    island = np.diff(matrix.indptr) == 0
-    rows = np.repeat(np.arange(z.size), np.diff(matrix.indptr))
-    statistic = np.bincount(
-        rows, matrix.data * (z[rows] - z[matrix.indices]) ** 2, minlength=z.size
-    )
-    if permutations:
-        p_sim, zscore = _geary_permutations(z, matrix, statistic, permutations, seed)
-        p_sim, zscore = np.where(island, np.nan, p_sim), np.where(island, np.nan, zscore)
-    else:
-        p_sim = zscore = np.full(z.size, np.nan)
-    q, significant = _significance(p_sim, alpha, adjust)
-    significant &= ~island
-    quadrant = _quadrant(z, matrix @ z, island)
-    columns = {
-        "statistic": np.where(island, np.nan, statistic),
-        "z": zscore,
-        "p_sim": p_sim,
-        "q": q,
-        "significant": significant,
-        "quadrant": quadrant,
-        "cluster": _lisa_codes(quadrant, significant),
-    }
-    return _frame(sample, weights.ids, columns, LISA_LABELS)
-
-
-def _geary_permutations(
-    z: np.ndarray, matrix: sp.csr_array, observed: np.ndarray, permutations: int, seed: Any
-) -> tuple[np.ndarray, np.ndarray]:
-    """Permuted ``c_i = W_i z_i**2 - 2 z_i L(z)_i + L(z**2)_i``, chunk by chunk."""
-    layout = simulate(matrix, permutations, np.random.default_rng(seed))
-    row_sum = row_sums(matrix)
-    scale = np.max(np.abs(z))
-    n = z.size
-    n_ge = np.zeros(n, dtype=np.int64)
-    n_le = np.zeros(n, dtype=np.int64)
-    mean = np.full(n, np.nan)
-    std = np.full(n, np.nan)
-    for rows, (lag1, lag2) in permuted_lags([z, z * z], layout):
-        zi = z[rows]
-        sims = row_sum[rows] * zi * zi - 2.0 * zi * lag1 + lag2
-        tol = 1e-10 * row_sum[rows] * (np.abs(zi) + scale) ** 2
-        n_ge[rows] = (sims >= observed[rows] - tol).sum(axis=0)
-        n_le[rows] = (sims <= observed[rows] + tol).sum(axis=0)
-        mean[rows] = sims.mean(axis=0)
-        std[rows] = sims.std(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        zscore = (observed - mean) / std
-    return pseudo_p_value(n_ge, n_le, permutations), zscore
