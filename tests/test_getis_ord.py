@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from shapely import points
-from spatial_helpers import libpysal_example, queen_lattice
+from spatial_helpers import brute_force_p, libpysal_example, mc_tolerance, queen_lattice
 
 import geodisparity as gd
 from geodisparity.categories import HOTSPOT_BINS
@@ -117,6 +117,18 @@ def test_gi_z_is_exact_under_conditional_randomisation(tiny, transform):
         assert out["z_norm"].iloc[i] == pytest.approx(exact, rel=1e-9, abs=1e-12)
 
 
+def test_gi_pseudo_p_matches_brute_force_with_unequal_weights(columbus):
+    _, weights, data = columbus
+    y = data["INC"]
+    matrix = sp.csr_array(weights.sparse)
+    matrix.data = np.random.default_rng(0).uniform(0.2, 3.0, matrix.nnz)
+    rows = sp.csr_array(matrix / matrix.sum(axis=1)[:, None])
+    ref = brute_force_p(rows, lambda i, nb, wt: (y[nb] @ wt) / (y.sum() - y[i]), 4_000, seed=5)
+    out = local_gi(y, SpatialWeights.from_sparse(matrix), permutations=9_999, seed=6)
+    assert np.all(np.abs(out["p_sim"] - ref) <= mc_tolerance(ref, 4_000))
+    np.testing.assert_allclose(out["p"], np.minimum(2 * out["p_sim"], 1))
+
+
 # ------------------------------------------------ the null: mean 0, sd 1
 
 
@@ -185,7 +197,7 @@ def test_gi_island_and_zero_totals():
     w = SpatialWeights.from_sparse(sp.csr_array([[0, 1, 0], [1, 0, 0], [0, 0, 0]]))
     out = local_gi([1.0, 2.0, 3.0], w, seed=0, permutations=99)
     assert out["cluster"].iloc[2] == "Isolated" and np.isnan(out["p"].iloc[2])
-    with pytest.raises(InputError, match="other regions"):
+    with pytest.raises(InputError, match="other regions sum to zero for 0;"):
         local_gi([0.0, 3.0, -3.0], w, permutations=0)  # sum of the others of region 0
     with pytest.raises(InputError, match="Gi\\*"):
         local_gi_star([1.0, 2.0, -3.0], w, permutations=0)

@@ -75,7 +75,7 @@ from geodisparity.categories import (
     LOW_LOW,
     NOT_SIGNIFICANT,
 )
-from geodisparity.errors import InputError
+from geodisparity.errors import InputError, format_rows
 from geodisparity.spatial._getis_ord import (
     gi_weights,
     gi_z,
@@ -356,6 +356,18 @@ def local_moran_bivariate(
     )
 
 
+def _check_denominator(denominator: np.ndarray, ids: pd.Index, star: bool) -> None:
+    """Refuse a zero total: G divides by it (for Gi, by the total of the other regions)."""
+    zero = denominator == 0
+    if star and zero.any():
+        raise InputError("values sum to zero; Gi* divides by their total")
+    if zero.any():
+        raise InputError(
+            f"values of the other regions sum to zero for {format_rows(ids[zero])}; "
+            "Gi divides by that total"
+        )
+
+
 def _getis_ord(
     values: Any,
     weights: SpatialWeights,
@@ -377,10 +389,8 @@ def _getis_ord(
     off, own = gi_weights(sample.weights, transform, star=star)
     island = np.diff(off.indptr) == 0
     n, total = x.size, x.sum()
-    denominator = total if star else total - x
-    if np.any(denominator == 0):
-        what = "the total" if star else "the total of the other regions"
-        raise InputError(f"values sum to zero; {'Gi*' if star else 'Gi'} divides by {what}")
+    denominator = np.full(n, total) if star else total - x
+    _check_denominator(denominator, weights.ids[sample.keep], star)
     statistic = (off @ x + own * x) / denominator
     z_norm = gi_z(x, off, own, star=star)
     p_norm = np.where(np.isnan(z_norm), 1.0, two_sided_p(z_norm))
@@ -389,7 +399,7 @@ def _getis_ord(
         dist = lag_distribution(
             z_values, off, lag, permutations=permutations, rng=np.random.default_rng(seed)
         )
-        p_sim, z = _from_lags(dist, lag, np.sign(denominator) * np.ones(n), island)
+        p_sim, z = _from_lags(dist, lag, np.sign(denominator), island)
         p, sign = two_sided_pseudo_p(p_sim), z
     else:
         p_sim = z = np.full(n, np.nan)
