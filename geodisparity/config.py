@@ -378,7 +378,9 @@ def _clusters(reader: _Reader) -> ClustersConfig:
     alpha = reader.get(t, "alpha", (int, float), default=0.05, where=w)
     if not 0 < alpha < 1:
         raise reader.fail(f"clusters.alpha = {alpha} must be between 0 and 1")
-    adjust = reader.choice(t, "adjust", ("fdr", "bonferroni", "none"), default="fdr", where=w)
+    adjust = reader.choice(
+        t, "adjust", ("fdr", "by", "bonferroni", "none"), default="fdr", where=w
+    )
     return ClustersConfig(
         columns=reader.strings(t, "columns", where=w),
         weights=reader.choice(t, "weights", ("queen", "rook", "knn"), default="queen", where=w),

@@ -191,6 +191,7 @@ columns = ["income"]
 weights = "knn"
 k = 5
 permutations = 99
+adjust = "by"
 """
 
 
@@ -208,6 +209,7 @@ def test_run_on_own_shapefile_and_single_year_table(tmp_path, lang):
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert ("三大差距" in report) == (lang == "zh")
     assert "None" not in report
+    assert "Benjamini-Yekutieli" in report and "ArcGIS" in report  # adjustment and Gi* rule
     atlas = (tmp_path / "out" / "atlas.html").read_text(encoding="utf-8")
     assert "淳安县" in atlas
     assert "income: LISA clusters" in atlas  # the default layers: the income, then its clusters

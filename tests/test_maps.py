@@ -38,7 +38,7 @@ from geodisparity.maps.atlas import _dissolve, _region_options
 from geodisparity.maps.layers import style_layer, target_classes
 from geodisparity.maps.legend import legend_html
 from geodisparity.maps.offline import leaflet_assets
-from geodisparity.maps.style import HOTSPOT_COLORS, LISA_COLORS, class_colors
+from geodisparity.maps.style import GEARY_COLORS, HOTSPOT_COLORS, LISA_COLORS, class_colors
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -252,6 +252,42 @@ def test_lisa_duplicate_and_unknown_labels(regions):
     result.loc[regions.index[4], "cluster"] = "HH"
     with pytest.raises(InputError, match="330004"):
         lisa_map(regions, result)
+
+
+def test_local_geary_classes_take_geodas_geary_colours(regions):
+    labels = list(cat.GEARY_LABELS) * 2
+    result = lisa_frame(regions.index, pd.Categorical(labels, categories=cat.GEARY_LABELS))
+    styled = style_layer(regions, Layer(kind="lisa", result=result), lang="zh")
+    assert [cat.GEARY_LABELS[c] for c in styled.classes] == labels
+    assert [styled.colors[c] for c in styled.classes[:6]] == [  # libgeoda's UniGeary colours
+        "#B2182B", "#EF8A62", "#FDDBC7", "#67ADC7", "#EEEEEE", "#464646"]
+    assert styled.colors == tuple(GEARY_COLORS[lab] for lab in cat.GEARY_LABELS)
+    assert styled.legend.title == "局部 Geary 聚类"
+    assert [e.label for e in styled.legend.entries] == [
+        "高-高", "低-低", "其他正相关", "负相关", "不显著", "孤立 (无邻接)"]
+    # plain strings are recognised by the Geary-only labels
+    plain = lisa_frame(regions.index, ["Negative", "High-High"] * 6)
+    styled = style_layer(regions, Layer(kind="lisa", result=plain))
+    assert styled.colors[styled.classes[0]] == "#67ADC7" and styled.legend.title == (
+        "Local Geary clusters")
+    lisa_only = style_layer(regions, Layer(kind="lisa", result=lisa_frame(
+        regions.index, ["High-High"] * 12)))
+    assert lisa_only.colors[lisa_only.classes[0]] == "#FF0000"
+
+
+def test_local_geary_result_maps_end_to_end(regions):
+    w = gd.contiguity(regions, "queen")
+    y = np.arange(len(regions), dtype=float)
+    result = gd.local_geary(y, w, seed=0, permutations=99)
+    result.index = regions.index
+    assert lisa_map(regions, result, column="income")
+
+
+def test_hotspot_tooltip_shows_the_two_sided_p(regions):
+    result = pd.DataFrame({"cluster": cat.NOT_SIGNIFICANT, "z": 0.5, "p_sim": 0.3, "p": 0.6},
+                          index=regions.index)
+    styled = style_layer(regions, Layer(kind="hotspot", result=result))
+    assert styled.fields[-2:] == ("z", "p")
 
 
 def test_hotspot_bins(regions):

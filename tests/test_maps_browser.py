@@ -247,6 +247,23 @@ def test_lisa_map_colours(browser, tmp_path):
         page.close()
 
 
+def test_local_geary_map_colours_and_legend(browser, tmp_path):
+    regions = _grid(3, 2)
+    labels = pd.Categorical(list(cat.GEARY_LABELS), categories=cat.GEARY_LABELS)
+    m = lisa_map(regions, pd.DataFrame({"cluster": labels}, index=regions.index), lang="zh")
+    page = Page(browser, save_map(m, tmp_path / "geary.html"), m.get_name())
+    try:
+        fills = page.page.eval_on_selector_all(
+            ".leaflet-overlay-pane path", "els => els.map(e => e.getAttribute('fill'))")
+        assert [f.upper() for f in fills] == [
+            "#B2182B", "#EF8A62", "#FDDBC7", "#67ADC7", "#EEEEEE", "#464646"]
+        legend = page.page.locator(".gd-legend").inner_text()
+        assert "局部 Geary 聚类" in legend and "其他正相关" in legend and "负相关" in legend
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
 def test_hotspot_map_colours_and_legend(browser, tmp_path):
     regions = _grid(4, 2)
     labels = list(cat.HOTSPOT_LABELS)
