@@ -16,8 +16,9 @@ Examples
 ...     geometry=[box(120, 30, 121, 31), box(121, 30, 122, 31)], crs=4326)
 >>> m = atlas(regions, [Layer("gdp", k=2), Layer("pop", k=1)], outline={"Prefectures": "pref"},
 ...           title="Demo")
->>> type(m).__name__
-'Map'
+>>> import folium
+>>> isinstance(m, folium.Map)
+True
 """
 
 from __future__ import annotations
@@ -143,19 +144,20 @@ def _check_unique_titles(styled: Sequence[StyledLayer]) -> None:
 
 
 def _new_map(bounds: np.ndarray, tiles: str | None, attribution: str | None) -> Any:
-    import folium
+    from geodisparity.maps.safe import SafeMap, SafeTileLayer
 
     minx, miny, maxx, maxy = bounds
     # zoomSnap 0.25: the initial view fits the regions tightly, not at a power-of-2 zoom.
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
-                   control_scale=True, zoom_snap=0.25)
+    m = SafeMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
+                control_scale=True, zoom_snap=0.25)
     if tiles is not None:
         if not attribution:
             raise InputError(
                 "tiles= needs attribution= (the tile provider's credit line), e.g. "
                 "attribution='© Intranet GIS'"
             )
-        folium.TileLayer(tiles=tiles, attr=attribution, control=False).add_to(m)
+        # Leaflet shows the attribution as HTML: give it escaped text, never markup.
+        SafeTileLayer(tiles=str(tiles), attr=escape_text(attribution), control=False).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
@@ -217,9 +219,9 @@ def build_map(
     if title or note:
         el.InfoBox(_info_html(title, note)).add_to(m)
     if layer_control:
-        import folium
+        from geodisparity.maps.safe import SafeLayerControl
 
-        folium.LayerControl(collapsed=False).add_to(m)
+        SafeLayerControl(collapsed=False).add_to(m)
     return m
 
 
