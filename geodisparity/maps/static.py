@@ -136,6 +136,13 @@ def _scale_bar(ax: Any, bounds: np.ndarray) -> None:
     ax.text(x0, y0 + bar_h * 1.8, "0", ha="left", va="bottom", fontsize=8, zorder=6)
 
 
+def _literal(*texts: Any) -> None:
+    """Show matplotlib texts as typed: no ``$...$`` mathtext, no LaTeX (text comes from data)."""
+    for text in texts:
+        text.set_parse_math(False)
+        text.set_usetex(False)
+
+
 def _draw(ax: Any, regions: gpd.GeoDataFrame, layer: Layer, lang: str,
           title: str | None) -> None:
     from matplotlib.patches import Patch
@@ -162,13 +169,14 @@ def _draw(ax: Any, regions: gpd.GeoDataFrame, layer: Layer, lang: str,
     legend_title = legend.title + (f"\n{legend.subtitle}" if legend.subtitle else "")
     if legend.note:
         legend_title += f"\n({legend.note})"
-    ax.legend(handles=handles, title=legend_title, loc="lower right", fontsize=8,
-              title_fontsize=9, frameon=True, framealpha=0.9)
+    drawn = ax.legend(handles=handles, title=legend_title, loc="lower right", fontsize=8,
+                      title_fontsize=9, frameon=True, framealpha=0.9)
+    _literal(drawn.get_title(), *drawn.get_texts())
     _scale_bar(ax, projected.total_bounds)
     ax.set_aspect("equal")
     ax.set_axis_off()
     if title:
-        ax.set_title(title, fontsize=12)
+        _literal(ax.set_title(title, fontsize=12))
 
 
 def plot(
