@@ -4,8 +4,10 @@
 (class ranges and counts) and a scale bar. The regions are drawn in an
 equal-area projection fitted to their extent
 (:func:`geodisparity.crs.equal_area_crs`), so the scale bar is in true
-metres near the map's centre. It uses the Agg canvas directly (no pyplot
-state) and changes fonts only inside ``matplotlib.rc_context``.
+metres near the map's centre; polygons crossing the antimeridian keep their
+shape. Regions without a boundary are left off and named under the map. It
+uses the Agg canvas directly (no pyplot state) and changes fonts only inside
+``matplotlib.rc_context``.
 
 Chinese labels need a CJK font (e.g. Debian's ``fonts-noto-cjk``); without
 one, ``lang="zh"`` falls back to English words with a warning.
@@ -31,11 +33,12 @@ import geopandas as gpd
 import numpy as np
 
 from geodisparity._output import atomic_path, check_writable
-from geodisparity.crs import equal_area_crs
+from geodisparity.crs import to_equal_area
 from geodisparity.errors import GeodisparityWarning, InputError
+from geodisparity.maps.atlas import unmapped_note
 from geodisparity.maps.i18n import check_lang
 from geodisparity.maps.layers import Layer, style_layer
-from geodisparity.maps.simplify import to_web_geometry
+from geodisparity.maps.simplify import drawable, to_web_geometry
 from geodisparity.maps.style import NO_DATA_COLOR
 
 __all__ = ["plot", "cjk_font", "nice_length", "format_length"]
@@ -147,9 +150,13 @@ def _draw(ax: Any, regions: gpd.GeoDataFrame, layer: Layer, lang: str,
           title: str | None) -> None:
     from matplotlib.patches import Patch
 
-    styled = style_layer(regions, layer, lang=lang)
     web = to_web_geometry(regions)
-    projected = web.to_crs(equal_area_crs(web))
+    shown = drawable(web)
+    unmapped = unmapped_note(regions, shown, lang=lang)
+    if unmapped:  # rows without a boundary stay off the map and are named under it
+        regions, web = regions[shown], web[shown]
+    styled = style_layer(regions, layer, lang=lang)
+    projected = to_equal_area(web)
     classes = styled.classes
     has = classes >= 0
     colors = [styled.colors[c] for c in classes[has]]
@@ -177,6 +184,9 @@ def _draw(ax: Any, regions: gpd.GeoDataFrame, layer: Layer, lang: str,
     ax.set_axis_off()
     if title:
         _literal(ax.set_title(title, fontsize=12))
+    if unmapped:
+        _literal(ax.text(0.0, -0.01, unmapped, transform=ax.transAxes, ha="left", va="top",
+                         fontsize=7, color="#555555", wrap=True))
 
 
 def plot(
