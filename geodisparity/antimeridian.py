@@ -71,7 +71,9 @@ def _unwrapped_ring(coords: np.ndarray) -> np.ndarray | None:
     """Return the ring with continuous longitudes; None if it does not cross or circles a pole."""
     lon = coords[:, 0]
     step = np.diff(lon)
-    jumps = np.where(np.abs(step) > 180.0, -np.round(step / 360.0), 0.0)
+    # An edge from -180 to 180 exactly runs along a pole or the map's edge: not a crossing.
+    long_edge = (np.abs(step) > 180.0) & (np.abs(step) != 360.0)
+    jumps = np.where(long_edge, -np.round(step / 360.0), 0.0)
     if not jumps.any():
         return None
     turns = np.concatenate([[0.0], np.cumsum(jumps)])  # whole turns added to each vertex
