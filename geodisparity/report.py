@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -166,11 +167,12 @@ def render_report(
                 s.figures)
         for s in sections
     ]
-    return template.render(
+    page = template.render(
         title=title, note=note, lang=lang, atlas=atlas, sections=safe_sections,
         t=TEXT.get(lang, TEXT["en"]), version=__version__,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
+    return re.sub("[\ud800-\udfff]", "\ufffd", page)  # lone surrogates cannot be UTF-8
 
 
 def write_report(

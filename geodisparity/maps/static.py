@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -144,6 +145,7 @@ def _literal(*texts: Any) -> None:
     for text in texts:
         text.set_parse_math(False)
         text.set_usetex(False)
+        text.set_text(re.sub("[\ud800-\udfff]", "\ufffd", text.get_text()))
 
 
 def _draw(ax: Any, regions: gpd.GeoDataFrame, layer: Layer, lang: str,
