@@ -353,3 +353,73 @@ def test_report_shows_every_payload_as_text(browser, tmp_path, report_page):
         assert alts == [shown(t.replace("\x00", "\ufffd")) for t in TEXTS]
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------------------
+# Through the command line: boundary names and a study file from someone else
+# ---------------------------------------------------------------------------
+
+STUDY = """
+title = {title}
+note = {note}
+lang = "en"
+
+[boundaries]
+source = "counties.gpkg"
+key = "CODE"
+name = "NAME"
+
+[table]
+path = "income.csv"
+key = "county_code"
+
+[analysis]
+income = "income"
+bootstrap = 0
+
+[clusters]
+columns = ["income"]
+weights = "knn"
+k = 5
+permutations = 99
+"""
+
+#: What a GeoPackage and a TOML file can carry (no NUL, no 3,000-character names).
+CLI_IDS = [k for k in IDS if k not in ("nul", "long", "control")]
+
+
+@pytest.mark.slow
+def test_geodisparity_run_with_hostile_names_and_study_file(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from geodisparity import boundaries
+    from geodisparity.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    counties = boundaries.load("zhejiang/counties")[["adcode", "geometry"]]
+    counties = counties.rename(columns={"adcode": "CODE"})
+    texts = [PAYLOADS[k] for k in CLI_IDS]
+    counties["NAME"] = [texts[i % len(texts)] + f" {i}" for i in range(len(counties))]
+    counties.to_file(tmp_path / "counties.gpkg")
+    rng = np.random.default_rng(1)
+    pd.DataFrame({"county_code": counties["CODE"],
+                  "income": rng.lognormal(10.5, 0.3, len(counties)).round(0)}).to_csv(
+        tmp_path / "income.csv", index=False)
+    joined = " ¦ ".join(texts)
+    (tmp_path / "study.toml").write_text(
+        STUDY.format(title=json.dumps(joined, ensure_ascii=False),
+                     note=json.dumps(joined, ensure_ascii=False)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", "study.toml", "--output", "out"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / SSTI_FILE).exists()
+    atlas_page = (tmp_path / "out" / "atlas.html").read_text(encoding="utf-8")
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "A49Z" not in atlas_page and "A49Z" not in report
+    for name in counties["NAME"]:
+        assert in_page_data(name) in atlas_page, name
+    for text in texts:
+        # (read_text turns the CR LF of one payload into LF)
+        assert str(markupsafe.escape(text.replace("\r\n", "\n"))) in report, text
+        assert in_page_data(text) in atlas_page, text  # the study's title and note
+        if "<" in text:
+            assert text not in report and text not in atlas_page
