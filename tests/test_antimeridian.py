@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from browser_helpers import chromium_browser  # noqa: F401  (the browser fixture)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
@@ -156,3 +157,24 @@ def test_web_map_geometry_is_not_a_band_round_the_globe():
     for geom in decoded:
         xs = np.cumsum(np.concatenate([np.asarray(r[0::2]) for p in geom for r in p]))
         assert np.ptp(xs) / 1000 < 30
+
+
+@pytest.mark.browser
+def test_pacific_map_draws_no_band_in_the_browser(browser, tmp_path):
+    from browser_helpers import Page
+
+    from geodisparity.maps import choropleth, save_map
+
+    regions = gpd.GeoDataFrame(
+        {"v": [1.0, 2.0, 3.0]},
+        geometry=[FIJI, crossing(182, -19, 184, -16), box(175, -19, 177, -16)], crs=4326)
+    m = choropleth(regions, "v", k=3)
+    page = Page(browser, save_map(m, tmp_path / "fiji.html"), m.get_name())
+    try:
+        widths = page.page.eval_on_selector_all(
+            ".leaflet-overlay-pane path", "els => els.map(e => e.getBoundingClientRect().width)")
+        map_width = page.page.evaluate(f"() => {m.get_name()}.getSize().x")
+        assert len(widths) == 3 and max(widths) < 0.6 * map_width  # Fiji is 5 of 9 degrees
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
