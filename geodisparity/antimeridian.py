@@ -315,10 +315,17 @@ def to_frame(geometry: Any, central: float) -> Any:
     west = central - 180.0
     values = np.array(geometry.values, dtype=object)
     bounds = geometry.bounds.to_numpy()
-    inside = ((bounds[:, 0] >= west) & (bounds[:, 2] <= west + 360.0)
-              & (bounds[:, 2] - bounds[:, 0] <= 180.0))
-    todo = ~inside & present(values)
-    if not todo.any():
+    narrow = (bounds[:, 2] - bounds[:, 0] <= 180.0) & present(values)
+    turns = np.zeros(len(values))
+    turns[narrow] = np.floor(((bounds[narrow, 0] + bounds[narrow, 2]) / 2 - west) / 360.0)
+    fits = narrow & (bounds[:, 0] - 360.0 * turns >= west) & (
+        bounds[:, 2] - 360.0 * turns <= west + 360.0)
+    todo = present(values) & ~fits
+    moved = fits & (turns != 0)
+    if not (todo.any() or moved.any()):
         return geometry
+    for turn in np.unique(turns[moved]):  # whole geometries moved by whole turns, vectorised
+        group = moved & (turns == turn)
+        values[group] = _shift(values[group], -360.0 * turn)
     values[todo] = [_fit(g, west) for g in values[todo]]
     return type(geometry)(values, index=geometry.index, crs=geometry.crs)
