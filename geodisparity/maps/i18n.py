@@ -63,6 +63,7 @@ _ZH: dict[str, str] = {
     "Target met": "达标",
     "Within 10% of target": "距目标 10% 以内",
     "Target not met": "未达标",
+    "Not on the map (no boundary)": "未绘制（无边界）",
 }
 
 
