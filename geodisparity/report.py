@@ -120,6 +120,7 @@ def render_report(
     str
     """
     import jinja2
+    from markupsafe import Markup
 
     template_text = resources.files("geodisparity").joinpath("templates/report.html").read_text(
         encoding="utf-8"
@@ -127,7 +128,7 @@ def render_report(
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(template_text)
     safe_sections = [
-        Section(s.title, s.paragraphs, [Table(jinja2.utils.markupsafe.Markup(t.html), t.caption)
+        Section(s.title, s.paragraphs, [Table(Markup(t.html), t.caption)
                                         for t in s.tables], s.figures)
         for s in sections
     ]
