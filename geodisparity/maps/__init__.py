@@ -24,7 +24,7 @@ from geodisparity.maps.atlas import atlas
 from geodisparity.maps.choropleth import choropleth, hotspot_map, lisa_map, target_map
 from geodisparity.maps.classify import Classification, classify
 from geodisparity.maps.layers import Layer
-from geodisparity.maps.offline import save_map
+from geodisparity.maps.offline import save_map, show
 from geodisparity.maps.simplify import simplify_coverage
 from geodisparity.maps.static import plot
 
@@ -38,6 +38,7 @@ __all__ = [
     "lisa_map",
     "plot",
     "save_map",
+    "show",
     "simplify_coverage",
     "target_map",
 ]

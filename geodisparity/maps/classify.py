@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geodisparity._results import HtmlRepr
 from geodisparity.errors import ClassificationWarning, EmptyDataError, InputError
 
 __all__ = ["SCHEMES", "Classification", "classify", "format_number"]
@@ -53,7 +54,7 @@ _OWN_SCHEMES = frozenset({"quantiles", "equal_interval", "std_mean", "user_defin
 
 
 @dataclass(frozen=True)
-class Classification:
+class Classification(HtmlRepr):
     """Classes of one map layer.
 
     Attributes

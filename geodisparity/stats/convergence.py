@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from geodisparity._inputs import NanPolicy
-from geodisparity._results import result_dict, short_repr
+from geodisparity._results import HtmlRepr, result_dict, short_repr
 from geodisparity.errors import DuplicateKeyError, InputError, MissingColumnError, format_rows
 
 __all__ = ["SigmaConvergence", "BetaConvergence", "sigma_convergence", "beta_convergence"]
@@ -122,7 +122,7 @@ def _drop_missing(frame: pd.DataFrame, columns: list[str], nan: NanPolicy) -> pd
 
 
 @dataclass(frozen=True, repr=False)
-class SigmaConvergence:
+class SigmaConvergence(HtmlRepr):
     """Dispersion per year and the linear trend of one measure.
 
     Attributes
@@ -264,7 +264,7 @@ def _trend(years: np.ndarray, series: pd.Series) -> tuple[float, ...]:
 
 
 @dataclass(frozen=True, repr=False)
-class BetaConvergence:
+class BetaConvergence(HtmlRepr):
     """Regression of annualised log growth on log initial level.
 
     Attributes

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from geodisparity._inputs import NanPolicy, prepare_sample
-from geodisparity._results import result_dict, short_repr
+from geodisparity._results import HtmlRepr, result_dict, short_repr
 from geodisparity.errors import InputError
 from geodisparity.stats import inequality as ineq
 from geodisparity.stats.dagum import _decompose, directed_differences
@@ -42,7 +42,7 @@ _CHUNK_CELLS = 2_000_000  # resample draws held in memory at once
 
 
 @dataclass(frozen=True, repr=False)
-class BootstrapResult:
+class BootstrapResult(HtmlRepr):
     """A bootstrap confidence interval.
 
     Attributes
@@ -264,7 +264,7 @@ def bootstrap(
 
 
 @dataclass(frozen=True, repr=False)
-class BetweenGroupTest:
+class BetweenGroupTest(HtmlRepr):
     """Permutation test of the between-group share of inequality.
 
     Attributes
