@@ -4,6 +4,7 @@ import dataclasses
 import html
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -136,3 +137,59 @@ def test_show_refuses_what_is_not_a_map(args, match):
 def test_show_checks_the_height(hostile_map, height):
     with pytest.raises(InputError, match="height"):
         OfflineMap(hostile_map, height=height)
+
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from test_maps_browser import CHROMIUM, FLAGS, _unavailable
+
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"Chromium not found at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.browser
+def test_shown_map_draws_offline_inside_a_notebook_like_page(chromium, tmp_path):
+    """The iframe a notebook shows draws every region in Chromium with every network
+    request blocked, and hostile names stay text (no dialog, no script run)."""
+    from test_maps_browser import _grid
+
+    regions = _grid()
+    m = gd.choropleth(regions, "income", name="name_en")
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text("<!DOCTYPE html><html><body><h1>Out[1]:</h1>"
+                        f"{gd.show(m, height=600)._repr_html_()}</body></html>",
+                        encoding="utf-8")
+    page = chromium.new_page(viewport={"width": 1100, "height": 800})
+    requests, blocked, dialogs, errors = [], [], [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(request_route):
+        url = request_route.request.url
+        requests.append(url)
+        if url.startswith(("file:", "data:", "about:")):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    try:
+        page.goto(notebook.as_uri())
+        frame = page.frames[1]
+        frame.wait_for_selector(".leaflet-overlay-pane path", state="attached")
+        assert frame.locator(".leaflet-overlay-pane path").count() == len(regions)
+        assert frame.evaluate("() => typeof L !== 'undefined' && L.version") == "1.9.3"
+        assert frame.evaluate("() => window.__pwned") is None
+        assert blocked == [] and dialogs == [] and errors == []
+    finally:
+        page.close()
