@@ -52,3 +52,13 @@ def test_how_to_pages_are_in_the_navigation(page):
 def test_site_theme_fetches_nothing():
     config = (ROOT / "mkdocs.yml").read_text()
     assert "name: mkdocs" in config and "highlightjs: false" in config
+
+
+def test_scripts_test_builds_the_site_strictly():
+    """`mkdocs build --strict --quiet` passes despite warnings (quiet hides what strict
+    counts), so scripts/test must build without --quiet, after ruff and before pytest."""
+    script = (ROOT / "scripts" / "test").read_text()
+    build = next(line for line in script.splitlines() if "mkdocs build" in line)
+    assert "--strict" in build and "--quiet" not in build.split("#")[0] and " -q" not in build
+    assert script.index("ruff check") < script.index("mkdocs build") < script.index("pytest")
+    assert "mkdocs" in (ROOT / "pyproject.toml").read_text()
