@@ -60,5 +60,5 @@ def test_scripts_test_builds_the_site_strictly():
     script = (ROOT / "scripts" / "test").read_text()
     build = next(line for line in script.splitlines() if "mkdocs build" in line)
     assert "--strict" in build and "--quiet" not in build.split("#")[0] and " -q" not in build
-    assert script.index("ruff check") < script.index("mkdocs build") < script.index("pytest")
+    assert script.index("ruff check") < script.index("mkdocs build") < script.index("-m pytest")
     assert "mkdocs" in (ROOT / "pyproject.toml").read_text()
