@@ -253,3 +253,18 @@ def test_real_counties_encoded_by_an_independent_encoder(tmp_path):
 
     # the shared borders decode to the same positions on both sides (no slivers)
     assert shapely.is_valid(mine).all()
+
+
+@pytest.mark.parametrize(("encoding", "bom"), [("gbk", b""), (None, b"\xef\xbb\xbf")])
+def test_gbk_and_bom_topojson(tmp_path, encoding, bom):
+    """A GBK TopoJSON reads with encoding="gbk" (GDAL decodes the attributes with it);
+    a UTF-8 file with a byte-order mark reads as it is."""
+    from geodisparity import read_boundaries
+
+    document = topology()
+    document["objects"]["counties"]["geometries"][0]["properties"]["name"] = "淳安县"
+    path = tmp_path / "zj.topojson"
+    path.write_bytes(bom + json.dumps(document, ensure_ascii=False).encode(encoding or "utf-8"))
+    frame = read_boundaries(path, layer="counties", key="code", encoding=encoding)
+    assert frame["name"].tolist() == ["淳安县", "East"]
+    assert frame.geometry.iloc[0].equals(EXPECTED_WEST)

@@ -87,17 +87,19 @@ def object_names(topology: Mapping[str, Any]) -> list[str]:
 
 
 def read(
-    path: str | Path, topology: Mapping[str, Any], *, layer: str | None = None
+    source: bytes | str | Path, topology: Mapping[str, Any], *, layer: str | None = None
 ) -> gpd.GeoDataFrame:
-    """Read one object of the TopoJSON file ``path`` with GDAL.
+    """Read one object of a TopoJSON document with GDAL.
 
     Parameters
     ----------
-    path : str or path-like
-        The TopoJSON file (any suffix GDAL recognises it under: ``.topojson``,
-        ``.json``).
+    source : bytes, str or path-like
+        The document as UTF-8 bytes (GDAL reads them in memory; this is how
+        :func:`geodisparity.read_boundaries` passes text it decoded, e.g. from
+        GBK or with a byte-order mark, which GDAL's parser refuses), or the
+        path of a UTF-8 TopoJSON file without a byte-order mark.
     topology : mapping
-        The same file, parsed (``json.loads``): it names the objects and
+        The same document, parsed (``json.loads``): it names the objects and
         their members.
     layer : str, optional
         The object to read; needed when the topology holds several.
@@ -142,10 +144,10 @@ def read(
         if not isinstance(members, list) or not all(isinstance(m, Mapping) for m in members):
             raise FileFormatError(f"TopoJSON object {name!r} has no 'geometries' array")
         kinds = _member_kinds(members, name)
-        frame = _read_layer(path, name)
+        frame = _read_layer(source, name)
     else:
         members, kinds = [root], _member_kinds([root], name)
-        frame = _read_single(path, topology, name)
+        frame = _read_single(source, topology, name)
     return _complete(frame, members, kinds, name)
 
 
@@ -185,25 +187,27 @@ def _member_kinds(members: list[Mapping[str, Any]], name: str) -> list[str | Non
     return kinds
 
 
-def _read_layer(path: str | Path, layer: str) -> gpd.GeoDataFrame:
+def _read_layer(source: bytes | str | Path, layer: str) -> gpd.GeoDataFrame:
     import pyogrio
 
     try:
-        return pyogrio.read_dataframe(path, layer=layer)
+        return pyogrio.read_dataframe(source, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise FileFormatError(f"GDAL cannot read TopoJSON object {layer!r}: {exc}") from exc
 
 
-def _read_single(path: str | Path, topology: Mapping[str, Any], name: str) -> gpd.GeoDataFrame:
+def _read_single(
+    source: bytes | str | Path, topology: Mapping[str, Any], name: str
+) -> gpd.GeoDataFrame:
     """Read the row of a single-geometry object from GDAL's shared ``TopoJSON`` layer."""
     singles = [
         key for key, obj in topology["objects"].items()
         if isinstance(obj, Mapping) and obj.get("type") in _READ_BY_GDAL
     ]
     if name not in singles:  # a null geometry: GDAL has no row for it
-        frame = _read_layer(path, _SINGLES_LAYER) if singles else None
+        frame = _read_layer(source, _SINGLES_LAYER) if singles else None
         return frame.iloc[:0] if frame is not None else _empty_frame()
-    frame = _read_layer(path, _SINGLES_LAYER)
+    frame = _read_layer(source, _SINGLES_LAYER)
     return frame.iloc[[singles.index(name)]].drop(columns="id").reset_index(drop=True)
 
 
