@@ -6,10 +6,10 @@ work offline. Boundaries are simplified as a coverage (neighbours keep their
 shared borders), every text from data is HTML-escaped, and legends and
 tooltips speak English or Chinese (``lang="en" | "zh"``).
 
-Modules: ``classify`` (mapclassify schemes), ``style`` (colours), ``legend``,
-``tooltip``, ``simplify``, ``layers``, ``elements`` (folium elements and page script),
-``choropleth``, ``atlas``, ``offline``
-(:func:`save_map`), ``static`` (:func:`plot`, matplotlib) and ``i18n``.
+Modules: ``classify`` (classes by mapclassify's definitions), ``style`` (colours),
+``legend``, ``tooltip``, ``simplify``, ``layers``, ``elements`` (folium elements and page
+script), ``choropleth``, ``atlas``, ``offline`` (:func:`save_map`, and :func:`show` for
+notebooks), ``static`` (:func:`plot`, matplotlib) and ``i18n``.
 
 Examples
 --------
