@@ -106,6 +106,8 @@ _EXPORTS: dict[str, str] = {
     "atlas": "geodisparity.maps",
     "save_map": "geodisparity.maps",
     "plot": "geodisparity.maps",
+    # notebook display of maps with no network (issue 10)
+    "show": "geodisparity.maps",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
