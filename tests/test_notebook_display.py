@@ -139,10 +139,9 @@ def test_show_checks_the_height(hostile_map, height):
         OfflineMap(hostile_map, height=height)
 
 
-
 @pytest.fixture(scope="module")
 def chromium():
-    from test_maps_browser import CHROMIUM, FLAGS, _unavailable
+    from browser_helpers import CHROMIUM, FLAGS, _unavailable
 
     if not Path(CHROMIUM).exists():
         _unavailable(f"Chromium not found at {CHROMIUM}")
