@@ -189,3 +189,11 @@ def test_equal_values_are_not_significant():
     weights = SpatialWeights.from_sparse(queen_lattice(3, 3))
     result = spatial_gini(np.full(9, 2.0), weights, permutations=99, seed=0)
     assert result.gini == 0 and result.p_sim == 1.0 and np.isnan(result.non_neighbour_share)
+
+
+def test_notebook_display_is_a_table_of_the_fields():
+    weights = SpatialWeights.from_sparse(queen_lattice(3, 3))
+    page = spatial_gini(np.arange(1.0, 10.0), weights, permutations=9, seed=0)._repr_html_()
+    assert page.startswith("<table")
+    for name in SpatialGini.__dataclass_fields__:
+        assert f"<th>{name}</th>" in page

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from geodisparity._inputs import NanPolicy
+from geodisparity._results import HtmlRepr
 from geodisparity.errors import InputError
 from geodisparity.spatial._shuffle import shuffled_rows
 from geodisparity.spatial._spatial_inputs import prepare_spatial, transformed_matrix
@@ -57,7 +58,7 @@ _PAIR_ELEMENTS = 1 << 21
 
 
 @dataclass(frozen=True, repr=False)
-class SpatialGini:
+class SpatialGini(HtmlRepr):
     """Result of :func:`spatial_gini`; every field always exists (None where not computed).
 
     Attributes
