@@ -1,12 +1,9 @@
-r"""Spatial Gini: how much of the Gini coefficient lies between neighbours and non-neighbours.
+"""Spatial Gini: how much of the Gini coefficient lies between neighbours and non-neighbours.
 
 Rey and Smith (2013) split the sum of absolute differences over all ordered
-pairs of regions by the binary neighbour relation ``w_ij`` (1 for neighbours):
+pairs of regions by the binary neighbour relation ``w_ij`` (1 for neighbours)::
 
-.. math::
-
-    G = \frac{\sum_i \sum_j w_{ij} |x_i - x_j|}{2 n^2 \bar x}
-      + \frac{\sum_i \sum_j (1 - w_{ij}) |x_i - x_j|}{2 n^2 \bar x}
+    G = sum_ij w_ij |x_i - x_j| / (2 n^2 mean)  +  sum_ij (1 - w_ij) |x_i - x_j| / (2 n^2 mean)
 
 The first term is the neighbour component, the second the non-neighbour
 component. Under positive spatial autocorrelation, neighbours are alike, so the
