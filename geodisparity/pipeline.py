@@ -251,7 +251,8 @@ def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
 
     if source not in boundaries.available():
         source = str(config.resolve(source))
-    regions = load_regions(source, layer=b.layer, key=b.key, name=b.name, encoding=b.encoding, crs=b.crs)
+    regions = load_regions(source, layer=b.layer, key=b.key, name=b.name, encoding=b.encoding,
+                           crs=b.crs)
     t = config.table
     table = read_table(config.resolve(t.path), key=t.key, sheet=t.sheet, encoding=t.encoding)
     names = (b.name, None) if b.name else None
