@@ -186,3 +186,43 @@ def test_errors_name_the_problem() -> None:
         gd.emerging_hotspots(long[long.year == 1], "v", w, id="id")
     with pytest.raises(KeyError, match="'yr'"):
         gd.emerging_hotspots(long, "v", w, id="id", time="yr")
+
+
+def test_island_has_no_pattern_and_no_trend() -> None:
+    matrix = sp.lil_array((6, 6))
+    for a, b in [(0, 1), (1, 2), (2, 3), (3, 4)]:
+        matrix[a, b] = matrix[b, a] = 1
+    w = SpatialWeights.from_sparse(matrix.tocsr())  # region 5 has no neighbour
+    wide = pd.DataFrame(np.random.default_rng(0).normal(size=(6, 6)))
+    result = gd.emerging_hotspots(wide, None, w, time=None, seed=0, adjust="fdr", time_lag=2)
+    island = result.regions.loc[5]
+    assert island["category"] == "No pattern detected"
+    assert np.isnan(island["tau"]) and np.isnan(island["p_trend"])
+    assert result.z.loc[5].isna().all() and (result.bins.loc[5] == 0).all()
+    assert set(result.to_dict()) >= {"regions", "bins", "z", "periods"}
+
+
+def test_atlas_layer_escapes_names_and_translates() -> None:
+    from geodisparity.maps.layers import Layer, style_layer
+
+    n = 10
+    wide = pd.DataFrame(np.tile(np.arange(10.0)[:, None], (1, 4)))
+    result = gd.emerging_hotspots(wide, None, _chain(n), time=None, permutations=0)
+    regions = pd.DataFrame({"name": [f"<b>{i}</b>" for i in range(n)]})
+    styled = style_layer(regions, Layer(kind="emerging", result=result.regions), lang="zh")
+    assert styled.title == "时空热点模式"
+    assert [e.label for e in styled.legend.entries] == ["持续热点", "持续冷点", "未检测到模式"]
+    assert styled.cells[-1][:2] == ("<b>9</b>", "持续热点")  # raw here; escaped when drawn
+    m = gd.atlas(_boxes(regions), [Layer(kind="emerging", result=result.regions)])
+    page = m.get_root().render()
+    assert "<b>9</b>" not in page  # escaped (then JSON-encoded): \u0026lt;b\u0026gt;9
+    assert "\\u0026lt;b\\u0026gt;9" in page
+    assert "Persistent hot spot" in page
+
+
+def _boxes(frame: pd.DataFrame):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    return gpd.GeoDataFrame(frame, crs=4326,
+                            geometry=[box(i, 0, i + 1, 1) for i in range(len(frame))])
