@@ -31,7 +31,7 @@ import pandas as pd
 
 from geodisparity.categories import NO_PATTERN
 from geodisparity.config import RunConfig
-from geodisparity.errors import InputError
+from geodisparity.errors import InputError, format_rows
 from geodisparity.report import Section, Table
 
 __all__ = ["SpaceTime", "space_time", "space_time_layers", "space_time_sections",
@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 #: Fewest years for the automatic emerging hot spot analysis.
 MIN_EMERGING_YEARS = 5
+#: Regions named in the report's list of patterns; the rest are counted.
+LISTED = 40
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,8 @@ def _emerging_part(column: str, result: Any, names: pd.Series | None, lang: str,
     category = result.regions["category"].astype(str)
     shown = category[category != NO_PATTERN]
     labels = names.reindex(shown.index).astype(str) if names is not None else shown.index
-    items = ", ".join(f"{n} ({_label(p, lang)})" for n, p in zip(labels, shown, strict=True))
+    items = format_rows((f"{n} ({_label(p, lang)})" for n, p in zip(labels, shown, strict=True)),
+                        limit=LISTED)
     listed = (words["listed"].format(column=column, items=items) if len(shown)
               else words["none_listed"].format(column=column))
     caption = words["emerging_caption"].format(column=column)
