@@ -43,10 +43,16 @@ is classed by the cold patterns even if it was hot in ``>= 90%`` of periods;
 historical tests ignore the final period's significance, its sporadic test
 does not require the final period to be hot, and its first matching rule
 wins in a fixed list; it uses one ``threshold`` (default 0.01) for bins and
-trend, as we use ``alpha``. ArcGIS computes Gi* once on the whole cube (mean
-and variance over all bins of all periods); we standardise within each period
-(or space-time window), so a region-wide growth over the years does not make
-every late period hot.
+trend, as we use ``alpha``.
+
+The global window (the values a Gi* is compared with): ArcGIS Pro's *Define
+Global Window* offers the entire cube (its default), the neighbourhood time
+step or the individual time step. We use the neighbourhood time step (periods
+``t - time_lag .. t``), which with ``time_lag=0`` is the individual time step,
+so that a growth of every region over the years does not make every late
+period hot; the entire cube is not offered. ArcGIS's *neighbourhood time step*
+(default 1) is our ``time_lag`` (default 0, Gi* of each period on its own, as
+the issue asks and as sfdep with ``k = 0``).
 
 Examples
 --------
