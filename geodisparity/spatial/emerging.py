@@ -331,7 +331,7 @@ def emerging_hotspots(
         Column of the region id; default the index of ``frame``.
     time_lag : int, default 0
         Earlier periods in the space-time neighbourhood (ArcGIS's
-        neighbourhood time step minus one).
+        neighbourhood time step; 0: space only).
     permutations : int, default 999
         Permutations per Gi* (0: analytical p-values).
     alpha : float, default 0.05
