@@ -16,12 +16,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from adversarial_payloads import CANARY, HTML, TEMPLATE, TEXT
 from click.testing import CliRunner
 
 import geodisparity as gd
 from geodisparity.cli import main
-
-from adversarial_payloads import CANARY, HTML, TEMPLATE, TEXT
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_TABLE = ROOT / "examples" / "data" / "zhejiang_demo.csv"
