@@ -483,4 +483,11 @@ def _summary_json(config: RunConfig, result: _Analysis) -> dict[str, Any]:
         "join": str(result.join_report),
         "gaps": json.loads(result.gaps.to_json(orient="records")),
         "moran": json.loads(result.global_table.to_json(orient="records")),
+        "change_over_time": _space_time_summary(result.space_time),
     }
+
+
+def _space_time_summary(space: Any) -> dict[str, Any]:
+    from geodisparity.pipeline_spacetime import summary
+
+    return summary(space)

@@ -32,9 +32,9 @@ import pandas as pd
 from geodisparity.categories import NO_PATTERN
 from geodisparity.config import RunConfig
 from geodisparity.errors import InputError, format_rows
-from geodisparity.report import Section, Table
+from geodisparity.report import Figure, Section, Table
 
-__all__ = ["SpaceTime", "space_time", "space_time_layers", "space_time_sections",
+__all__ = ["SpaceTime", "space_time", "space_time_layers", "space_time_sections", "summary",
            "MIN_EMERGING_YEARS"]
 
 logger = logging.getLogger(__name__)
@@ -151,6 +151,7 @@ WORDS = {
         "matrix_caption": "{column}: LISA Markov transition probabilities (row: from, column: to)",
         "types_caption": "{column}: transitions by type",
         "left_out": "Left out: {note}",
+        "figure": "Emerging hot spot patterns of {column}",
     },
     "zh": {
         "title": "时空变化",
@@ -175,6 +176,7 @@ WORDS = {
         "matrix_caption": "{column}：LISA 马尔可夫转移概率（行：起始，列：转移至）",
         "types_caption": "{column}：各类型跃迁数",
         "left_out": "未分析：{note}",
+        "figure": "{column} 的时空热点模式",
     },
 }
 
@@ -222,6 +224,43 @@ def _dynamics_part(column: str, result: Any, lang: str,
     ]
 
 
+def _pattern_figure(current: pd.DataFrame, column: str, result: Any, lang: str,
+                    caption: str) -> Figure:
+    """Draw a static map of the emerging hot spot patterns of one column."""
+    import tempfile
+    from pathlib import Path
+
+    from geodisparity.maps import Layer, plot
+
+    layer = Layer(column, kind="emerging", result=result.regions, label=caption)
+    with tempfile.TemporaryDirectory() as folder:
+        png = Path(folder) / "emerging.png"
+        plot(current, layer=layer, lang=lang, path=png, dpi=110)
+        return Figure.from_png(png, caption)
+
+
+def summary(space: SpaceTime | None) -> dict[str, Any]:
+    """Plain numbers for ``summary.json``: pattern counts and LISA dynamics by column.
+
+    Examples
+    --------
+    >>> summary(SpaceTime())
+    {'emerging_hotspots': {}, 'lisa_dynamics': {}, 'left_out': []}
+    """
+    space = space or SpaceTime()
+    return {
+        "emerging_hotspots": {column: {k: int(v) for k, v in r.counts().items() if v}
+                              for column, r in space.emerging.items()},
+        "lisa_dynamics": {column: {"cohesion": r.cohesion,
+                                   "significant_cohesion": None
+                                   if np.isnan(r.significant_cohesion)
+                                   else r.significant_cohesion,
+                                   "transitions": r.counts.tolist()}
+                          for column, r in space.dynamics.items()},
+        "left_out": list(space.notes),
+    }
+
+
 def space_time_sections(config: RunConfig, space: SpaceTime | None,
                         current: pd.DataFrame) -> list[Section]:
     """Write the report's "Change over time" section (none when nothing was computed)."""
@@ -243,4 +282,9 @@ def space_time_sections(config: RunConfig, space: SpaceTime | None,
             paragraphs += text
             tables += found
     paragraphs += [words["left_out"].format(note=note) for note in space.notes]
-    return [Section(words["title"], paragraphs, tables)]
+    figures = []
+    if space.emerging:  # a static map of the first column's patterns
+        column, result = next(iter(space.emerging.items()))
+        caption = words["figure"].format(column=column)
+        figures.append(_pattern_figure(current, column, result, lang, caption))
+    return [Section(words["title"], paragraphs, tables, figures)]

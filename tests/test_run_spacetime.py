@@ -73,6 +73,21 @@ def test_patterns_in_clusters_table_and_report(english: Path) -> None:
     assert "LISA Markov transition probabilities" in report and "IIIA" in report
 
 
+def test_summary_json_and_report_figure(english: Path) -> None:
+    import json
+
+    summary = json.loads((english / "summary.json").read_text(encoding="utf-8"))
+    change = summary["change_over_time"]
+    clusters = pd.read_csv(english / "clusters.csv")
+    assert change["emerging_hotspots"]["income"] == \
+        clusters["income_emerging_cluster"].value_counts().to_dict()
+    dynamics = change["lisa_dynamics"]["income"]
+    assert sum(map(sum, dynamics["transitions"])) == 90 * 4  # 90 counties, 4 transitions
+    assert 0 <= dynamics["cohesion"] <= 1
+    report = (english / "report.html").read_text(encoding="utf-8")
+    assert "Emerging hot spot patterns of income" in report  # the static map's caption
+
+
 def test_atlas_has_the_emerging_layer(english: Path) -> None:
     atlas = (english / "atlas.html").read_text(encoding="utf-8")
     assert "income: Emerging hot spots" in atlas
