@@ -4,7 +4,9 @@ The issue's target: 3,000 regions (a 50 x 60 queen grid) x 20 periods with 999
 permutations per Gi*, "in a few seconds". Timed on one core: the whole
 :func:`geodisparity.emerging_hotspots` call (20 Gi* with permutations, the
 Mann-Kendall trends, the 17 patterns) with ``time_lag`` 0 and 1 (a space-time
-neighbourhood: each Gi* then works on 6,000 region-years), and
+neighbourhood: each Gi* then works on 6,000 region-years), once with unequal
+(kernel-like) weights, which leave the permutation engine's equal-weights fast
+path, and
 :func:`geodisparity.lisa_dynamics` on the same panel.
 
 No Python peer exists (ArcGIS Pro's *Emerging Hot Spot Analysis* is closed and
@@ -79,6 +81,14 @@ def main() -> None:
             seed=1), args.repeats)
         found = int((result.counts() > 0).sum())
         rows.append((f"emerging_hotspots, time_lag={lag}", seconds, f"{found} of 17 patterns"))
+    # unequal weights (as kernel or inverse-distance weights) leave the equal-weights fast path
+    unequal = queen_lattice(args.rows, args.cols).astype(float)
+    unequal.data = np.random.default_rng(0).uniform(0.5, 2.0, unequal.data.size)
+    kernel_like = SpatialWeights.from_sparse((unequal + unequal.T) / 2, transform="O")
+    seconds, result = best_of(lambda: gd.emerging_hotspots(
+        wide, None, kernel_like, time=None, permutations=args.permutations, seed=1), args.repeats)
+    rows.append(("emerging_hotspots, unequal weights", seconds,
+                 f"{int((result.counts() > 0).sum())} of 17 patterns"))
     seconds, result = best_of(lambda: gd.lisa_dynamics(
         wide, None, weights, time=None, permutations=args.permutations, seed=1), args.repeats)
     rows.append(("lisa_dynamics", seconds, f"cohesion {result.cohesion:.3f}"))
