@@ -114,6 +114,13 @@ _EXPORTS: dict[str, str] = {
     "eb_rates": "geodisparity.spatial.rates",
     "moran_rate": "geodisparity.spatial.rates",
     "local_moran_rate": "geodisparity.spatial.rates",
+    # change over time: emerging hot spots, LISA dynamics, Mann-Kendall trend (issue 11)
+    "emerging_hotspots": "geodisparity.spatial.emerging",
+    "EmergingHotSpots": "geodisparity.spatial.emerging",
+    "lisa_dynamics": "geodisparity.spatial.lisa_dynamics",
+    "LisaDynamics": "geodisparity.spatial.lisa_dynamics",
+    "mann_kendall": "geodisparity.stats.mann_kendall",
+    "MannKendall": "geodisparity.stats.mann_kendall",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
@@ -240,3 +247,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         between_group_test,
         bootstrap,
     )
+
+if TYPE_CHECKING:  # pragma: no cover - change over time (issue 11)
+    from geodisparity.spatial.emerging import EmergingHotSpots, emerging_hotspots  # noqa: F401
+    from geodisparity.spatial.lisa_dynamics import LisaDynamics, lisa_dynamics  # noqa: F401
+    from geodisparity.stats.mann_kendall import MannKendall, mann_kendall  # noqa: F401

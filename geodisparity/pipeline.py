@@ -200,6 +200,7 @@ class _Analysis:
     global_table: pd.DataFrame
     cluster_table: pd.DataFrame
     regions: pd.DataFrame
+    space_time: Any = None  # pipeline_spacetime.SpaceTime: change over time
 
 
 def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
@@ -220,8 +221,14 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
 
     say("computing spatial clusters")
     weights, cluster_table, global_table = _clusters(current, config)
+    from geodisparity.pipeline_spacetime import space_time
+
+    say("computing change over time")
+    changes = space_time(long, weights, config)
+    cluster_table = changes.join_to(cluster_table)
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
-                     weights, global_table, cluster_table, _region_table(current, cluster_table))
+                     weights, global_table, cluster_table, _region_table(current, cluster_table),
+                     space_time=changes)
 
 
 def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]) -> None:
@@ -435,6 +442,9 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
         else:
             spec.update(target=layer.target, direction=layer.direction)
         layers.append(spec)
+    from geodisparity.pipeline_spacetime import space_time_layers
+
+    layers += space_time_layers(result.space_time, result.cluster_table, config.lang)
     outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
     return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
                  title=config.title, note=config.note, lang=config.lang)
@@ -474,4 +484,11 @@ def _summary_json(config: RunConfig, result: _Analysis) -> dict[str, Any]:
         "join": str(result.join_report),
         "gaps": json.loads(result.gaps.to_json(orient="records")),
         "moran": json.loads(result.global_table.to_json(orient="records")),
+        "change_over_time": _space_time_summary(result.space_time),
     }
+
+
+def _space_time_summary(space: Any) -> dict[str, Any]:
+    from geodisparity.pipeline_spacetime import summary
+
+    return summary(space)
