@@ -143,3 +143,11 @@ def format_rows(labels: Iterable[object], *, limit: int = 10) -> str:
     shown = ", ".join(items[:limit])
     rest = len(items) - limit
     return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+# --- weights of the wrong type (issue 10, interop) ---------------------------
+__all__ += ["WeightsTypeError"]
+
+
+class WeightsTypeError(WeightsError, InputError, TypeError):
+    """Weights are of a type no statistic accepts (not SpatialWeights, a libpysal W or Graph)."""

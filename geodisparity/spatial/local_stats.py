@@ -286,7 +286,7 @@ def local_moran(
     sample = prepare_spatial(values, weights, data=data, nan=nan)
     z = standardise(sample.values, "values")
     return _moran_core(
-        sample, z, z, weights.ids, permutations=permutations, seed=seed, alpha=alpha,
+        sample, z, z, sample.ids, permutations=permutations, seed=seed, alpha=alpha,
         adjust=adjust, transform=transform,
     )
 
@@ -340,7 +340,7 @@ def local_moran_bivariate(
     zx = standardise(sample.values[:, 0], "x")
     zy = standardise(sample.values[:, 1], "y")
     return _moran_core(
-        sample, zx, zy, weights.ids, permutations=permutations, seed=seed, alpha=alpha,
+        sample, zx, zy, sample.ids, permutations=permutations, seed=seed, alpha=alpha,
         adjust=adjust, transform=transform,
     )
 
@@ -474,7 +474,7 @@ def local_gi_star(
         "gi_bin": bins,
         "cluster": labels,
     }
-    return _frame(sample, weights.ids, columns, HOTSPOT_LABELS)
+    return _frame(sample, sample.ids, columns, HOTSPOT_LABELS)
 
 
 def _two_sided(z: np.ndarray) -> np.ndarray:
@@ -551,7 +551,7 @@ def local_geary(
         "quadrant": quadrant,
         "cluster": _lisa_codes(quadrant, significant),
     }
-    return _frame(sample, weights.ids, columns, LISA_LABELS)
+    return _frame(sample, sample.ids, columns, LISA_LABELS)
 
 
 def _geary_permutations(

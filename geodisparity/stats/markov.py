@@ -280,10 +280,9 @@ def markov_chain(
 def _aligned_lag(
     wide: pd.DataFrame, weights: Any, from_array: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    from geodisparity.spatial.weights import SpatialWeights
+    from geodisparity.spatial.interop import as_weights
 
-    if not isinstance(weights, SpatialWeights):
-        raise WeightsError(f"weights must be a SpatialWeights; got {type(weights).__name__}")
+    weights = as_weights(weights)
     if from_array:
         if weights.n != len(wide):
             raise WeightsError(f"weights has {weights.n} regions but data has {len(wide)} rows")
@@ -326,7 +325,7 @@ def spatial_markov(
         Wide (rows regions, columns years); a wide DataFrame's index or the
         long table's regions are matched to ``weights.ids``; a plain array
         must already be in ``weights.ids`` order.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal.weights.W or libpysal.graph.Graph
         Neighbour relations of the regions.
     k : int, default 5
         Classes of the values.
