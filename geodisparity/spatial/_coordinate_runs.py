@@ -51,12 +51,14 @@ def equal_coordinate_runs(
        coordinates themselves. A chunk made of one crowded cell (more than
        ``_CROWDED`` coordinates) is ordered by a 32-bit hash instead.
 
-    Every array as long as ``xy`` costs time twice: once to fill, and once,
-    in a fresh process, for the operating system to hand out its memory
-    (about as long again on a virtual machine). Temporaries are therefore
-    made block by block or chunk by chunk, small enough to stay in cache,
-    and only ``order``, ``start`` and ``owner_sorted`` (with the cell
-    numbers and a collision mask) are as long as ``xy``.
+    Every array as long as ``xy`` costs time twice: once to fill it, and,
+    in a fresh process, once for the operating system to hand out memory
+    the process has not used yet (on a virtual machine this can take longer
+    than the work itself: it made the first call of a script 2 to 3 times
+    slower than the next ones). Temporaries are therefore made block by
+    block or chunk by chunk, small enough to stay in cache; only ``order``,
+    ``start`` and ``owner_sorted`` (with the cell numbers and a collision
+    mask) are as long as ``xy``.
     """
     n = len(xy)
     if n == 0:
