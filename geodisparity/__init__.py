@@ -94,9 +94,11 @@ _EXPORTS: dict[str, str] = {
     "local_moran": "geodisparity.spatial.local_stats",
     "local_moran_bivariate": "geodisparity.spatial.local_stats",
     "local_gi_star": "geodisparity.spatial.local_stats",
-    "local_geary": "geodisparity.spatial.local_stats",
+    "local_geary": "geodisparity.spatial.local_geary",
+    "local_gi": "geodisparity.spatial.local_stats",
     "adjust_pvalues": "geodisparity.spatial.multiple_testing",
     "benjamini_hochberg": "geodisparity.spatial.multiple_testing",
+    "benjamini_yekutieli": "geodisparity.spatial.multiple_testing",
     "bonferroni": "geodisparity.spatial.multiple_testing",
     # maps (folium/matplotlib load only when a map is made)
     "choropleth": "geodisparity.maps",
@@ -106,6 +108,14 @@ _EXPORTS: dict[str, str] = {
     "atlas": "geodisparity.maps",
     "save_map": "geodisparity.maps",
     "plot": "geodisparity.maps",
+    # notebook display of maps with no network (issue 10)
+    "show": "geodisparity.maps",
+    # spatial Gini and rates of small regions (issue 10)
+    "SpatialGini": "geodisparity.spatial.spatial_gini",
+    "spatial_gini": "geodisparity.spatial.spatial_gini",
+    "eb_rates": "geodisparity.spatial.rates",
+    "moran_rate": "geodisparity.spatial.rates",
+    "local_moran_rate": "geodisparity.spatial.rates",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
@@ -165,8 +175,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         moran_bivariate,
     )
     from geodisparity.spatial.interop import as_weights, from_libpysal, to_libpysal  # noqa: F401
+    from geodisparity.spatial.local_geary import local_geary  # noqa: F401
     from geodisparity.spatial.local_stats import (  # noqa: F401
-        local_geary,
+        local_gi,
         local_gi_star,
         local_moran,
         local_moran_bivariate,
@@ -174,8 +185,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from geodisparity.spatial.multiple_testing import (  # noqa: F401
         adjust_pvalues,
         benjamini_hochberg,
+        benjamini_yekutieli,
         bonferroni,
     )
+    from geodisparity.spatial.rates import (  # noqa: F401
+        eb_rates,
+        local_moran_rate,
+        moran_rate,
+    )
+    from geodisparity.spatial.spatial_gini import SpatialGini, spatial_gini  # noqa: F401
     from geodisparity.spatial.weights import SpatialWeights  # noqa: F401
     from geodisparity.stats.convergence import (  # noqa: F401
         BetaConvergence,

@@ -19,7 +19,10 @@ __all__ = [
     "LOW_HIGH",
     "NOT_SIGNIFICANT",
     "ISOLATED",
+    "OTHER_POSITIVE",
+    "NEGATIVE",
     "LISA_LABELS",
+    "GEARY_LABELS",
     "HOTSPOT_LABELS",
     "HOTSPOT_BINS",
     "TARGET_LABELS",
@@ -34,6 +37,15 @@ ISOLATED = "Isolated"
 
 #: LISA cluster labels, in legend order.
 LISA_LABELS: tuple[str, ...] = (HIGH_HIGH, LOW_LOW, HIGH_LOW, LOW_HIGH, NOT_SIGNIFICANT, ISOLATED)
+
+#: Local Geary: positive association outside the High-High / Low-Low quadrants.
+OTHER_POSITIVE = "Other positive"
+#: Local Geary: negative association (a region unlike its neighbours).
+NEGATIVE = "Negative"
+#: Local Geary cluster labels (GeoDa's classes), in legend order.
+GEARY_LABELS: tuple[str, ...] = (
+    HIGH_HIGH, LOW_LOW, OTHER_POSITIVE, NEGATIVE, NOT_SIGNIFICANT, ISOLATED
+)
 
 #: Getis-Ord Gi* bins (the ArcGIS convention, -3..3) and their labels, in legend order.
 HOTSPOT_BINS: dict[int, str] = {

@@ -291,6 +291,7 @@ def _read_topojson(source: Path, layer: str | None, encoding: str | None) -> gpd
 
 
 def _decode_topojson(text: str, source: Path, layer: str | None) -> gpd.GeoDataFrame:
+    """Read a TopoJSON file with GDAL; ``text`` (parsed here) names its objects."""
     from geodisparity.io import topojson
 
     try:
@@ -298,7 +299,8 @@ def _decode_topojson(text: str, source: Path, layer: str | None) -> gpd.GeoDataF
     except json.JSONDecodeError as exc:
         raise FileFormatError(f"{source.name} is not valid JSON: {exc}") from exc
     try:
-        return topojson.decode(topology, layer=layer)
+        # GDAL gets the text as decoded here (BOM removed, any encoding= applied) as UTF-8
+        return topojson.read(text.encode("utf-8"), topology, layer=layer)
     except (FileFormatError, InputError) as exc:
         raise type(exc)(f"{source.name}: {exc}") from exc
 

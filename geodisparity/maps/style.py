@@ -1,7 +1,8 @@
 """Colours shared by the HTML and static maps.
 
 Class colours of choropleths come from a matplotlib colormap sampled once per
-map; cluster colours follow GeoDa (LISA) and ArcGIS (Getis-Ord Gi* hot spots).
+map; cluster colours follow GeoDa (LISA, local Geary) and ArcGIS (Getis-Ord Gi*
+hot spots).
 
 Examples
 --------
@@ -23,6 +24,7 @@ __all__ = [
     "DIVERGING_CMAP",
     "NO_DATA_COLOR",
     "LISA_COLORS",
+    "GEARY_COLORS",
     "HOTSPOT_COLORS",
     "TARGET_COLORS",
     "OUTLINE_COLOR",
@@ -42,6 +44,16 @@ LISA_COLORS: dict[str, str] = {
     cat.LOW_LOW: "#0000FF",
     cat.HIGH_LOW: "#F4ADA8",
     cat.LOW_HIGH: "#A7ADF9",
+    cat.NOT_SIGNIFICANT: "#EEEEEE",
+    cat.ISOLATED: "#464646",
+}
+
+#: GeoDa's local Geary colours (libgeoda's ``UniGeary``); "Isolated" as on the LISA map.
+GEARY_COLORS: dict[str, str] = {
+    cat.HIGH_HIGH: "#B2182B",
+    cat.LOW_LOW: "#EF8A62",
+    cat.OTHER_POSITIVE: "#FDDBC7",
+    cat.NEGATIVE: "#67ADC7",
     cat.NOT_SIGNIFICANT: "#EEEEEE",
     cat.ISOLATED: "#464646",
 }

@@ -1,6 +1,7 @@
 """Spatial clustering: weights, the permutation engine, global and local statistics.
 
-Contiguity and distance weights, Moran's I, Geary's c, Getis-Ord G and Gi*,
-LISA. The public functions (``contiguity``, ``knn``, ``moran``,
+Contiguity and distance weights, Moran's I, Geary's c, Getis-Ord G, Gi* and Gi,
+LISA, local Geary; the spatial Gini; empirical-Bayes rates and Moran's I / LISA
+for rates. The public functions (``contiguity``, ``knn``, ``moran``,
 ``local_moran``, ``local_gi_star``, ...) are exported from :mod:`geodisparity`.
 """
