@@ -12,9 +12,12 @@ The labels follow geodisparity's rules, applied to esda's numbers:
 * LISA: a region is significant when esda's folded pseudo p-value ``p_sim``
   is at most ``alpha``; its label is the quadrant of esda's ``q`` (1
   High-High, 2 Low-High, 3 Low-Low, 4 High-Low).
-* Gi*: the hot/cold-spot bin of :func:`~geodisparity.local_gi_star`, from
-  esda's ``p_sim`` and ``z_sim`` (or, without permutations, the two-sided
-  normal p-value and ``Zs``).
+* Gi*: the hot/cold-spot bin of :func:`~geodisparity.local_gi_star` (ArcGIS's
+  rule: 90 / 95 / 99 % from a two-sided p, signed by z), from esda's
+  ``p_sim`` made two-sided (doubled) and ``z_sim``; without permutations,
+  from the two-sided normal p-value and ``Zs``. esda's own ``Zs`` assumes
+  binary weights (issue 10): with other weights its analytical p differs
+  from :func:`~geodisparity.local_gi_star`'s.
 * A region without neighbours is "Isolated", with NaN statistic and
   p-values: esda gives it a quadrant and a p-value as if it had neighbours
   (a LISA island usually comes out "significant").
@@ -40,8 +43,9 @@ import pandas as pd
 
 from geodisparity.categories import HOTSPOT_BINS, HOTSPOT_LABELS, ISOLATED, LISA_LABELS
 from geodisparity.errors import InputError
+from geodisparity.spatial._getis_ord import hotspot_bins, two_sided_pseudo_p
 from geodisparity.spatial.interop import from_libpysal
-from geodisparity.spatial.local_stats import _hotspot_bins, _lisa_codes
+from geodisparity.spatial.local_stats import _lisa_codes
 
 __all__ = ["from_esda", "is_esda_local"]
 
@@ -90,7 +94,8 @@ def from_esda(result: Any, *, alpha: float = 0.05) -> pd.DataFrame:
         ``q``, which becomes ``quadrant``), ``significant``, ``quadrant``,
         ``cluster``. Gi*: ``statistic`` (``Gs``), ``z`` (``z_sim``),
         ``z_norm`` (``Zs``), ``p_norm`` (two-sided, twice esda's one-sided
-        value), ``p_sim``, ``q``, ``significant``, ``gi_bin``, ``cluster``.
+        value), ``p_sim``, ``p`` (the two-sided p the bins use), ``q``,
+        ``significant``, ``gi_bin``, ``cluster``.
         Without permutations, ``z`` and ``p_sim`` are NaN and LISA marks
         nothing significant, as :func:`~geodisparity.local_moran` does.
 
@@ -159,9 +164,9 @@ def _gi_columns(result: Any, island: np.ndarray, alpha: float) -> dict[str, np.n
     p_sim = np.where(island, np.nan, _simulated(result, "p_sim", n))
     z = np.where(island, np.nan, _simulated(result, "z_sim", n))
     permuted = bool(np.isfinite(p_sim).any())
-    tested = p_sim if permuted else p_norm
+    tested = two_sided_pseudo_p(p_sim) if permuted else p_norm
     significant = (np.nan_to_num(tested, nan=np.inf) <= alpha) & ~island
-    bins = _hotspot_bins(tested, z if permuted else z_norm, island)
+    bins = np.where(island, 0, hotspot_bins(tested, z if permuted else z_norm))
     by_bin = np.array([HOTSPOT_LABELS.index(HOTSPOT_BINS[b]) for b in range(-3, 4)])
     codes = np.where(island, HOTSPOT_LABELS.index(ISOLATED), by_bin[bins + 3]).astype(np.int8)
     return {
@@ -170,6 +175,7 @@ def _gi_columns(result: Any, island: np.ndarray, alpha: float) -> dict[str, np.n
         "z_norm": z_norm,
         "p_norm": p_norm,
         "p_sim": p_sim,
+        "p": tested,
         "q": np.full(n, np.nan),
         "significant": significant,
         "gi_bin": bins,
