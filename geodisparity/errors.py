@@ -157,3 +157,11 @@ class EmptyGeometryWarning(GeodisparityWarning):
 
 
 __all__ += ["EncodingMismatchWarning", "EmptyGeometryWarning"]
+
+
+# --- weights of the wrong type (issue 10, interop) ---------------------------
+__all__ += ["WeightsTypeError"]
+
+
+class WeightsTypeError(WeightsError, InputError, TypeError):
+    """Weights are of a type no statistic accepts (not SpatialWeights, a libpysal W or Graph)."""
