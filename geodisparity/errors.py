@@ -143,3 +143,10 @@ def format_rows(labels: Iterable[object], *, limit: int = 10) -> str:
     shown = ", ".join(items[:limit])
     rest = len(items) - limit
     return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+class ResourceError(GeodisparityError, MemoryError):
+    """A computation would need more memory than the machine has available."""
+
+
+__all__ += ["ResourceError"]

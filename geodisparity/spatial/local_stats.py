@@ -58,7 +58,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from geodisparity._inputs import NanPolicy
+from geodisparity._inputs import NanPolicy, make_rng
+from geodisparity._resources import check_count
 from geodisparity.categories import (
     HIGH_HIGH,
     HIGH_LOW,
@@ -92,13 +93,12 @@ _QUADRANT_LABELS = {1: HIGH_HIGH, 2: LOW_HIGH, 3: LOW_LOW, 4: HIGH_LOW}
 
 
 def check_options(
-    permutations: int, alpha: float, adjust: Adjustment | None, transform: Transform
+    permutations: int, alpha: float, adjust: Adjustment | None, transform: Transform,
+    seed: Any = None, allow_many_permutations: bool = False,
 ) -> None:
     """Validate the options shared by the local statistics."""
-    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
-        raise InputError(f"permutations must be an integer; got {permutations!r}")
-    if permutations < 0:
-        raise InputError(f"permutations must be >= 0; got {permutations}")
+    check_count(permutations, name="permutations", allow_many=allow_many_permutations)
+    make_rng(seed)  # refuses a bad seed even when nothing is permuted
     if not 0 < alpha < 1:
         raise InputError(f"alpha must lie strictly between 0 and 1; got {alpha!r}")
     if adjust not in (None, "fdr", "bonferroni"):
@@ -203,7 +203,7 @@ def _moran_core(
     statistic = (n - 1) * zx * lag / n  # esda: (n - 1) z_i lag_i / sum(z**2), sum(z**2) = n
     if permutations:
         dist = lag_distribution(
-            zy, matrix, lag, permutations=permutations, rng=np.random.default_rng(seed)
+            zy, matrix, lag, permutations=permutations, rng=make_rng(seed)
         )
         p_sim, z = _from_lags(dist, lag, zx, island)
     else:
@@ -237,6 +237,7 @@ def local_moran(
     adjust: Adjustment | None = None,
     transform: Transform = "R",
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
     """Local Moran's I (LISA) with conditional permutation inference.
 
@@ -246,16 +247,18 @@ def local_moran(
     Parameters
     ----------
     values : array-like, Series or column name
-        One value per region. Arrays match ``weights.ids`` by position, Series
-        by label (see :mod:`geodisparity.spatial._spatial_inputs`).
+        One value per region. A Series (or a column of ``data``) is matched to
+        ``weights.ids`` by label and refused when its labels differ from them; a
+        plain array or list is matched by position, which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
     permutations : int, default 999
-        Conditional permutations per region; 0 for none.
-    seed : int, numpy.random.Generator or None
-        Seed of the permutations.
+        Conditional permutations per region; 0 for none. At most 99,999 unless
+        ``allow_many_permutations=True``.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the permutations (a non-negative integer reproduces a run).
     alpha : float, default 0.05
         Significance level of ``significant`` and ``cluster``.
     adjust : {"fdr", "bonferroni"} or None
@@ -265,6 +268,8 @@ def local_moran(
         values as stored (e.g. kernel weights).
     nan : {"raise", "drop"}
         Missing values raise, or drop the region (its row is NaN in the output).
+    allow_many_permutations : bool, default False
+        Accept more than 99,999 permutations (memory is still checked).
 
     Returns
     -------
@@ -282,7 +287,7 @@ def local_moran(
     >>> local_moran([1.0, 2.0, 4.0], w, permutations=0)["cluster"].tolist()
     ['Not significant', 'Not significant', 'Not significant']
     """
-    check_options(permutations, alpha, adjust, transform)
+    check_options(permutations, alpha, adjust, transform, seed, allow_many_permutations)
     sample = prepare_spatial(values, weights, data=data, nan=nan)
     z = standardise(sample.values, "values")
     return _moran_core(
@@ -303,6 +308,7 @@ def local_moran_bivariate(
     adjust: Adjustment | None = None,
     transform: Transform = "R",
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
     """Bivariate local Moran's I: ``x`` in a region against the lag of ``y`` around it.
 
@@ -314,11 +320,14 @@ def local_moran_bivariate(
     ----------
     x, y : array-like, Series or column name
         The focal variable and the neighbours' variable.
+        A Series (or a column of ``data``) is matched to
+        ``weights.ids`` by label and refused when its labels differ from them; a
+        plain array or list is matched by position, which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations.
     data : DataFrame, optional
         Table in which column names are looked up.
-    permutations, seed, alpha, adjust, transform, nan
+    permutations, seed, alpha, adjust, transform, nan, allow_many_permutations
         As in :func:`local_moran`.
 
     Returns
@@ -335,7 +344,7 @@ def local_moran_bivariate(
     >>> out["quadrant"].tolist()  # in a complete graph the lag of y mirrors x
     [3, 3, 1, 1]
     """
-    check_options(permutations, alpha, adjust, transform)
+    check_options(permutations, alpha, adjust, transform, seed, allow_many_permutations)
     sample = prepare_spatial(x, weights, data=data, nan=nan, others={"y": y})
     zx = standardise(sample.values[:, 0], "x")
     zy = standardise(sample.values[:, 1], "y")
@@ -391,6 +400,7 @@ def local_gi_star(
     adjust: Adjustment | None = None,
     transform: Transform = "R",
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
     """Getis-Ord Gi* hot and cold spots.
 
@@ -409,12 +419,15 @@ def local_gi_star(
     Parameters
     ----------
     values : array-like, Series or column name
-        One value per region (a count, rate or amount).
+        One value per region (a count, rate or amount). A Series (or a column
+        of ``data``) is matched to ``weights.ids`` by label and refused when its
+        labels differ from them; a plain array or list is matched by position,
+        which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations, without self-links.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
-    permutations, seed, alpha, adjust, transform, nan
+    permutations, seed, alpha, adjust, transform, nan, allow_many_permutations
         As in :func:`local_moran`.
 
     Returns
@@ -431,7 +444,7 @@ def local_gi_star(
     >>> local_gi_star([1.0, 2.0, 3.0], w, seed=0)["cluster"].tolist()[2]
     'Isolated'
     """
-    check_options(permutations, alpha, adjust, transform)
+    check_options(permutations, alpha, adjust, transform, seed, allow_many_permutations)
     sample = prepare_spatial(values, weights, data=data, nan=nan)
     x = sample.values
     z_values = standardise(x, "values")
@@ -450,7 +463,7 @@ def local_gi_star(
     if permutations:
         lag = off @ z_values
         dist = lag_distribution(
-            z_values, off, lag, permutations=permutations, rng=np.random.default_rng(seed)
+            z_values, off, lag, permutations=permutations, rng=make_rng(seed)
         )
         p_sim, z = _from_lags(dist, lag, np.full(n, np.sign(total)), island)
         tested = p_sim
@@ -494,6 +507,7 @@ def local_geary(
     adjust: Adjustment | None = None,
     transform: Transform = "R",
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
     """Local Geary's c: ``c_i = sum_j w_ij (z_i - z_j)**2`` (esda's ``Geary_Local``).
 
@@ -504,12 +518,14 @@ def local_geary(
     Parameters
     ----------
     values : array-like, Series or column name
-        One value per region.
+        One value per region. A Series (or a column of ``data``) is matched to
+        ``weights.ids`` by label and refused when its labels differ from them; a
+        plain array or list is matched by position, which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
-    permutations, seed, alpha, adjust, transform, nan
+    permutations, seed, alpha, adjust, transform, nan, allow_many_permutations
         As in :func:`local_moran`.
 
     Returns
@@ -525,7 +541,7 @@ def local_geary(
     >>> local_geary([1.0, 2.0, 4.0], w, seed=0)["statistic"].round(3).tolist()
     [3.214, 1.607, 4.179]
     """
-    check_options(permutations, alpha, adjust, transform)
+    check_options(permutations, alpha, adjust, transform, seed, allow_many_permutations)
     sample = prepare_spatial(values, weights, data=data, nan=nan)
     z = standardise(sample.values, "values")
     matrix = transformed_matrix(sample.weights, transform)
@@ -558,7 +574,7 @@ def _geary_permutations(
     z: np.ndarray, matrix: sp.csr_array, observed: np.ndarray, permutations: int, seed: Any
 ) -> tuple[np.ndarray, np.ndarray]:
     """Permuted ``c_i = W_i z_i**2 - 2 z_i L(z)_i + L(z**2)_i``, chunk by chunk."""
-    layout = simulate(matrix, permutations, np.random.default_rng(seed))
+    layout = simulate(matrix, permutations, make_rng(seed))
     row_sum = row_sums(matrix)
     scale = np.max(np.abs(z))
     n = z.size
