@@ -76,6 +76,7 @@ from geodisparity.spatial._spatial_inputs import SpatialSample, prepare_spatial,
 from geodisparity.spatial.multiple_testing import Adjustment, adjust_pvalues
 from geodisparity.spatial.permutation import (
     LagDistribution,
+    LagTally,
     lag_distribution,
     permuted_lags,
     pseudo_p_value,
@@ -574,22 +575,16 @@ def _geary_permutations(
     z: np.ndarray, matrix: sp.csr_array, observed: np.ndarray, permutations: int, seed: Any
 ) -> tuple[np.ndarray, np.ndarray]:
     """Permuted ``c_i = W_i z_i**2 - 2 z_i L(z)_i + L(z**2)_i``, chunk by chunk."""
-    layout = simulate(matrix, permutations, make_rng(seed))
+    plan = simulate(matrix, permutations, make_rng(seed), columns=2)
     row_sum = row_sums(matrix)
     scale = np.max(np.abs(z))
-    n = z.size
-    n_ge = np.zeros(n, dtype=np.int64)
-    n_le = np.zeros(n, dtype=np.int64)
-    mean = np.full(n, np.nan)
-    std = np.full(n, np.nan)
-    for rows, (lag1, lag2) in permuted_lags([z, z * z], layout):
+    tally = LagTally(z.size, permutations)
+    for _, rows, (lag1, lag2) in permuted_lags([z, z * z], plan):
         zi = z[rows]
         sims = row_sum[rows] * zi * zi - 2.0 * zi * lag1 + lag2
         tol = 1e-10 * row_sum[rows] * (np.abs(zi) + scale) ** 2
-        n_ge[rows] = (sims >= observed[rows] - tol).sum(axis=0)
-        n_le[rows] = (sims <= observed[rows] + tol).sum(axis=0)
-        mean[rows] = sims.mean(axis=0)
-        std[rows] = sims.std(axis=0)
+        tally.add(rows, sims, observed[rows] - tol, observed[rows] + tol)
+    dist = tally.distribution(plan.cardinality > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        zscore = (observed - mean) / std
-    return pseudo_p_value(n_ge, n_le, permutations), zscore
+        zscore = (observed - dist.mean) / dist.std
+    return pseudo_p_value(dist.n_ge, dist.n_le, permutations), zscore
