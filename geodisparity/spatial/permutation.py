@@ -435,11 +435,16 @@ def _region_spans(card_sorted: np.ndarray, n_rows: int) -> Iterator[tuple[int, i
     budget = _draws.CHUNK_ELEMENTS
     start, m = 0, card_sorted.size
     while start < m:
-        end = min(m, start + max(1, budget // max(n_rows, 1)))
-        while end - start > 1 and (end - start) * int(card_sorted[end - 1]) > budget:
-            end = start + max(1, budget // int(card_sorted[end - 1]))
-        yield start, end
-        start = end
+        # The largest end with (end - start) * card[end - 1] <= budget (increasing in end).
+        low, high = start + 1, min(m, start + max(1, budget // max(n_rows, 1)))
+        while low < high:
+            middle = (low + high + 1) // 2
+            if (middle - start) * int(card_sorted[middle - 1]) <= budget:
+                low = middle
+            else:
+                high = middle - 1
+        yield start, low
+        start = low
 
 
 def _chunk_lags(
