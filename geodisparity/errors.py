@@ -149,4 +149,8 @@ class ResourceError(GeodisparityError, MemoryError):
     """A computation would need more memory than the machine has available."""
 
 
-__all__ += ["ResourceError"]
+class NearMissWarning(GeodisparityWarning):
+    """Boundary vertices of different regions miss each other by rounding (contiguity)."""
+
+
+__all__ += ["ResourceError", "NearMissWarning"]
