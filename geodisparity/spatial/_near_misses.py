@@ -5,16 +5,17 @@ With ``tolerance=0`` contiguity compares coordinates exactly. When two files
 by a rounding step and the two regions silently stop being neighbours. This
 module looks for such near misses after the exact grouping, at little cost:
 
-* only coordinates of a single region are candidates (a shared boundary moved
+* only coordinates that occur once are candidates (a shared boundary moved
   by rounding has none of its vertices in common; a vertex that two regions
-  share exactly and a third misses is not looked at);
+  share exactly and a third misses, or a ring's first vertex, which occurs
+  twice, is not looked at);
 * "near" means within ``eps`` along both axes, ``eps`` being the largest of
   1e-9 times the largest coordinate, 4 units in its last place, and the
   coordinates' decimal step when they are written with at most 9 decimals and
   that step is at most 1e-6 times the largest coordinate (one step of 1e-6
   degrees is a rounding difference, not a gap);
 * candidates are sorted by cell of a grid of ``64 eps`` (column by column)
-  and compared with the next two in that order: this finds nearly every near
+  and compared with the next one in that order: this finds nearly every near
   pair (one straddling the edge between two columns, with probability about
   1/64, is missed: it does not matter, since a moved boundary has many
   vertices). One sort of a few percent of the vertices keeps the cost small.
@@ -102,17 +103,17 @@ def near_miss_pairs(
     if eps <= 0 or len(x) < 2:
         return np.empty(0, np.intp), np.empty(0, np.intp), 0
     cell = 64.0 * eps
-    column = np.floor((x - x.min()) / cell).astype(np.int64)
-    row = np.floor((y - y.min()) / cell).astype(np.int64)
+    # The grid's origin is shifted by an irrational share of a cell, so that
+    # round coordinates (0.3, 116.5) do not fall on its lines.
+    shift = 0.6180339887 * cell
+    column = np.floor((x - (x.min() - shift)) / cell).astype(np.int64)
+    row = np.floor((y - (y.min() - shift)) / cell).astype(np.int64)
     order = np.argsort(column * (int(row.max()) + 1) + row)
-    found = []
-    for gap in (1, 2):  # a cell rarely holds more than two candidates
-        a, b = order[:-gap], order[gap:]
-        near = np.abs(x[a] - x[b]) <= eps
-        near &= np.abs(y[a] - y[b]) <= eps
-        near &= owner[a] != owner[b]
-        found.append(np.sort(np.column_stack([a[near], b[near]]), axis=1))
-    vertex_pairs = np.unique(np.concatenate(found), axis=0)
+    a, b = order[:-1], order[1:]  # a cell rarely holds more than two candidates
+    near = np.abs(x[a] - x[b]) <= eps
+    near &= np.abs(y[a] - y[b]) <= eps
+    near &= owner[a] != owner[b]
+    vertex_pairs = np.sort(np.column_stack([a[near], b[near]]), axis=1)
     regions = np.sort(owner[vertex_pairs], axis=1)
     regions = np.unique(regions, axis=0) if len(regions) else regions.reshape(0, 2)
     return regions[:, 0].astype(np.intp), regions[:, 1].astype(np.intp), len(vertex_pairs)
@@ -148,14 +149,9 @@ def warn_rounding_misses(
     order, start, owner_sorted = runs
     if not len(order):
         return
-    ends = np.empty_like(start)  # where a run of equal coordinates ends
-    ends[:-1] = start[1:]
-    ends[-1:] = True
-    single = start & ends  # coordinates that occur once
-    # ... or twice in one region: a ring's first vertex and its closing repeat
-    twice = np.flatnonzero(start[:-1] & ~start[1:] & ends[1:])
-    twice = twice[owner_sorted[twice] == owner_sorted[twice + 1]]
-    candidates = np.concatenate([order[single], order[twice]])
+    single = start.copy()  # coordinates that occur once (a run of one)
+    single[:-1] &= start[1:]
+    candidates = order[np.flatnonzero(single)]
     points = xy[candidates]
     a, b, count = near_miss_pairs(points, owner[candidates], eps := rounding_scale(points))
     if not a.size:

@@ -70,17 +70,13 @@ def as_geoseries(regions: Any, *, name: str = "regions") -> Any:
             f"{name} has a duplicate index; each region needs a unique id. "
             f"Repeated ids: {format_rows(pd.unique(duplicated))}"
         )
-    located = located_rows(series)
-    if not located.any():
-        raise GeometryError(
-            f"every row of {name} has a missing or empty geometry "
-            f"({format_rows(series.index)}); spatial weights need located regions"
-        )
     return series
 
 
-def located_rows(series: Any) -> np.ndarray:
+def located_rows(series: Any, *, name: str = "regions") -> np.ndarray:
     """Return a boolean mask of the rows whose geometry is present and not empty.
+
+    Raises :class:`GeometryError` when no row has one.
 
     Examples
     --------
@@ -89,7 +85,16 @@ def located_rows(series: Any) -> np.ndarray:
     >>> located_rows(gpd.GeoSeries([box(0, 0, 1, 1), None, Polygon()])).tolist()
     [True, False, False]
     """
-    return ~(series.isna().to_numpy() | series.is_empty.to_numpy())
+    import shapely
+
+    located = ~shapely.is_missing(series.values) & ~shapely.is_empty(series.values)
+    located = np.asarray(located, dtype=bool)
+    if not located.any():
+        raise GeometryError(
+            f"every row of {name} has a missing or empty geometry "
+            f"({format_rows(series.index)}); spatial weights need located regions"
+        )
+    return located
 
 
 def check_polygons(series: Any, *, name: str = "regions") -> None:
@@ -97,7 +102,9 @@ def check_polygons(series: Any, *, name: str = "regions") -> None:
     import shapely
 
     types = shapely.get_type_id(np.asarray(series.values, dtype=object))
-    bad = ~np.isin(types, POLYGON_IDS) & located_rows(series)
+    bad = ~np.isin(types, POLYGON_IDS) & (types != -1)  # -1: missing
+    if bad.any():
+        bad &= ~np.asarray(shapely.is_empty(np.asarray(series.values, dtype=object)))
     if bad.any():
         found = ", ".join(sorted(set(series[bad].geom_type.tolist())))
         raise GeometryError(
