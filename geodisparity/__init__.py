@@ -92,9 +92,11 @@ _EXPORTS: dict[str, str] = {
     "local_moran": "geodisparity.spatial.local_stats",
     "local_moran_bivariate": "geodisparity.spatial.local_stats",
     "local_gi_star": "geodisparity.spatial.local_stats",
-    "local_geary": "geodisparity.spatial.local_stats",
+    "local_geary": "geodisparity.spatial.local_geary",
+    "local_gi": "geodisparity.spatial.local_stats",
     "adjust_pvalues": "geodisparity.spatial.multiple_testing",
     "benjamini_hochberg": "geodisparity.spatial.multiple_testing",
+    "benjamini_yekutieli": "geodisparity.spatial.multiple_testing",
     "bonferroni": "geodisparity.spatial.multiple_testing",
     # maps (folium/matplotlib load only when a map is made)
     "choropleth": "geodisparity.maps",
@@ -104,6 +106,21 @@ _EXPORTS: dict[str, str] = {
     "atlas": "geodisparity.maps",
     "save_map": "geodisparity.maps",
     "plot": "geodisparity.maps",
+    # notebook display of maps with no network (issue 10)
+    "show": "geodisparity.maps",
+    # spatial Gini and rates of small regions (issue 10)
+    "SpatialGini": "geodisparity.spatial.spatial_gini",
+    "spatial_gini": "geodisparity.spatial.spatial_gini",
+    "eb_rates": "geodisparity.spatial.rates",
+    "moran_rate": "geodisparity.spatial.rates",
+    "local_moran_rate": "geodisparity.spatial.rates",
+    # change over time: emerging hot spots, LISA dynamics, Mann-Kendall trend (issue 11)
+    "emerging_hotspots": "geodisparity.spatial.emerging",
+    "EmergingHotSpots": "geodisparity.spatial.emerging",
+    "lisa_dynamics": "geodisparity.spatial.lisa_dynamics",
+    "LisaDynamics": "geodisparity.spatial.lisa_dynamics",
+    "mann_kendall": "geodisparity.stats.mann_kendall",
+    "MannKendall": "geodisparity.stats.mann_kendall",
 }
 
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
@@ -162,8 +179,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         moran_bivariate,
     )
     from geodisparity.spatial.interop import from_libpysal, to_libpysal  # noqa: F401
+    from geodisparity.spatial.local_geary import local_geary  # noqa: F401
     from geodisparity.spatial.local_stats import (  # noqa: F401
-        local_geary,
+        local_gi,
         local_gi_star,
         local_moran,
         local_moran_bivariate,
@@ -171,8 +189,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from geodisparity.spatial.multiple_testing import (  # noqa: F401
         adjust_pvalues,
         benjamini_hochberg,
+        benjamini_yekutieli,
         bonferroni,
     )
+    from geodisparity.spatial.rates import (  # noqa: F401
+        eb_rates,
+        local_moran_rate,
+        moran_rate,
+    )
+    from geodisparity.spatial.spatial_gini import SpatialGini, spatial_gini  # noqa: F401
     from geodisparity.spatial.weights import SpatialWeights  # noqa: F401
     from geodisparity.stats.convergence import (  # noqa: F401
         BetaConvergence,
@@ -222,3 +247,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         between_group_test,
         bootstrap,
     )
+
+if TYPE_CHECKING:  # pragma: no cover - change over time (issue 11)
+    from geodisparity.spatial.emerging import EmergingHotSpots, emerging_hotspots  # noqa: F401
+    from geodisparity.spatial.lisa_dynamics import LisaDynamics, lisa_dynamics  # noqa: F401
+    from geodisparity.stats.mann_kendall import MannKendall, mann_kendall  # noqa: F401

@@ -13,9 +13,15 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
+import signal
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -27,48 +33,179 @@ overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace output files that already exist."
 )
 verbose_option = click.option("-v", "--verbose", count=True, help="More log output (-vv: debug).")
+quiet_option = click.option("-q", "--quiet", is_flag=True,
+                            help="Only errors: no progress lines, warnings or log output.")
 
 
-def _setup_logging(verbosity: int) -> None:
-    level = logging.WARNING - 10 * min(verbosity, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+def _setup_logging(ctx: click.Context, verbosity: int) -> None:
+    """Set the log level for this invocation; -1 means quiet (errors only).
+
+    The previous levels come back when the command ends, so that invoking the
+    CLI from Python (tests, notebooks) leaves no global state behind.
+    """
+    level = logging.ERROR if verbosity < 0 else logging.WARNING - 10 * min(verbosity, 2)
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+    loggers = [logging.getLogger(), logging.getLogger("geodisparity")]
+    previous = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(level)
+    captured = verbosity < 0  # quiet: warnings go through logging, below the ERROR level
+    if captured:
+        logging.captureWarnings(True)
+
+    def restore() -> None:
+        for logger, old in zip(loggers, previous, strict=True):
+            logger.setLevel(old)
+        if captured:
+            logging.captureWarnings(False)
+
+    ctx.call_on_close(restore)
 
 
-def _fail(exc: Exception) -> None:
-    """Turn a library error into a clean message and exit status 1."""
-    raise click.ClickException(str(exc)) from exc
+def _verbosity(ctx: click.Context) -> int:
+    """Return the group's -v count, or -1 for -q."""
+    return (ctx.find_root().obj or {}).get("verbosity", 0)
+
+
+def _fail(exc: Exception | str) -> NoReturn:
+    """Turn a library error into a one-line message and exit status 1."""
+    raise click.ClickException(_one_line(str(exc))) from (exc if isinstance(exc, Exception)
+                                                          else None)
+
+
+def _one_line(message: str) -> str:
+    return "; ".join(line.strip() for line in message.splitlines() if line.strip()) or "failed"
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is so that ``finally`` blocks clean up."""
+
+
+@contextlib.contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """Make SIGTERM unwind the stack like Ctrl-C does; restore the previous handler after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _clean_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """Give every failure of ``command`` one line on stderr and a non-zero status.
+
+    Library errors and OS errors exit with 1, bad arguments with 2, Ctrl-C with
+    130 and SIGTERM with 143 (after staging files are removed). Anything else is
+    a bug: one line too, with the traceback in the debug log (``-vv``).
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        from geodisparity.errors import GeodisparityError
+
+        try:
+            with _signals_unwind():
+                command(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except GeodisparityError as exc:
+            _fail(exc)
+        except OSError as exc:
+            _fail(_os_error(exc))
+        except KeyboardInterrupt:
+            _stop("interrupted", 130)
+        except _Terminated:
+            _stop("terminated", 143)
+        except Exception as exc:  # a bug: still one line, details with -vv
+            logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+            _fail(f"unexpected {type(exc).__name__}: {exc} (please report it; -vv shows details)")
+
+    return wrapper
+
+
+def _os_error(exc: OSError) -> str:
+    """Describe a file-system error by what failed and on which path."""
+    reason = exc.strerror or type(exc).__name__
+    names = [str(name) for name in (exc.filename, exc.filename2) if name is not None]
+    where = " -> ".join(repr(name) for name in names)
+    return f"{reason}: {where}" if where else f"{reason}: {exc}"
+
+
+def _stop(what: str, status: int) -> NoReturn:
+    click.echo(f"Error: {what}; no output was written or replaced", err=True)
+    raise click.exceptions.Exit(status)
+
+
+class _Command(click.Command):
+    """A command whose usage errors are one line (no usage text), exit status 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise _UsageError(_one_line(exc.format_message())) from exc
+        except ValueError as exc:  # click's path checks on a name with a NUL byte
+            raise _UsageError(f"an argument is not a usable path: {exc}") from exc
+
+
+class _UsageError(click.ClickException):
+    exit_code = 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="geodisparity")
-def main() -> None:
-    """Map regional disparities: gap statistics, clusters and offline maps."""
+@verbose_option
+@quiet_option
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Map regional disparities: gap statistics, clusters and offline maps.
+
+    -v and -q go before the command (``geodisparity -v run study.toml``);
+    ``run -v`` is also accepted.
+    """
+    if verbose and quiet:
+        raise click.BadOptionUsage("quiet", "-q/--quiet and -v/--verbose exclude each other")
+    ctx.obj = {"verbosity": -1 if quiet else verbose}
+    _setup_logging(ctx, ctx.obj["verbosity"])
 
 
-@main.command()
+@main.command(cls=_Command)
 @click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: the config's `output`, relative to the config file).")
 @overwrite_option
 @verbose_option
-def run(config: Path, output: Path | None, overwrite: bool, verbose: int) -> None:
+@_clean_errors
+@click.pass_context
+def run(ctx: click.Context, config: Path, output: Path | None, overwrite: bool,
+        verbose: int) -> None:
     """Run the analysis described by CONFIG (a TOML file) and write maps and a report."""
-    _setup_logging(verbose)
+    verbosity = _verbosity(ctx)
+    if verbose:
+        if verbosity < 0:
+            raise click.BadOptionUsage("verbose", "-q/--quiet and -v/--verbose exclude each other")
+        verbosity += verbose
+        _setup_logging(ctx, verbosity)
+    progress = None if verbosity < 0 else (lambda message: click.echo(message, err=True))
     from geodisparity.config import load_config
-    from geodisparity.errors import GeodisparityError
     from geodisparity.pipeline import run_pipeline
 
     if not config.is_file():
-        raise click.BadParameter(f"{str(config)!r} does not exist", param_hint="CONFIG")
-    try:
-        result = run_pipeline(load_config(config), output=output, overwrite=overwrite,
-                              progress=lambda message: click.echo(message, err=True))
-    except GeodisparityError as exc:
-        _fail(exc)
+        raise _UsageError(f"Invalid value for 'CONFIG': {str(config)!r} does not exist")
+    result = run_pipeline(load_config(config), output=output, overwrite=overwrite,
+                          progress=progress)
     click.echo(result.summary())
 
 
-@main.command("boundaries")
+@main.command("boundaries", cls=_Command)
+@_clean_errors
 def boundaries_command() -> None:
     """List the bundled boundary layers."""
     from geodisparity import boundaries
@@ -77,7 +214,7 @@ def boundaries_command() -> None:
         click.echo(name)
 
 
-@main.command()
+@main.command(cls=_Command)
 @click.argument("regions", type=str)
 @click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--left-on", required=True, help="Id column of the boundaries.")
@@ -89,29 +226,27 @@ def boundaries_command() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the joined regions (.gpkg, .geojson, .parquet or .csv).")
 @overwrite_option
+@_clean_errors
 def join(regions: str, table: Path, left_on: str, right_on: str, year: str | None,
          name_column: str | None, strict: bool, output: Path | None, overwrite: bool) -> None:
     """Join TABLE to REGIONS (a bundled layer name or a boundary file) and report matches."""
-    from geodisparity.errors import GeodisparityError
+    from geodisparity import boundaries as bundled
+    from geodisparity import join as join_tables
+    from geodisparity import read_table
+    from geodisparity._output import check_writable, input_files
     from geodisparity.pipeline import load_regions, write_frame
 
-    try:
-        from geodisparity import join as join_tables
-        from geodisparity import read_table
-
-        boundaries = load_regions(regions)
-        frame = read_table(table, key=right_on)
-        names = (name_column, None) if name_column else None
-        joined, report = join_tables(boundaries, frame, left_on=left_on, right_on=right_on,
-                                     names=names, year=year, strict=strict)
-    except GeodisparityError as exc:
-        _fail(exc)
+    inputs = input_files(table, None if regions in bundled.available() else regions)
+    if output is not None:  # before reading anything: an input is never an output
+        check_writable(output, overwrite=overwrite, inputs=inputs)
+    boundaries = load_regions(regions)
+    frame = read_table(table, key=right_on)
+    names = (name_column, None) if name_column else None
+    joined, report = join_tables(boundaries, frame, left_on=left_on, right_on=right_on,
+                                 names=names, year=year, strict=strict)
     click.echo(str(report))
     if output is not None:
-        try:
-            write_frame(joined, output, overwrite=overwrite)
-        except GeodisparityError as exc:
-            _fail(exc)
+        write_frame(joined, output, overwrite=overwrite, inputs=inputs)
         click.echo(f"joined table written to {output}")
 
 

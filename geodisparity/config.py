@@ -19,10 +19,12 @@ Examples
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from geodisparity import expressions
+from geodisparity._limits import MAX_PERMUTATIONS
 from geodisparity.errors import DataFileError, GeodisparityError
 
 __all__ = [
@@ -74,7 +76,7 @@ class TableConfig:
 
 @dataclass(frozen=True)
 class Indicator:
-    """A derived column: ``expression`` is evaluated on the joined table."""
+    """A derived column computed on the joined table (see :mod:`geodisparity.expressions`)."""
 
     name: str
     expression: str
@@ -107,6 +109,11 @@ class ClustersConfig:
     seed: int | None = 20261129
     alpha: float = 0.05
     adjust: str | None = "fdr"
+    #: Change over time (a table with years): emerging hot spots and LISA dynamics of each
+    #: column. None: automatic (emerging hot spots with 5+ years, dynamics with 2+).
+    emerging: bool | None = None
+    dynamics: bool | None = None
+    time_lag: int = 0
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ class RunConfig:
     lang: str = "en"
     output: str = "out"
     base_dir: Path = field(default_factory=Path.cwd)
+    file: Path | None = None
 
     def resolve(self, path: str) -> Path:
         """Resolve a path from the file relative to the file's folder."""
@@ -168,11 +176,29 @@ def load_config(path: str | Path) -> RunConfig:
     file = Path(path)
     if not file.is_file():
         raise DataFileError(f"configuration file {str(file)!r} does not exist")
+    config = parse_config(_read_toml(file), base_dir=file.resolve().parent, source=str(file))
+    return replace(config, file=file.resolve())
+
+
+def _read_toml(file: Path) -> dict[str, Any]:
+    """Read a study file as UTF-8 TOML; anything else is a ConfigError naming it."""
     try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+        data = file.read_bytes()
+    except OSError as exc:
+        raise DataFileError(f"cannot read configuration file {str(file)!r}: {exc.strerror}") \
+            from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{file}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+            f"save the study file as UTF-8"
+        ) from exc
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from exc
-    return parse_config(raw, base_dir=file.resolve().parent, source=str(file))
 
 
 def parse_config(
@@ -277,6 +303,22 @@ class _Reader:
             raise self.fail(f"{path} = {value!r} is not accepted; use one of {', '.join(options)}")
         return value
 
+    def count(self, table: dict[str, Any], key: str, *, default: int, where: str) -> int:
+        """Read a number of resamples: 0 (off) up to the shared ceiling."""
+        value = self.get(table, key, int, default=default, where=where)
+        if not 0 <= value <= MAX_PERMUTATIONS:
+            raise self.fail(
+                f"{where}.{key} = {value} must be between 0 (off) and {MAX_PERMUTATIONS:,}"
+            )
+        return value
+
+    def seed(self, table: dict[str, Any], *, where: str) -> int | None:
+        """Read a random seed: a whole number, 0 or more."""
+        value = self.get(table, "seed", int, default=20261129, where=where)
+        if value < 0:
+            raise self.fail(f"{where}.seed = {value} must be 0 or more")
+        return value
+
     def strings(self, table: dict[str, Any], key: str, *, where: str) -> tuple[str, ...]:
         value = self.get(table, key, (str, list), default=[], where=where)
         items = [value] if isinstance(value, str) else value
@@ -320,9 +362,7 @@ def _analysis(reader: _Reader) -> AnalysisConfig:
     def get(key: str, default: Any = None) -> Any:
         return reader.text(t, key, where=w, default=default)
 
-    bootstrap = reader.get(t, "bootstrap", int, default=499, where=w)
-    if bootstrap < 0:
-        raise reader.fail(f"analysis.bootstrap = {bootstrap} must be 0 (off) or more")
+    bootstrap = reader.count(t, "bootstrap", default=499, where=w)
     return AnalysisConfig(
         income=get("income", ...),
         population=get("population"),
@@ -331,30 +371,50 @@ def _analysis(reader: _Reader) -> AnalysisConfig:
         groups=reader.strings(t, "groups", where=w),
         year=reader.get(t, "year", int, default=None, where=w),
         bootstrap=bootstrap,
-        seed=reader.get(t, "seed", int, default=20261129, where=w),
+        seed=reader.seed(t, where=w),
     )
 
 
 def _clusters(reader: _Reader) -> ClustersConfig:
     t = reader.table("clusters")
     w = "clusters"
-    reader.check_keys(t, w, {"columns", "weights", "k", "permutations", "seed", "alpha", "adjust"})
-    permutations = reader.get(t, "permutations", int, default=999, where=w)
-    if permutations < 0:
-        raise reader.fail(f"clusters.permutations = {permutations} must be 0 or more")
+    reader.check_keys(t, w, {"columns", "weights", "k", "permutations", "seed", "alpha", "adjust",
+                             "emerging", "dynamics", "time_lag"})
+    permutations = reader.count(t, "permutations", default=999, where=w)
     alpha = reader.get(t, "alpha", (int, float), default=0.05, where=w)
     if not 0 < alpha < 1:
         raise reader.fail(f"clusters.alpha = {alpha} must be between 0 and 1")
-    adjust = reader.choice(t, "adjust", ("fdr", "bonferroni", "none"), default="fdr", where=w)
+    adjust = reader.choice(
+        t, "adjust", ("fdr", "by", "bonferroni", "none"), default="fdr", where=w
+    )
     return ClustersConfig(
         columns=reader.strings(t, "columns", where=w),
         weights=reader.choice(t, "weights", ("queen", "rook", "knn"), default="queen", where=w),
-        k=reader.get(t, "k", int, default=6, where=w),
+        k=_positive(reader, t, "k", default=6, where=w),
         permutations=permutations,
-        seed=reader.get(t, "seed", int, default=20261129, where=w),
+        seed=reader.seed(t, where=w),
         alpha=float(alpha),
         adjust=None if adjust == "none" else adjust,
+        **_change_options(reader, t),
     )
+
+
+def _change_options(reader: _Reader, table: dict[str, Any]) -> dict[str, Any]:
+    """Read clusters.emerging, clusters.dynamics (true / false) and clusters.time_lag."""
+    time_lag = reader.get(table, "time_lag", int, default=0, where="clusters")
+    if not 0 <= time_lag <= 10:
+        raise reader.fail(f"clusters.time_lag = {time_lag} must be between 0 and 10")
+    return {"emerging": reader.get(table, "emerging", bool, default=None, where="clusters"),
+            "dynamics": reader.get(table, "dynamics", bool, default=None, where="clusters"),
+            "time_lag": time_lag}
+
+
+def _positive(reader: _Reader, table: dict[str, Any], key: str, *, default: int,
+              where: str) -> int:
+    value = reader.get(table, key, int, default=default, where=where)
+    if value < 1:
+        raise reader.fail(f"{where}.{key} = {value} must be 1 or more")
+    return value
 
 
 def _indicators(reader: _Reader) -> tuple[Indicator, ...]:
@@ -367,9 +427,17 @@ def _indicators(reader: _Reader) -> tuple[Indicator, ...]:
         if not isinstance(item, dict):
             raise reader.fail(f"{w} must be a table with name and expression")
         reader.check_keys(item, w, {"name", "expression", "label", "unit"})
+        name = reader.text(item, "name", where=w)
+        if not name.strip():
+            raise reader.fail(f"{w}.name = {name!r} must not be empty")
+        expression = reader.text(item, "expression", where=w)
+        try:  # syntax and grammar now; column names when the table is joined
+            expressions.parse_expression(expression, name=f"indicator {name!r} ({w})")
+        except expressions.ExpressionError as exc:
+            raise reader.fail(str(exc)) from exc
         result.append(Indicator(
-            name=reader.text(item, "name", where=w),
-            expression=reader.text(item, "expression", where=w),
+            name=name,
+            expression=expression,
             label=reader.text(item, "label", where=w, default=None),
             unit=reader.text(item, "unit", where=w, default=None),
         ))

@@ -145,6 +145,20 @@ def format_rows(labels: Iterable[object], *, limit: int = 10) -> str:
     return f"{shown} and {rest} more" if rest > 0 else shown
 
 
+# --- reading: encodings and empty geometries (issue 8) ---------------------------------------
+
+
+class EncodingMismatchWarning(GeodisparityWarning):
+    """A file's declared text encoding (``.cpg``, DBF language id) is contradicted by its bytes."""
+
+
+class EmptyGeometryWarning(GeodisparityWarning):
+    """Some regions have an empty or missing geometry; they are kept without one."""
+
+
+__all__ += ["EncodingMismatchWarning", "EmptyGeometryWarning"]
+
+
 class ResourceError(GeodisparityError, MemoryError):
     """A computation would need more memory than the machine has available."""
 

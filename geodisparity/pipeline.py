@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geodisparity._output import atomic_path, staged_outputs, write_text
+from geodisparity._output import atomic_path, input_files, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
-from geodisparity.errors import InputError, MissingColumnError
+from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
 
 __all__ = ["RunResult", "run_pipeline", "load_regions", "write_frame"]
 
@@ -68,11 +68,37 @@ def load_regions(source: str, **options: Any) -> Any:
 
     if source in boundaries.available():
         return boundaries.load(source)
+    if not Path(source).exists():
+        raise DataFileError(_not_found(source, "boundaries"))
     return read_boundaries(source, **{k: v for k, v in options.items() if v is not None})
 
 
-def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool) -> Path:
-    """Write a (Geo)DataFrame by extension: .gpkg, .geojson, .parquet, .csv."""
+def _not_found(source: str | os.PathLike[str], what: str) -> str:
+    """Say that a boundary source is neither a file nor a bundled layer."""
+    from geodisparity import boundaries
+
+    return (f"{what} {str(source)!r}: no such file, and not a bundled layer "
+            f"(bundled: {', '.join(boundaries.available())})")
+
+
+def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool,
+                inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
+    """Write a (Geo)DataFrame by extension: .gpkg, .geojson, .parquet, .csv.
+
+    ``inputs`` lists the files the frame came from: ``path`` may not be one of
+    them (nor a sidecar of a shapefile among them), even with ``overwrite``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> table = pathlib.Path(tempfile.mkdtemp()) / "income.csv"
+    >>> pd.DataFrame({"code": [1], "income": [2.5]}).to_csv(table, index=False)
+    >>> write_frame(pd.read_csv(table), table, overwrite=True, inputs=[table])
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    geodisparity.errors.OutputExistsError: output '...income.csv' would replace the input ...
+    """
     target = Path(path)
     suffix = target.suffix.lower()
     writers: dict[str, Callable[[Path], None]] = {
@@ -83,7 +109,7 @@ def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, overwrite:
     }
     if suffix not in writers:
         raise InputError(f"output {str(target)!r}: unknown extension; use {', '.join(writers)}")
-    with atomic_path(target, overwrite=overwrite) as tmp:
+    with atomic_path(target, overwrite=overwrite, inputs=input_files(*inputs)) as tmp:
         writers[suffix](tmp)
     return target
 
@@ -116,22 +142,47 @@ def run_pipeline(
     output : path-like, optional
         Output folder; default ``config.output`` relative to the config file.
     overwrite : bool, default False
-        Replace existing output files.
+        Replace existing output files. An output that would replace an input
+        (the study file, the boundary file or its sidecars, the table) is
+        refused either way.
     progress : callable, optional
         Called with a short message as each stage starts.
 
     Returns
     -------
     RunResult
+
+    Raises
+    ------
+    DataFileError
+        An input file does not exist.
+    OutputExistsError
+        An output exists (without ``overwrite``) or would replace an input.
     """
     say = progress or (lambda message: logger.info(message))
     out_dir = Path(output) if output is not None else config.resolve(config.output)
     targets = {kind: out_dir / name for kind, name in OUTPUT_FILES.items()}
-    with staged_outputs(targets, overwrite=overwrite) as staged:
+    inputs = _input_files(config)
+    with staged_outputs(targets, overwrite=overwrite, inputs=inputs) as staged:
         result = _analyse(config, say)
         say("writing the atlas, the report and the tables")
         _write_outputs(result, config, staged)
     return RunResult(out_dir, targets, result.join_report, result.gaps, result.regions)
+
+
+def _input_files(config: RunConfig) -> list[Path]:
+    """Every file the run reads, checked to exist before anything is computed."""
+    from geodisparity import boundaries
+
+    source = config.boundaries.source
+    named = {"table.path": config.resolve(config.table.path)}
+    if source not in boundaries.available():
+        named["boundaries.source"] = config.resolve(source)
+    for key, path in named.items():
+        if not path.exists():
+            raise DataFileError(_not_found(path, key) if key == "boundaries.source"
+                                else f"{key} = {str(path)!r}: no such file")
+    return input_files(config.file, *named.values())
 
 
 @dataclass(frozen=True)
@@ -149,6 +200,7 @@ class _Analysis:
     global_table: pd.DataFrame
     cluster_table: pd.DataFrame
     regions: pd.DataFrame
+    space_time: Any = None  # pipeline_spacetime.SpaceTime: change over time
 
 
 def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
@@ -169,8 +221,14 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
 
     say("computing spatial clusters")
     weights, cluster_table, global_table = _clusters(current, config)
+    from geodisparity.pipeline_spacetime import space_time
+
+    say("computing change over time")
+    changes = space_time(long, weights, config)
+    cluster_table = changes.join_to(cluster_table)
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
-                     weights, global_table, cluster_table, _region_table(current, cluster_table))
+                     weights, global_table, cluster_table, _region_table(current, cluster_table),
+                     space_time=changes)
 
 
 def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]) -> None:
@@ -200,7 +258,8 @@ def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
 
     if source not in boundaries.available():
         source = str(config.resolve(source))
-    regions = load_regions(source, layer=b.layer, key=b.key, encoding=b.encoding, crs=b.crs)
+    regions = load_regions(source, layer=b.layer, key=b.key, name=b.name, encoding=b.encoding,
+                           crs=b.crs)
     t = config.table
     table = read_table(config.resolve(t.path), key=t.key, sheet=t.sheet, encoding=t.encoding)
     names = (b.name, None) if b.name else None
@@ -209,18 +268,26 @@ def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
 
 
 def _derive_indicators(frame: Any, config: RunConfig) -> Any:
+    """Add each indicator as a column, in order (one may use those before it)."""
+    from geodisparity.expressions import evaluate
+
     result = frame.copy()
+    rows = result.set_index(config.boundaries.key, drop=False)
     for indicator in config.indicators:
-        try:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                values = result.eval(indicator.expression, engine="python")
-        except Exception as exc:  # pandas raises many kinds for a bad expression
+        label = f"indicator {indicator.name!r}"
+        if indicator.name in result.columns:
             raise ConfigError(
-                f"indicator {indicator.name!r}: cannot evaluate {indicator.expression!r}: {exc}"
-            ) from exc
-        result[indicator.name] = pd.to_numeric(values, errors="coerce").replace(
-            [np.inf, -np.inf], np.nan
-        )
+                f"{label} has the name of a column of the joined table ({indicator.name!r}); "
+                f"rename the indicator so that it does not replace that column"
+            )
+        values = evaluate(indicator.expression, rows, name=label)
+        infinite = np.isinf(values.to_numpy())
+        if infinite.any():
+            logger.warning("%s is infinite (a division by zero?) for %d rows, treated as "
+                           "missing: %s", label, infinite.sum(),
+                           format_rows(values.index[infinite]))
+        result[indicator.name] = values.replace([np.inf, -np.inf], np.nan).to_numpy()
+        rows[indicator.name] = result[indicator.name].to_numpy()
     return result
 
 
@@ -375,6 +442,9 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
         else:
             spec.update(target=layer.target, direction=layer.direction)
         layers.append(spec)
+    from geodisparity.pipeline_spacetime import space_time_layers
+
+    layers += space_time_layers(result.space_time, result.cluster_table, config.lang)
     outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
     return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
                  title=config.title, note=config.note, lang=config.lang)
@@ -414,4 +484,11 @@ def _summary_json(config: RunConfig, result: _Analysis) -> dict[str, Any]:
         "join": str(result.join_report),
         "gaps": json.loads(result.gaps.to_json(orient="records")),
         "moran": json.loads(result.global_table.to_json(orient="records")),
+        "change_over_time": _space_time_summary(result.space_time),
     }
+
+
+def _space_time_summary(space: Any) -> dict[str, Any]:
+    from geodisparity.pipeline_spacetime import summary
+
+    return summary(space)

@@ -75,6 +75,15 @@ WORDS = {
             "nearest region). {permutations} permutations, alpha {alpha}, multiple-testing "
             "adjustment: {adjust}."
         ),
+        "hotspot_rule": (
+            "Gi* classes follow ArcGIS's Hot Spot Analysis: 90, 95 or 99% confidence when the "
+            "two-sided p-value (after the adjustment, if any) is at most 0.10, 0.05 or 0.01; "
+            "hot or cold by the sign of z."
+        ),
+        "adjust_fdr": "false discovery rate (Benjamini-Hochberg)",
+        "adjust_by": "false discovery rate under dependence (Benjamini-Yekutieli)",
+        "adjust_bonferroni": "Bonferroni",
+        "adjust_none": "none",
         "moran_caption": "Global Moran's I",
         "cluster_caption": "{column}: clusters and hot spots",
         "no_clusters": "{column}: no significant LISA clusters.",
@@ -117,6 +126,14 @@ WORDS = {
             "空间权重：{rule}（{n} 个地区；为连接孤岛增加 {added} 条邻接）。{permutations} 次置换，"
             "显著性水平 {alpha}，多重检验校正：{adjust}。"
         ),
+        "hotspot_rule": (
+            "Gi* 冷热点按 ArcGIS 热点分析的规则划分：双侧 p 值（如有多重检验校正，则为校正后的值）"
+            "不超过 0.10、0.05、0.01 时，置信度分别为 90%、95%、99%；按 z 值正负分为热点或冷点。"
+        ),
+        "adjust_fdr": "错误发现率（Benjamini-Hochberg）",
+        "adjust_by": "相依检验的错误发现率（Benjamini-Yekutieli）",
+        "adjust_bonferroni": "Bonferroni",
+        "adjust_none": "无",
         "moran_caption": "全局莫兰指数",
         "cluster_caption": "{column}：集聚与冷热点",
         "no_clusters": "{column}：无显著 LISA 集聚。",
@@ -150,6 +167,9 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
         sections.append(_convergence_section(result.convergence, words))
     if len(result.global_table):
         sections.append(_cluster_section(config, result, words))
+    from geodisparity.pipeline_spacetime import space_time_sections
+
+    sections += space_time_sections(config, result.space_time, result.current)
     return sections
 
 
@@ -232,8 +252,9 @@ def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]
     c, weights = config.clusters, result.weights
     paragraphs = [words["weights_line"].format(
         rule=c.weights, n=weights.n, added=len(weights.added_links),
-        permutations=c.permutations, alpha=c.alpha, adjust=c.adjust or "none",
-    )]
+        permutations=c.permutations, alpha=c.alpha,
+        adjust=words[f"adjust_{c.adjust or 'none'}"],
+    ), words["hotspot_rule"]]
     tables = [Table.from_frame(result.global_table, caption=words["moran_caption"])]
     for column in c.columns:
         lisa = result.cluster_table[f"{column}_lisa_cluster"].astype(str)

@@ -11,8 +11,8 @@ from geodisparity._limits import MAX_PERMUTATIONS
 from geodisparity.errors import GeodisparityError, InputError, ResourceError
 from geodisparity.spatial import _draws
 from geodisparity.spatial.global_stats import geary, getis_ord_g, moran, moran_bivariate
+from geodisparity.spatial.local_geary import local_geary
 from geodisparity.spatial.local_stats import (
-    local_geary,
     local_gi_star,
     local_moran,
     local_moran_bivariate,

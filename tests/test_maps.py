@@ -38,7 +38,7 @@ from geodisparity.maps.atlas import _dissolve, _region_options
 from geodisparity.maps.layers import style_layer, target_classes
 from geodisparity.maps.legend import legend_html
 from geodisparity.maps.offline import leaflet_assets
-from geodisparity.maps.style import HOTSPOT_COLORS, LISA_COLORS, class_colors
+from geodisparity.maps.style import GEARY_COLORS, HOTSPOT_COLORS, LISA_COLORS, class_colors
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -89,6 +89,59 @@ def test_classes_match_mapclassify(scheme, with_nan):
     assert (ours.classes[~present] == -1).all()
     assert ours.n_missing == (~present).sum()
     assert list(ours.counts) == list(np.bincount(oracle.yb, minlength=len(oracle.bins)))
+
+
+SAMPLES = {
+    "lognormal": VALUES,
+    "ties": np.random.default_rng(1).integers(0, 6, 37).astype(float),
+    "negative": np.random.default_rng(2).normal(-3.0, 10.0, 11),
+    "tiny": np.array([0.1, 0.2, 0.2, 0.7]),
+    "outlier": np.r_[np.ones(20), 2.0, 3.0, 1e6],
+}
+SIMPLE_ORACLES = {
+    "quantiles": lambda y, k: mapclassify.Quantiles(y, k=k),
+    "equal_interval": lambda y, k: mapclassify.EqualInterval(y, k=k),
+    "std_mean": lambda y, k: mapclassify.StdMean(y),
+    "user_defined": lambda y, k: mapclassify.UserDefined(y, bins=list(np.linspace(
+        y.min(), np.median(y), k))),
+}
+
+
+@pytest.mark.parametrize("sample", list(SAMPLES))
+@pytest.mark.parametrize("scheme", list(SIMPLE_ORACLES))
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5, 6, 7, 9, 10, 12])
+def test_own_simple_schemes_agree_with_mapclassify(scheme, sample, k):
+    """quantiles, equal_interval, std_mean and user_defined are computed without
+    mapclassify; its classifiers are the oracle, ties (merged quantiles) included."""
+    from geodisparity.maps.classify import _bins_and_classes
+
+    y = SAMPLES[sample]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # mapclassify: quantiles merged
+        oracle = SIMPLE_ORACLES[scheme](y, k)
+    breaks = np.unique(np.linspace(y.min(), np.median(y), k))
+    if scheme == "user_defined" and breaks.size < k:
+        pytest.skip("breaks must increase strictly")
+    bins, classes = _bins_and_classes(y, scheme, k, breaks)
+    np.testing.assert_allclose(bins, oracle.bins, rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(classes, oracle.yb)
+
+
+def test_quantile_maps_do_not_import_mapclassify():
+    """mapclassify costs seconds to import (scikit-learn, numba): only Fisher-Jenks needs it."""
+    code = (
+        "import sys\n"
+        "from geodisparity.maps.classify import classify\n"
+        "for scheme in ('quantiles', 'equal_interval', 'std_mean'):\n"
+        "    classify([1.0, 5.0, 2.0, 8.0, 3.0, 9.0], scheme=scheme, k=3)\n"
+        "classify([1.0, 5.0, 2.0], scheme='user_defined', breaks=[2.0])\n"
+        "print('mapclassify' in sys.modules)\n"
+        "classify([1.0, 5.0, 2.0, 8.0, 3.0, 9.0], scheme='fisher_jenks', k=3)\n"
+        "print('mapclassify' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False", "True"]
 
 
 @pytest.mark.parametrize("values", [[1, 1, 1, 2, 2, 3], [5.0, 5.0, 7.0, np.nan]])
@@ -252,6 +305,42 @@ def test_lisa_duplicate_and_unknown_labels(regions):
     result.loc[regions.index[4], "cluster"] = "HH"
     with pytest.raises(InputError, match="330004"):
         lisa_map(regions, result)
+
+
+def test_local_geary_classes_take_geodas_geary_colours(regions):
+    labels = list(cat.GEARY_LABELS) * 2
+    result = lisa_frame(regions.index, pd.Categorical(labels, categories=cat.GEARY_LABELS))
+    styled = style_layer(regions, Layer(kind="lisa", result=result), lang="zh")
+    assert [cat.GEARY_LABELS[c] for c in styled.classes] == labels
+    assert [styled.colors[c] for c in styled.classes[:6]] == [  # libgeoda's UniGeary colours
+        "#B2182B", "#EF8A62", "#FDDBC7", "#67ADC7", "#EEEEEE", "#464646"]
+    assert styled.colors == tuple(GEARY_COLORS[lab] for lab in cat.GEARY_LABELS)
+    assert styled.legend.title == "局部 Geary 聚类"
+    assert [e.label for e in styled.legend.entries] == [
+        "高-高", "低-低", "其他正相关", "负相关", "不显著", "孤立 (无邻接)"]
+    # plain strings are recognised by the Geary-only labels
+    plain = lisa_frame(regions.index, ["Negative", "High-High"] * 6)
+    styled = style_layer(regions, Layer(kind="lisa", result=plain))
+    assert styled.colors[styled.classes[0]] == "#67ADC7" and styled.legend.title == (
+        "Local Geary clusters")
+    lisa_only = style_layer(regions, Layer(kind="lisa", result=lisa_frame(
+        regions.index, ["High-High"] * 12)))
+    assert lisa_only.colors[lisa_only.classes[0]] == "#FF0000"
+
+
+def test_local_geary_result_maps_end_to_end(regions):
+    w = gd.contiguity(regions, "queen")
+    y = np.arange(len(regions), dtype=float)
+    result = gd.local_geary(y, w, seed=0, permutations=99)
+    result.index = regions.index
+    assert lisa_map(regions, result, column="income")
+
+
+def test_hotspot_tooltip_shows_the_two_sided_p(regions):
+    result = pd.DataFrame({"cluster": cat.NOT_SIGNIFICANT, "z": 0.5, "p_sim": 0.3, "p": 0.6},
+                          index=regions.index)
+    styled = style_layer(regions, Layer(kind="hotspot", result=result))
+    assert styled.fields[-2:] == ("z", "p")
 
 
 def test_hotspot_bins(regions):

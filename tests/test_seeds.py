@@ -7,8 +7,8 @@ import scipy.sparse as sp
 from geodisparity._inputs import make_rng
 from geodisparity.errors import InputError
 from geodisparity.spatial.global_stats import geary, getis_ord_g, moran, moran_bivariate
+from geodisparity.spatial.local_geary import local_geary
 from geodisparity.spatial.local_stats import (
-    local_geary,
     local_gi_star,
     local_moran,
     local_moran_bivariate,

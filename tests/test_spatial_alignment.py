@@ -12,8 +12,8 @@ from shapely import box
 from geodisparity.errors import DuplicateKeyError, InputError
 from geodisparity.spatial.contiguity_weights import contiguity
 from geodisparity.spatial.global_stats import geary, getis_ord_g, moran, moran_bivariate
+from geodisparity.spatial.local_geary import local_geary
 from geodisparity.spatial.local_stats import (
-    local_geary,
     local_gi_star,
     local_moran,
     local_moran_bivariate,

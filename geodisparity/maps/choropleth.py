@@ -127,17 +127,23 @@ def lisa_map(
     note: str | None = None,
     tolerance: float | str | None = "auto",
 ) -> Any:
-    """Map LISA clusters (High-High, Low-Low, High-Low, Low-High) in GeoDa's colours.
+    """Map LISA or local Geary clusters in GeoDa's colours.
+
+    Local Moran results show High-High, Low-Low, High-Low and Low-High; local
+    Geary results (recognised by their labels) show GeoDa's High-High,
+    Low-Low, Other positive and Negative, in GeoDa's local Geary colours.
 
     Parameters
     ----------
     regions : GeoDataFrame
         Polygons with a CRS.
     lisa_result : DataFrame
-        Local Moran result aligned to ``regions.index`` with a ``cluster``
-        column of labels from :data:`geodisparity.categories.LISA_LABELS`
-        (missing = no data); ``z`` and ``p_sim`` columns, if present, go into
-        tooltips. Every region must have a row.
+        Local Moran or local Geary result aligned to ``regions.index`` with a
+        ``cluster`` column of labels from
+        :data:`geodisparity.categories.LISA_LABELS` or
+        :data:`~geodisparity.categories.GEARY_LABELS` (missing = no data);
+        ``z`` and ``p_sim`` columns, if present, go into tooltips. Every
+        region must have a row.
     column : str, optional
         The variable analysed, shown in tooltips.
     label, unit, name, tooltip, lang, tiles, attribution, title, note, tolerance
@@ -187,7 +193,12 @@ def hotspot_map(
     note: str | None = None,
     tolerance: float | str | None = "auto",
 ) -> Any:
-    """Map Getis-Ord Gi* hot and cold spots at 90/95/99% confidence (ArcGIS-like colours).
+    """Map Getis-Ord Gi* (or Gi) hot and cold spots at 90/95/99% confidence (ArcGIS's bins).
+
+    The confidence levels are those of the statistic's ``gi_bin``: a
+    two-sided p (or its FDR adjustment) at most 0.10 / 0.05 / 0.01, hot or
+    cold by the sign of z (see
+    :func:`~geodisparity.spatial.local_stats.local_gi_star`).
 
     Parameters
     ----------

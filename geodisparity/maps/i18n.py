@@ -44,6 +44,7 @@ _ZH: dict[str, str] = {
     "classes reduced to": "分级数减少为",
     "distinct values": "个不同取值",
     "LISA clusters": "LISA 聚类",
+    "Local Geary clusters": "局部 Geary 聚类",
     "Hot spots (Getis-Ord Gi*)": "热点分析 (Getis-Ord Gi*)",
     cat.HIGH_HIGH: "高-高",
     cat.LOW_LOW: "低-低",
@@ -51,6 +52,8 @@ _ZH: dict[str, str] = {
     cat.LOW_HIGH: "低-高",
     cat.NOT_SIGNIFICANT: "不显著",
     cat.ISOLATED: "孤立 (无邻接)",
+    cat.OTHER_POSITIVE: "其他正相关",
+    cat.NEGATIVE: "负相关",
     "Hot spot (99%)": "热点 (99%)",
     "Hot spot (95%)": "热点 (95%)",
     "Hot spot (90%)": "热点 (90%)",
@@ -60,6 +63,17 @@ _ZH: dict[str, str] = {
     "Target met": "达标",
     "Within 10% of target": "距目标 10% 以内",
     "Target not met": "未达标",
+    "Not on the map (no boundary)": "未绘制（无边界）",
+    # emerging hot spot analysis (issue 11)
+    "Emerging hot spots": "时空热点模式",
+    "Pattern": "模式",
+    "Trend (tau)": "趋势 (tau)",
+    "Trend p": "趋势 p 值",
+    **{f"{p} {side} spot": f"{zh}{side_zh}"
+       for p, zh in zip(cat.EMERGING_PATTERNS, ("新增", "连续", "加强", "持续", "减弱", "零星",
+                                                 "振荡", "历史"), strict=True)
+       for side, side_zh in (("hot", "热点"), ("cold", "冷点"))},
+    cat.NO_PATTERN: "未检测到模式",
 }
 
 

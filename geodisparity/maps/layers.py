@@ -1,8 +1,9 @@
 """Map layers: what to show (:class:`Layer`) and how it is drawn (:class:`StyledLayer`).
 
 A :class:`Layer` names a column and a kind of map: ``"choropleth"`` (classes
-of a value), ``"lisa"`` (LISA clusters), ``"hotspot"`` (Getis-Ord Gi* hot and
-cold spots) or ``"target"`` (met / within 10% / not met). :func:`style_layer`
+of a value), ``"lisa"`` (LISA or local Geary clusters), ``"hotspot"`` (Getis-Ord
+Gi* or Gi hot and cold spots), ``"emerging"`` (the 17 patterns of an emerging hot spot
+analysis) or ``"target"`` (met / within 10% / not met). :func:`style_layer`
 turns it into a :class:`StyledLayer`: one class per region (-1 = no data),
 the class colours, the legend and the tooltip rows, all text still unescaped
 (the legend and tooltip modules escape it).
@@ -40,6 +41,8 @@ from geodisparity.maps.i18n import check_lang, translate
 from geodisparity.maps.legend import Legend, LegendEntry
 from geodisparity.maps.style import (
     DIVERGING_CMAP,
+    EMERGING_COLORS,
+    GEARY_COLORS,
     HOTSPOT_COLORS,
     LISA_COLORS,
     TARGET_COLORS,
@@ -49,8 +52,8 @@ from geodisparity.maps.tooltip import format_cell, tooltip_columns
 
 __all__ = ["KINDS", "Layer", "StyledLayer", "style_layer", "align_result", "target_classes"]
 
-Kind = Literal["choropleth", "lisa", "hotspot", "target"]
-KINDS: tuple[str, ...] = ("choropleth", "lisa", "hotspot", "target")
+Kind = Literal["choropleth", "lisa", "hotspot", "target", "emerging"]
+KINDS: tuple[str, ...] = ("choropleth", "lisa", "hotspot", "target", "emerging")
 
 #: A region within this share of the target (on the wrong side) is "within 10%".
 TARGET_MARGIN = 0.10
@@ -65,7 +68,7 @@ class Layer:
     column : str or None
         Column of the regions with the values (optional for "lisa"/"hotspot",
         where it only adds the value to tooltips).
-    kind : {"choropleth", "lisa", "hotspot", "target"}
+    kind : {"choropleth", "lisa", "hotspot", "emerging", "target"}
         How the layer is drawn.
     scheme, k, breaks, cmap
         Classification of a choropleth (see :func:`geodisparity.maps.classify.classify`).
@@ -78,8 +81,11 @@ class Layer:
     direction : {"above", "below"}
         Whether a target is met at or above (default) or at or below it.
     result : DataFrame, optional
-        LISA or Gi* result aligned to the regions' index, with a ``cluster``
-        column of labels from :mod:`geodisparity.categories`.
+        LISA, local Geary or Gi* result aligned to the regions' index, with a
+        ``cluster`` column of labels from :mod:`geodisparity.categories`. A
+        "lisa" layer takes local Geary's classes and colours when ``cluster``
+        is categorical over :data:`~geodisparity.categories.GEARY_LABELS` or
+        holds "Other positive" or "Negative".
     show : bool, optional
         Whether the layer is visible when the map opens (default: the first).
     """
@@ -102,7 +108,7 @@ class Layer:
             raise InputError(f"kind={self.kind!r} is not known; use one of: {', '.join(KINDS)}")
         if self.kind in ("choropleth", "target") and self.column is None:
             raise InputError(f"a {self.kind!r} layer needs column=")
-        if self.kind in ("lisa", "hotspot") and self.result is None:
+        if self.kind in ("lisa", "hotspot", "emerging") and self.result is None:
             raise InputError(f"a {self.kind!r} layer needs result= (the statistic's DataFrame)")
         if self.kind == "target" and self.target is None:
             raise InputError("a 'target' layer needs target= (the value to reach)")
@@ -224,18 +230,48 @@ def _cluster_classes(labels: pd.Series, order: Sequence[str], name: str) -> np.n
     return np.array([index[v] if isinstance(v, str) else -1 for v in labels], dtype=int)
 
 
-def _cluster_legend(layer: Layer, lisa: bool, order: list[str], classes: np.ndarray,
+@dataclass(frozen=True)
+class _ClusterScheme:
+    """Legend order, colours and default title of one family of cluster labels."""
+
+    order: tuple[str, ...]
+    palette: dict[str, str]
+    title: str
+    field: str
+
+
+_LISA = _ClusterScheme(cat.LISA_LABELS, LISA_COLORS, "LISA clusters", "Cluster")
+_GEARY = _ClusterScheme(cat.GEARY_LABELS, GEARY_COLORS, "Local Geary clusters", "Cluster")
+_HOTSPOT = _ClusterScheme(cat.HOTSPOT_LABELS, HOTSPOT_COLORS, "Hot spots (Getis-Ord Gi*)",
+                          "Hot/cold spot")
+_EMERGING = _ClusterScheme(cat.EMERGING_LABELS, EMERGING_COLORS, "Emerging hot spots", "Pattern")
+
+
+def _cluster_scheme(kind: str, labels: pd.Series) -> _ClusterScheme:
+    """Hot spots, local Geary's classes (recognised by their labels) or LISA clusters."""
+    if kind == "hotspot":
+        return _HOTSPOT
+    if kind == "emerging":
+        return _EMERGING
+    categorical = isinstance(labels.dtype, pd.CategoricalDtype)
+    geary_categories = categorical and tuple(labels.cat.categories) == cat.GEARY_LABELS
+    if geary_categories or labels.isin([cat.OTHER_POSITIVE, cat.NEGATIVE]).any():
+        return _GEARY
+    return _LISA
+
+
+def _cluster_legend(layer: Layer, scheme: _ClusterScheme, classes: np.ndarray,
                     lang: str) -> Legend:
-    palette = LISA_COLORS if lisa else HOTSPOT_COLORS
-    counts = np.bincount(classes[classes >= 0], minlength=len(order))
-    default_title = "LISA clusters" if lisa else "Hot spots (Getis-Ord Gi*)"
+    counts = np.bincount(classes[classes >= 0], minlength=len(scheme.order))
     entries = tuple(
-        LegendEntry(translate(lab, lang), palette[lab], int(n))
-        for lab, n in zip(order, counts, strict=True)
-        if n > 0 or lab != cat.ISOLATED  # "Isolated" only when some region has no neighbour
+        LegendEntry(translate(lab, lang), scheme.palette[lab], int(n))
+        for lab, n in zip(scheme.order, counts, strict=True)
+        # "Isolated" only when some region has no neighbour; of the 17 emerging patterns,
+        # those seen
+        if n > 0 or (lab != cat.ISOLATED and scheme is not _EMERGING)
     )
     return Legend(
-        title=layer.label or translate(default_title, lang), entries=entries,
+        title=layer.label or translate(scheme.title, lang), entries=entries,
         n_missing=int((classes < 0).sum()),
         subtitle=layer.column if layer.label is None and layer.column else None,
     )
@@ -243,11 +279,17 @@ def _cluster_legend(layer: Layer, lisa: bool, order: list[str], classes: np.ndar
 
 def _cluster_extras(regions: pd.DataFrame, layer: Layer,
                     result: pd.DataFrame) -> list[tuple[str, pd.Series, str | None]]:
-    """Tooltip rows after the cluster: the variable (with its unit), then z and p_sim."""
+    """Tooltip rows after the cluster: the variable (with its unit), then z and the p-value.
+
+    The p-value is the one the classes come from: Gi*'s two-sided ``p`` when
+    present, else ``p_sim``.
+    """
     extras: list[tuple[str, pd.Series, str | None]] = []
     if layer.column is not None:
         extras.append((layer.column, _values(regions, layer.column), layer.unit))
-    for col in ("z", "p_sim"):
+    stats = ("tau", "p_trend") if layer.kind == "emerging" else (
+        "z", "p" if "p" in result.columns else "p_sim")
+    for col in stats:
         if col in result.columns:
             extras.append((col, pd.to_numeric(result[col], errors="coerce"), None))
     return extras
@@ -255,13 +297,16 @@ def _cluster_extras(regions: pd.DataFrame, layer: Layer,
 
 def _style_clusters(regions: pd.DataFrame, layer: Layer, lang: str,
                     base_fields: list[str], base_cells: list[list[str]]) -> StyledLayer:
-    lisa = layer.kind == "lisa"
-    name = "lisa_result" if lisa else "gi_result"
-    result = align_result(regions, layer.result, name=name)
-    order = list(cat.LISA_LABELS if lisa else cat.HOTSPOT_LABELS)
+    name = {"lisa": "lisa_result", "emerging": "emerging_result"}.get(layer.kind, "gi_result")
+    result = layer.result
+    if layer.kind == "emerging" and isinstance(result, pd.DataFrame) and "cluster" not in result:
+        result = result.rename(columns={"category": "cluster"})  # EmergingHotSpots.regions
+    result = align_result(regions, result, name=name)
     labels = result["cluster"]
-    if not lisa and labels.isna().all() and "gi_bin" in result.columns:
+    if layer.kind == "hotspot" and labels.isna().all() and "gi_bin" in result.columns:
         labels = result["gi_bin"].map(cat.HOTSPOT_BINS)
+    scheme = _cluster_scheme(layer.kind, labels)
+    order = list(scheme.order)
     classes = _cluster_classes(labels, order, name)
     extras = _cluster_extras(regions, layer, result)
     cells = []
@@ -271,12 +316,11 @@ def _style_clusters(regions: pd.DataFrame, layer: Layer, lang: str,
         values = [format_cell(series.iloc[i], unit=unit, lang=lang)
                   for _, series, unit in extras]
         cells.append((*base, label, *values))
-    fields = (*base_fields, translate("Cluster" if lisa else "Hot/cold spot", lang),
+    fields = (*base_fields, translate(scheme.field, lang),
               *(heading for heading, _, _ in extras))
-    palette = LISA_COLORS if lisa else HOTSPOT_COLORS
-    legend = _cluster_legend(layer, lisa, order, classes, lang)
-    return StyledLayer(legend.title, classes, tuple(palette[lab] for lab in order), legend,
-                       fields, tuple(cells))
+    legend = _cluster_legend(layer, scheme, classes, lang)
+    return StyledLayer(legend.title, classes, tuple(scheme.palette[lab] for lab in order),
+                       legend, fields, tuple(cells))
 
 
 def target_classes(values: Any, target: float, direction: str = "above") -> np.ndarray:

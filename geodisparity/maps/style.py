@@ -1,7 +1,8 @@
 """Colours shared by the HTML and static maps.
 
 Class colours of choropleths come from a matplotlib colormap sampled once per
-map; cluster colours follow GeoDa (LISA) and ArcGIS (Getis-Ord Gi* hot spots).
+map; cluster colours follow GeoDa (LISA, local Geary) and ArcGIS (Getis-Ord Gi*
+hot spots).
 
 Examples
 --------
@@ -23,8 +24,10 @@ __all__ = [
     "DIVERGING_CMAP",
     "NO_DATA_COLOR",
     "LISA_COLORS",
+    "GEARY_COLORS",
     "HOTSPOT_COLORS",
     "TARGET_COLORS",
+    "EMERGING_COLORS",
     "OUTLINE_COLOR",
     "class_colors",
 ]
@@ -46,6 +49,16 @@ LISA_COLORS: dict[str, str] = {
     cat.ISOLATED: "#464646",
 }
 
+#: GeoDa's local Geary colours (libgeoda's ``UniGeary``); "Isolated" as on the LISA map.
+GEARY_COLORS: dict[str, str] = {
+    cat.HIGH_HIGH: "#B2182B",
+    cat.LOW_LOW: "#EF8A62",
+    cat.OTHER_POSITIVE: "#FDDBC7",
+    cat.NEGATIVE: "#67ADC7",
+    cat.NOT_SIGNIFICANT: "#EEEEEE",
+    cat.ISOLATED: "#464646",
+}
+
 #: ArcGIS-like hot (red) and cold (blue) spot colours by confidence.
 HOTSPOT_COLORS: dict[str, str] = {
     "Hot spot (99%)": "#D62F27",
@@ -61,6 +74,15 @@ HOTSPOT_COLORS: dict[str, str] = {
 TARGET_COLORS: dict[str, str] = dict(
     zip(cat.TARGET_LABELS, ("#1A9641", "#FDAE61", "#D7191C"), strict=True)
 )
+
+
+#: Emerging hot spot patterns, ArcGIS-like: reds for hot, blues for cold (darkest for
+#: intensifying and persistent, lightest for historical), light grey for no pattern.
+EMERGING_COLORS: dict[str, str] = dict(zip(cat.EMERGING_LABELS, (
+    "#E31A1C", "#FC4E2A", "#800026", "#BD0026", "#FD8D3C", "#FEB24C", "#FED976", "#FFEDA0",
+    "#2171B5", "#4292C6", "#08306B", "#08519C", "#6BAED6", "#9ECAE1", "#C6DBEF", "#D4E4F4",
+    "#EEEEEE",
+), strict=True))
 
 
 def class_colors(k: int, cmap: str | None = None) -> list[str]:

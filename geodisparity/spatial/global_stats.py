@@ -43,6 +43,7 @@ import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy, make_rng
 from geodisparity._resources import check_count
+from geodisparity._results import HtmlRepr
 from geodisparity.errors import InputError
 from geodisparity.spatial._shuffle import (
     permuted_linear_forms,
@@ -66,7 +67,7 @@ __all__ = [
 ]
 
 @dataclass(frozen=True, repr=False)
-class GlobalStatistic:
+class GlobalStatistic(HtmlRepr):
     """Result of a global spatial statistic (see the module docstring for the fields)."""
 
     label: ClassVar[str] = "statistic"

@@ -1,4 +1,7 @@
-"""Local indicators of spatial association: LISA, Getis-Ord Gi*, local Geary.
+"""Local indicators of spatial association: LISA, Getis-Ord Gi* and Gi.
+
+Local Geary's c lives in :mod:`geodisparity.spatial.local_geary`, with the same
+columns and conventions.
 
 Each function returns one row per region, aligned to ``weights.ids`` (ready to
 join onto the boundaries), with these columns:
@@ -7,19 +10,22 @@ join onto the boundaries), with these columns:
     The local statistic (NaN for an island).
 ``z``
     Observed statistic standardised by its permutation distribution (esda's
-    ``z_sim``). Gi* also has the analytical ``z_norm`` and two-sided ``p_norm``.
+    ``z_sim``). Gi* and Gi also have the analytical ``z_norm`` and two-sided
+    ``p_norm``, and ``p``, the two-sided p-value their bins use.
 ``p_sim``
     Folded pseudo p-value ``(min(n_ge, n_le) + 1) / (permutations + 1)`` where
     ``n_ge`` / ``n_le`` count permutations at least / at most as large as the
     observed statistic (esda's default definition; ties count on both sides,
     so a region with ``z_i = 0`` gets 1 where esda reports ``1/(P+1)``).
 ``q``
-    Adjusted p-value (``adjust="fdr"`` or ``"bonferroni"``); NaN when ``adjust=None``.
+    Adjusted p-value (``adjust="fdr"``, ``"by"`` or ``"bonferroni"``) of
+    ``p_sim`` (of ``p`` for Gi* and Gi); NaN when ``adjust=None``.
 ``significant``
-    ``q <= alpha`` when adjusting, else ``p_sim <= alpha``.
+    ``q <= alpha`` when adjusting, else ``p_sim <= alpha`` (``p <= alpha`` for
+    Gi* and Gi).
 ``quadrant``
     LISA and local Geary: 1 High-High, 2 Low-High, 3 Low-Low, 4 High-Low (esda's
-    coding), 0 for an island.
+    coding, by the signs of ``z_i`` and of its spatial lag), 0 for an island.
 ``cluster``
     A label from :mod:`geodisparity.categories`, as a categorical column in
     legend order.
@@ -35,7 +41,7 @@ a missing ``cluster``.
 Permutations use the exact conditional randomisation of
 :mod:`geodisparity.spatial.permutation` (``seed`` makes a run reproducible). With
 ``permutations=0`` no pseudo p-values exist: LISA and local Geary mark nothing
-significant; Gi* falls back on its analytical ``p_norm``.
+significant; Gi* and Gi fall back on their analytical ``p_norm``.
 
 Examples
 --------
@@ -56,7 +62,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy, make_rng
 from geodisparity._resources import check_count
@@ -71,21 +76,24 @@ from geodisparity.categories import (
     LOW_LOW,
     NOT_SIGNIFICANT,
 )
-from geodisparity.errors import InputError
+from geodisparity.errors import InputError, format_rows
+from geodisparity.spatial._getis_ord import (
+    gi_weights,
+    gi_z,
+    hotspot_bins,
+    two_sided_p,
+    two_sided_pseudo_p,
+)
 from geodisparity.spatial._spatial_inputs import SpatialSample, prepare_spatial, transformed_matrix
-from geodisparity.spatial.multiple_testing import Adjustment, adjust_pvalues
+from geodisparity.spatial.multiple_testing import ACCEPTED, ADJUSTMENTS, Adjustment, adjust_pvalues
 from geodisparity.spatial.permutation import (
     LagDistribution,
-    LagTally,
     lag_distribution,
-    permuted_lags,
     pseudo_p_value,
-    row_sums,
-    simulate,
 )
 from geodisparity.spatial.weights import SpatialWeights, Transform
 
-__all__ = ["local_moran", "local_moran_bivariate", "local_gi_star", "local_geary"]
+__all__ = ["local_moran", "local_moran_bivariate", "local_gi_star", "local_gi"]
 
 _QUADRANT_LABELS = {1: HIGH_HIGH, 2: LOW_HIGH, 3: LOW_LOW, 4: HIGH_LOW}
 
@@ -102,8 +110,8 @@ def check_options(
     make_rng(seed)  # refuses a bad seed even when nothing is permuted
     if not 0 < alpha < 1:
         raise InputError(f"alpha must lie strictly between 0 and 1; got {alpha!r}")
-    if adjust not in (None, "fdr", "bonferroni"):
-        raise InputError(f"adjust={adjust!r} is not accepted; use 'fdr', 'bonferroni' or None")
+    if adjust is not None and adjust not in ADJUSTMENTS:
+        raise InputError(f"adjust={adjust!r} is not accepted; {ACCEPTED}")
     if transform not in ("B", "R", "O"):
         raise InputError(f"transform={transform!r} is not accepted; use 'R', 'B' or 'O'")
 
@@ -262,8 +270,10 @@ def local_moran(
         Seed of the permutations (a non-negative integer reproduces a run).
     alpha : float, default 0.05
         Significance level of ``significant`` and ``cluster``.
-    adjust : {"fdr", "bonferroni"} or None
-        Multiple-testing adjustment of ``p_sim`` into ``q``.
+    adjust : {"fdr", "by", "bonferroni"} or None
+        Multiple-testing adjustment of ``p_sim`` into ``q``: Benjamini-Hochberg,
+        Benjamini-Yekutieli (valid under any dependence between regions) or
+        Bonferroni (see :mod:`geodisparity.spatial.multiple_testing`).
     transform : {"R", "B", "O"}, default "R"
         Row-standardised (as esda and GeoDa), binary, or the weights' own
         values as stored (e.g. kernel weights).
@@ -355,39 +365,74 @@ def local_moran_bivariate(
     )
 
 
-def _row_max(matrix: sp.csr_array) -> np.ndarray:
-    out = np.zeros(matrix.shape[0])
-    has = np.diff(matrix.indptr) > 0
-    if has.any():
-        out[has] = np.maximum.reduceat(matrix.data, matrix.indptr[:-1][has])
-    return out
+def _check_denominator(denominator: np.ndarray, ids: pd.Index, star: bool) -> None:
+    """Refuse a zero total: G divides by it (for Gi, by the total of the other regions)."""
+    zero = denominator == 0
+    if star and zero.any():
+        raise InputError("values sum to zero; Gi* divides by their total")
+    if zero.any():
+        raise InputError(
+            f"values of the other regions sum to zero for {format_rows(ids[zero])}; "
+            "Gi divides by that total"
+        )
 
 
-def star_weights(weights: SpatialWeights, transform: Transform) -> tuple[sp.csr_array, np.ndarray]:
-    """Gi* weights split into the neighbours' part and the self-weight.
-
-    As esda's ``G_Local(star=True)``: each region is its own neighbour with the
-    largest weight of its row (1 for binary weights), then the transform applies.
-    """
-    matrix = transformed_matrix(weights, "B" if transform == "B" else "O")
-    own = _row_max(matrix)
-    if transform == "R":
-        total = row_sums(matrix) + own
-        scale = np.divide(1.0, total, out=np.zeros_like(total), where=total > 0)
-        data = matrix.data * np.repeat(scale, np.diff(matrix.indptr))
-        matrix = sp.csr_array((data, matrix.indices, matrix.indptr), shape=matrix.shape)
-        own = own * scale
-    return matrix, own
-
-
-def _hotspot_bins(p: np.ndarray, z: np.ndarray, island: np.ndarray) -> np.ndarray:
-    level = np.zeros(p.shape, dtype=np.int64)
-    finite = np.nan_to_num(p, nan=np.inf)
-    level[finite <= 0.10] = 1
-    level[finite <= 0.05] = 2
-    level[finite <= 0.01] = 3
-    bins = (level * np.sign(np.nan_to_num(z))).astype(np.int64)
-    return np.where(island, 0, bins)
+def _getis_ord(
+    values: Any,
+    weights: SpatialWeights,
+    *,
+    star: bool,
+    data: pd.DataFrame | None,
+    permutations: int,
+    seed: Any,
+    alpha: float,
+    adjust: Adjustment | None,
+    transform: Transform,
+    nan: NanPolicy,
+    allow_many_permutations: bool = False,
+) -> pd.DataFrame:
+    """``G*_i`` (``star=True``) or ``G_i``, their z-scores, p-values and hot-spot bins."""
+    check_options(permutations, alpha, adjust, transform, seed, allow_many_permutations)
+    sample = prepare_spatial(values, weights, data=data, nan=nan)
+    x = sample.values
+    z_values = standardise(x, "values")
+    off, own = gi_weights(sample.weights, transform, star=star)
+    island = np.diff(off.indptr) == 0
+    n, total = x.size, x.sum()
+    denominator = np.full(n, total) if star else total - x
+    _check_denominator(denominator, weights.ids[sample.keep], star)
+    statistic = (off @ x + own * x) / denominator
+    z_norm = gi_z(x, off, own, star=star)
+    p_norm = np.where(np.isnan(z_norm), 1.0, two_sided_p(z_norm))
+    if permutations:
+        lag = off @ z_values
+        dist = lag_distribution(
+            z_values, off, lag, permutations=permutations, rng=make_rng(seed)
+        )
+        p_sim, z = _from_lags(dist, lag, np.sign(denominator), island)
+        p, sign = two_sided_pseudo_p(p_sim), z
+    else:
+        p_sim = z = np.full(n, np.nan)
+        p, sign = p_norm, z_norm
+    p = np.where(island, np.nan, p)
+    q, significant = _significance(p, alpha, adjust)
+    significant &= ~island
+    bins = np.where(island, 0, hotspot_bins(q if adjust else p, sign))
+    by_bin = np.array([HOTSPOT_LABELS.index(HOTSPOT_BINS[b]) for b in range(-3, 4)])
+    labels = np.where(island, HOTSPOT_LABELS.index(ISOLATED), by_bin[bins + 3]).astype(np.int8)
+    columns = {
+        "statistic": np.where(island, np.nan, statistic),
+        "z": z,
+        "z_norm": np.where(island, np.nan, z_norm),
+        "p_norm": np.where(island, np.nan, p_norm),
+        "p_sim": p_sim,
+        "p": p,
+        "q": q,
+        "significant": significant,
+        "gi_bin": bins,
+        "cluster": labels,
+    }
+    return _frame(sample, weights.ids, columns, HOTSPOT_LABELS)
 
 
 def local_gi_star(
@@ -407,15 +452,27 @@ def local_gi_star(
 
     ``G*_i = sum_j w*_ij x_j / sum_j x_j`` where ``w*`` includes the region
     itself with the largest weight of its row, then the transform (esda's
-    ``G_Local(star=True)``). ``z_norm`` is the analytical z-score of Getis and
-    Ord; ``p_norm`` is **two-sided** (esda reports the one-sided half).
+    ``G_Local(star=True)``, Ord and Getis 1995).
 
-    Hot-spot bins follow the ArcGIS convention: ``gi_bin`` is ``+-3``, ``+-2``,
-    ``+-1`` at 99 / 95 / 90 % confidence (p at most 0.01 / 0.05 / 0.10; the
-    p-value is ``q`` when adjusting, else ``p_sim``, or ``p_norm`` when
-    ``permutations=0``), signed by ``z``; ``cluster`` carries the matching
-    :data:`~geodisparity.categories.HOTSPOT_BINS` label, or "Isolated". The
-    bins do not depend on ``alpha``; ``significant`` does.
+    Analytical inference follows Ord and Getis (1995, *Geographical
+    Analysis* 27(4)) with the general variance for any weights (row sums of
+    the weights and of their squares; see
+    :mod:`geodisparity.spatial._getis_ord`): ``z_norm`` is standard normal
+    under randomisation whether the weights are binary, row-standardised or
+    kernel values, and does not change with row standardisation (as in
+    ArcGIS). esda's ``G_Local`` uses the binary-weights variance and so
+    reports smaller ``z_norm`` for other weights; binary weights agree.
+
+    Hot-spot bins follow ArcGIS's Hot Spot Analysis (Getis-Ord Gi*):
+    ``gi_bin`` is ``+-3 / +-2 / +-1`` when the two-sided ``p`` is at most
+    0.01 / 0.05 / 0.10 (99 / 95 / 90 % confidence), hot (+) or cold (-) by
+    the sign of ``z`` (``z_norm`` without permutations). ``p`` is the
+    two-sided pseudo p-value ``min(1, 2 p_sim)`` with permutations, else
+    ``p_norm``; with ``adjust`` the adjusted ``q`` takes its place (``"fdr"``
+    is ArcGIS's False Discovery Rate correction). ``significant`` is
+    ``p <= alpha`` (or ``q <= alpha``); the bins do not depend on ``alpha``.
+    Without clustering about 10 / 5 / 1 % of regions land in the 90 / 95 /
+    99 % bins.
 
     Parameters
     ----------
@@ -434,8 +491,9 @@ def local_gi_star(
     Returns
     -------
     pandas.DataFrame
-        Columns ``statistic, z, z_norm, p_norm, p_sim, q, significant,
-        gi_bin, cluster``.
+        Columns ``statistic, z, z_norm, p_norm, p_sim, p, q, significant,
+        gi_bin, cluster``; ``p_norm`` and ``p`` are two-sided, ``p_sim`` is
+        the folded pseudo p-value (esda's).
 
     Examples
     --------
@@ -444,60 +502,20 @@ def local_gi_star(
     >>> w = SpatialWeights.from_sparse(sp.csr_array([[0, 1, 0], [1, 0, 0], [0, 0, 0]]))
     >>> local_gi_star([1.0, 2.0, 3.0], w, seed=0)["cluster"].tolist()[2]
     'Isolated'
+    >>> chain = SpatialWeights.from_sparse(sp.diags_array(
+    ...     [np.ones(9), np.ones(9)], offsets=[-1, 1], shape=(10, 10)).tocsr())
+    >>> out = local_gi_star(np.arange(10.0), chain, permutations=0)
+    >>> out["gi_bin"].tolist()  # the low end is a cold spot, the high end a hot spot
+    [-2, -2, -1, 0, 0, 0, 0, 1, 2, 2]
     """
-    check_options(permutations, alpha, adjust, transform, seed, allow_many_permutations)
-    sample = prepare_spatial(values, weights, data=data, nan=nan)
-    x = sample.values
-    z_values = standardise(x, "values")
-    off, own = star_weights(sample.weights, transform)
-    island = np.diff(off.indptr) == 0
-    n, total = x.size, x.sum()
-    if total == 0:
-        raise InputError("values sum to zero; Gi* divides by the total")
-    statistic = (off @ x + own * x) / total
-    card = row_sums(off) + own
-    mean, var = total / n, np.mean(x * x) - (total / n) ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        variance = card * (n - card) / (n - 1) / n**2 * var / mean**2
-        z_norm = (statistic - card / n) / np.sqrt(variance)
-    p_norm = _two_sided(z_norm)
-    if permutations:
-        lag = off @ z_values
-        dist = lag_distribution(
-            z_values, off, lag, permutations=permutations, rng=make_rng(seed)
-        )
-        p_sim, z = _from_lags(dist, lag, np.full(n, np.sign(total)), island)
-        tested = p_sim
-    else:
-        p_sim = z = np.full(n, np.nan)
-        tested = p_norm
-    tested = np.where(island, np.nan, tested)
-    q, significant = _significance(tested, alpha, adjust)
-    significant &= ~island
-    bins = _hotspot_bins(q if adjust else tested, z if permutations else z_norm, island)
-    by_bin = np.array([HOTSPOT_LABELS.index(HOTSPOT_BINS[b]) for b in range(-3, 4)])
-    labels = np.where(island, HOTSPOT_LABELS.index(ISOLATED), by_bin[bins + 3]).astype(np.int8)
-    columns = {
-        "statistic": np.where(island, np.nan, statistic),
-        "z": z,
-        "z_norm": np.where(island, np.nan, z_norm),
-        "p_norm": np.where(island, np.nan, p_norm),
-        "p_sim": p_sim,
-        "q": q,
-        "significant": significant,
-        "gi_bin": bins,
-        "cluster": labels,
-    }
-    return _frame(sample, weights.ids, columns, HOTSPOT_LABELS)
+    return _getis_ord(
+        values, weights, star=True, data=data, permutations=permutations, seed=seed,
+        alpha=alpha, adjust=adjust, transform=transform, nan=nan,
+        allow_many_permutations=allow_many_permutations,
+    )
 
 
-def _two_sided(z: np.ndarray) -> np.ndarray:
-    from scipy.special import ndtr
-
-    return 2.0 * ndtr(-np.abs(z))
-
-
-def local_geary(
+def local_gi(
     values: Any,
     weights: SpatialWeights,
     *,
@@ -510,20 +528,26 @@ def local_geary(
     nan: NanPolicy = "raise",
     allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
-    """Local Geary's c: ``c_i = sum_j w_ij (z_i - z_j)**2`` (esda's ``Geary_Local``).
+    """Getis-Ord Gi (without the star): the neighbours' share, leaving the region out.
 
-    Small values mean a region resembles its neighbours. Significant regions
-    are labelled by their quadrant (value vs. neighbours' mean) with the LISA
-    labels; GeoDa's "other positive" / "negative" classes are not used.
+    ``G_i = sum_{j != i} w_ij x_j / sum_{j != i} x_j`` (Getis and Ord 1992,
+    *Geographical Analysis* 24(3); esda's ``G_Local(star=False)``). The
+    region's own value enters neither sum, so Gi asks whether the
+    surroundings of a region are high or low, Gi* whether the region and its
+    surroundings are. Under randomisation ``x_i`` stays put and the other
+    ``n - 1`` values are permuted: its mean and variance come from those.
+    The analytical z, the hot-spot bins and the columns are as in
+    :func:`local_gi_star`.
 
     Parameters
     ----------
     values : array-like, Series or column name
-        One value per region. A Series (or a column of ``data``) is matched to
-        ``weights.ids`` by label and refused when its labels differ from them; a
-        plain array or list is matched by position, which the caller must ensure.
+        One value per region (a count, rate or amount). A Series (or a column
+        of ``data``) is matched to ``weights.ids`` by label and refused when its
+        labels differ from them; a plain array or list is matched by position,
+        which the caller must ensure.
     weights : SpatialWeights
-        Neighbour relations.
+        Neighbour relations, without self-links.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
     permutations, seed, alpha, adjust, transform, nan, allow_many_permutations
@@ -532,59 +556,21 @@ def local_geary(
     Returns
     -------
     pandas.DataFrame
-        Same columns as :func:`local_moran`.
+        Same columns as :func:`local_gi_star`.
 
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
     >>> from geodisparity.spatial.weights import SpatialWeights
-    >>> w = SpatialWeights.from_sparse(sp.csr_array(np.ones((3, 3)) - np.eye(3)))
-    >>> local_geary([1.0, 2.0, 4.0], w, seed=0)["statistic"].round(3).tolist()
-    [3.214, 1.607, 4.179]
+    >>> w = SpatialWeights.from_sparse(sp.csr_array(np.ones((4, 4)) - np.eye(4)))
+    >>> out = local_gi([1.0, 2.0, 3.0, 6.0], w, permutations=0, transform="B")
+    >>> out["statistic"].round(3).tolist()  # everyone else is a neighbour: G_i = 1
+    [1.0, 1.0, 1.0, 1.0]
+    >>> out["z_norm"].isna().all()  # ... whatever the permutation: no test
+    np.True_
     """
-    check_options(permutations, alpha, adjust, transform, seed, allow_many_permutations)
-    sample = prepare_spatial(values, weights, data=data, nan=nan)
-    z = standardise(sample.values, "values")
-    matrix = transformed_matrix(sample.weights, transform)
-    island = np.diff(matrix.indptr) == 0
-    rows = np.repeat(np.arange(z.size), np.diff(matrix.indptr))
-    statistic = np.bincount(
-        rows, matrix.data * (z[rows] - z[matrix.indices]) ** 2, minlength=z.size
+    return _getis_ord(
+        values, weights, star=False, data=data, permutations=permutations, seed=seed,
+        alpha=alpha, adjust=adjust, transform=transform, nan=nan,
+        allow_many_permutations=allow_many_permutations,
     )
-    if permutations:
-        p_sim, zscore = _geary_permutations(z, matrix, statistic, permutations, seed)
-        p_sim, zscore = np.where(island, np.nan, p_sim), np.where(island, np.nan, zscore)
-    else:
-        p_sim = zscore = np.full(z.size, np.nan)
-    q, significant = _significance(p_sim, alpha, adjust)
-    significant &= ~island
-    quadrant = _quadrant(z, matrix @ z, island)
-    columns = {
-        "statistic": np.where(island, np.nan, statistic),
-        "z": zscore,
-        "p_sim": p_sim,
-        "q": q,
-        "significant": significant,
-        "quadrant": quadrant,
-        "cluster": _lisa_codes(quadrant, significant),
-    }
-    return _frame(sample, weights.ids, columns, LISA_LABELS)
-
-
-def _geary_permutations(
-    z: np.ndarray, matrix: sp.csr_array, observed: np.ndarray, permutations: int, seed: Any
-) -> tuple[np.ndarray, np.ndarray]:
-    """Permuted ``c_i = W_i z_i**2 - 2 z_i L(z)_i + L(z**2)_i``, chunk by chunk."""
-    plan = simulate(matrix, permutations, make_rng(seed), columns=2)
-    row_sum = row_sums(matrix)
-    scale = np.max(np.abs(z))
-    tally = LagTally(z.size, permutations)
-    for _, rows, (lag1, lag2) in permuted_lags([z, z * z], plan):
-        zi = z[rows]
-        sims = row_sum[rows] * zi * zi - 2.0 * zi * lag1 + lag2
-        tol = 1e-10 * row_sum[rows] * (np.abs(zi) + scale) ** 2
-        tally.add(rows, sims, observed[rows] - tol, observed[rows] + tol)
-    dist = tally.distribution(plan.cardinality > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        zscore = (observed - dist.mean) / dist.std
-    return pseudo_p_value(dist.n_ge, dist.n_le, permutations), zscore

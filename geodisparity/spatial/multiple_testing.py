@@ -2,8 +2,10 @@
 
 A LISA map tests every region at once; at ``alpha = 0.05`` about one region in
 twenty looks "significant" by chance. :func:`adjust_pvalues` turns p-values into
-adjusted p-values (``q``) so that ``q <= alpha`` controls either the false
-discovery rate (Benjamini-Hochberg) or the family-wise error rate (Bonferroni).
+adjusted p-values (``q``) so that ``q <= alpha`` controls the false discovery
+rate (Benjamini-Hochberg, ``"fdr"``; Benjamini-Yekutieli, ``"by"``, which also
+holds under any dependence between the tests) or the family-wise error rate
+(Bonferroni).
 NaN p-values (islands, missing values) are left out of the count of tests and
 stay NaN.
 
@@ -21,9 +23,21 @@ import numpy as np
 
 from geodisparity.errors import InputError
 
-__all__ = ["Adjustment", "adjust_pvalues", "benjamini_hochberg", "bonferroni"]
+__all__ = [
+    "ACCEPTED",
+    "ADJUSTMENTS",
+    "Adjustment",
+    "adjust_pvalues",
+    "benjamini_hochberg",
+    "benjamini_yekutieli",
+    "bonferroni",
+]
 
-Adjustment = Literal["fdr", "bonferroni"]
+Adjustment = Literal["fdr", "by", "bonferroni"]
+#: The accepted values of ``adjust=`` (besides None), in the order messages list them.
+ADJUSTMENTS: tuple[str, ...] = ("fdr", "by", "bonferroni")
+#: How messages list the accepted values of ``adjust=``.
+ACCEPTED = "use " + ", ".join(repr(a) for a in ADJUSTMENTS) + " or None"
 
 
 def _as_pvalues(pvalues: Any) -> np.ndarray:
@@ -62,14 +76,53 @@ def benjamini_hochberg(pvalues: Any) -> np.ndarray:
     >>> benjamini_hochberg([]).tolist()
     []
     """
-    p = _as_pvalues(pvalues)
+    return _step_up(_as_pvalues(pvalues), dependence_factor=False)
+
+
+def benjamini_yekutieli(pvalues: Any) -> np.ndarray:
+    """Benjamini-Yekutieli adjusted p-values (false discovery rate under any dependence).
+
+    The Benjamini-Hochberg step-up with every level divided by
+    ``c(m) = sum_{i=1..m} 1/i`` (Benjamini and Yekutieli 2001, *Annals of
+    Statistics* 29(4), Theorem 1.3): ``q_(j) = min over l >= j of
+    c(m) m p_(l) / l``, capped at 1. Rejecting ``q <= alpha`` controls the
+    false discovery rate at ``alpha`` whatever the dependence between the
+    tests, as between the overlapping neighbourhoods of local statistics; the
+    price is about ``log(m) + 0.58`` times stricter levels than
+    Benjamini-Hochberg.
+
+    Parameters
+    ----------
+    pvalues : array-like
+        P-values in [0, 1]; NaN entries are ignored and returned as NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values in the input order.
+
+    Examples
+    --------
+    >>> # m = 4: c(4) = 1 + 1/2 + 1/3 + 1/4 = 25/12, and BH gives 0.04 for the first three
+    >>> benjamini_yekutieli([0.01, 0.02, 0.03, 0.5]).round(4).tolist()
+    [0.0833, 0.0833, 0.0833, 1.0]
+    >>> benjamini_yekutieli([float("nan")]).tolist()
+    [nan]
+    """
+    return _step_up(_as_pvalues(pvalues), dependence_factor=True)
+
+
+def _step_up(p: np.ndarray, *, dependence_factor: bool) -> np.ndarray:
+    """Step-up adjusted p-values ``min over l >= j of c m p_(l) / l``, capped at 1."""
     out = np.full(p.shape, np.nan)
     finite = np.flatnonzero(np.isfinite(p))
     m = finite.size
     if m == 0:
         return out
+    ranks = np.arange(1, m + 1)
+    c = float(np.sum(1.0 / ranks)) if dependence_factor else 1.0
     order = finite[np.argsort(p[finite], kind="stable")]
-    scaled = p[order] * m / np.arange(1, m + 1)
+    scaled = p[order] * (c * m) / ranks
     out[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
     return out
 
@@ -103,8 +156,9 @@ def adjust_pvalues(pvalues: Any, *, method: Adjustment) -> np.ndarray:
     ----------
     pvalues : array-like
         P-values in [0, 1]; NaN entries are ignored and returned as NaN.
-    method : {"fdr", "bonferroni"}
-        ``"fdr"``: Benjamini-Hochberg; ``"bonferroni"``: Bonferroni.
+    method : {"fdr", "by", "bonferroni"}
+        ``"fdr"``: Benjamini-Hochberg; ``"by"``: Benjamini-Yekutieli (false
+        discovery rate under any dependence); ``"bonferroni"``: Bonferroni.
 
     Returns
     -------
@@ -118,6 +172,8 @@ def adjust_pvalues(pvalues: Any, *, method: Adjustment) -> np.ndarray:
     """
     if method == "fdr":
         return benjamini_hochberg(pvalues)
+    if method == "by":
+        return benjamini_yekutieli(pvalues)
     if method == "bonferroni":
         return bonferroni(pvalues)
-    raise InputError(f"adjust={method!r} is not accepted; use 'fdr', 'bonferroni' or None")
+    raise InputError(f"adjust={method!r} is not accepted; {ACCEPTED}")
