@@ -31,6 +31,8 @@ __all__ = [
     "prepare_sample",
     "check_positive",
     "warn_dropped",
+    "make_rng",
+    "SEED_ACCEPTED",
 ]
 
 NanPolicy = Literal["raise", "drop"]
@@ -349,3 +351,48 @@ def warn_dropped(sample: Sample, *, measure: str, stacklevel: int = 3) -> None:
             DroppedRowsWarning,
             stacklevel=stacklevel,
         )
+
+
+#: What ``seed=`` accepts, for messages and docstrings.
+SEED_ACCEPTED = (
+    "None (fresh entropy), a non-negative integer, a numpy.random.SeedSequence "
+    "or a numpy.random.Generator (used as is, and advanced)"
+)
+
+
+def make_rng(seed: Any, *, name: str = "seed") -> np.random.Generator:
+    """Return the random generator for ``seed``, refusing anything else with a clear error.
+
+    Every function that draws random numbers takes its ``seed`` through here,
+    so they all accept the same values: None, a non-negative integer (Python
+    or NumPy, not a bool), a :class:`numpy.random.SeedSequence`, or a
+    :class:`numpy.random.Generator`. Global random state is never used.
+
+    Parameters
+    ----------
+    seed : None, int, SeedSequence or Generator
+        The caller's seed.
+    name : str, default "seed"
+        The argument's name, for messages.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Examples
+    --------
+    >>> bool(make_rng(7).integers(100) == make_rng(7).integers(100))
+    True
+    >>> make_rng(-1)
+    Traceback (most recent call last):
+    ...
+    geodisparity.errors.InputError: seed=-1 is not accepted; use None (fresh entropy), ...
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    accepted = seed is None or isinstance(seed, np.random.SeedSequence)
+    if isinstance(seed, int | np.integer) and not isinstance(seed, bool | np.bool_):
+        accepted = seed >= 0
+    if not accepted:
+        raise InputError(f"{name}={seed!r} is not accepted; use {SEED_ACCEPTED}")
+    return np.random.default_rng(seed)

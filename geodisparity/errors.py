@@ -145,7 +145,15 @@ def format_rows(labels: Iterable[object], *, limit: int = 10) -> str:
     return f"{shown} and {rest} more" if rest > 0 else shown
 
 
-# --- reading: encodings and empty geometries (issue 8) ---------------------------------------
+# --- added with the data-safety and interop work --------------------------------------------
+
+
+class WeightsTypeError(WeightsError, InputError, TypeError):
+    """Weights are of a type no statistic accepts (not SpatialWeights, a libpysal W or Graph)."""
+
+
+class ResourceError(GeodisparityError, MemoryError):
+    """A computation would need more memory than the machine has available."""
 
 
 class EncodingMismatchWarning(GeodisparityWarning):
@@ -156,12 +164,14 @@ class EmptyGeometryWarning(GeodisparityWarning):
     """Some regions have an empty or missing geometry; they are kept without one."""
 
 
-__all__ += ["EncodingMismatchWarning", "EmptyGeometryWarning"]
+class NearMissWarning(GeodisparityWarning):
+    """Boundary vertices of different regions miss each other by rounding (contiguity)."""
 
 
-# --- weights of the wrong type (issue 10, interop) ---------------------------
-__all__ += ["WeightsTypeError"]
-
-
-class WeightsTypeError(WeightsError, InputError, TypeError):
-    """Weights are of a type no statistic accepts (not SpatialWeights, a libpysal W or Graph)."""
+__all__ += [
+    "WeightsTypeError",
+    "ResourceError",
+    "EncodingMismatchWarning",
+    "EmptyGeometryWarning",
+    "NearMissWarning",
+]

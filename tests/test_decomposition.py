@@ -114,3 +114,60 @@ def test_errors():
         gd.ge_decomposition([0.0, 1.0], ["a", "b"], 0)
     with pytest.raises(InputError, match="same length"):
         gd.theil_decomposition([1, 2], ["a"])
+
+
+# --- groups with zero total (Shorrocks 1980; Cowell 2011, Measuring Inequality, ch. 4) ------
+
+
+def ge_by_definition(y, w, alpha):
+    """GE(alpha) = 1/(alpha (alpha - 1)) sum p_i ((y_i / mu)**alpha - 1), 0 log 0 = 0."""
+    p = np.asarray(w, float) / np.sum(w)
+    r = np.asarray(y, float) / (p @ y)
+    if alpha == 1:
+        return float(p @ np.where(r > 0, r * np.log(np.where(r > 0, r, 1.0)), 0.0))
+    return float(p @ (r**alpha - 1.0) / (alpha * (alpha - 1.0)))
+
+
+@pytest.mark.parametrize("alpha", [0.5, 1.0, 2.0, 3.0])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_an_all_zero_group_has_a_defined_decomposition(alpha, weighted):
+    import warnings
+
+    y = np.array([0.0, 0.0, 1.0, 2.0, 5.0, 4.0])
+    g = ["z", "z", "a", "a", "b", "b"]
+    w = np.array([1.0, 2.0, 1.0, 1.0, 3.0, 2.0]) if weighted else np.ones(6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning leaks either
+        d = gd.ge_decomposition(y, g, alpha, weights=w if weighted else None)
+    assert d.total == pytest.approx(ge_by_definition(y, w, alpha), abs=1e-12)
+    # Between: the GE of the group means, each standing for its population.
+    means = np.array([0.0, (w[2:4] @ y[2:4]) / w[2:4].sum(), (w[4:] @ y[4:]) / w[4:].sum()])
+    pops = np.array([w[:2].sum(), w[2:4].sum(), w[4:].sum()])
+    assert d.between == pytest.approx(ge_by_definition(means, pops, alpha), abs=1e-12)
+    assert np.isfinite(d.within) and d.within == pytest.approx(d.total - d.between, abs=1e-12)
+    zero = d.groups.set_index("group").loc["z"]
+    assert np.isnan(zero["index"]) and zero["within_contribution"] == 0.0
+    assert zero["income_share"] == 0.0
+
+
+@pytest.mark.parametrize("alpha", [-1.0, 0.0, 0.5, 1.0, 2.0])
+def test_a_group_of_zero_population_carries_no_one(alpha):
+    y = np.array([3.0, 1.0, 1.0, 2.0, 5.0])
+    w = np.array([0.0, 0.0, 1.0, 1.0, 1.0])
+    d = gd.ge_decomposition(y, ["z", "z", "a", "a", "b"], alpha, weights=w)
+    kept = gd.ge_decomposition(y[2:], ["a", "a", "b"], alpha, weights=w[2:])
+    assert (d.total, d.between, d.within) == pytest.approx(
+        (kept.total, kept.between, kept.within), abs=1e-12)
+    assert np.isnan(d.groups.set_index("group").loc["z", "mean"])
+
+
+@pytest.mark.parametrize("alpha", [0.0, -1.0])
+def test_zero_values_are_refused_where_the_index_needs_positive_values(alpha):
+    with pytest.raises(gd.errors.InputError, match="positive values; 2 rows"):
+        gd.ge_decomposition([0.0, 0.0, 1.0, 2.0], ["z", "z", "a", "a"], alpha)
+
+
+@pytest.mark.parametrize("alpha", ["abc", float("nan"), float("inf"), None, True])
+def test_a_bad_alpha_is_an_input_error(alpha):
+    with pytest.raises(gd.errors.InputError, match="alpha="):
+        gd.ge_decomposition([1.0, 2.0, 3.0, 4.0], ["a", "a", "b", "b"], alpha)

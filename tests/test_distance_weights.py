@@ -231,3 +231,52 @@ def test_longitude_latitude_centroids_are_close_to_projected_ones():
     exact = counties.to_crs(metric_crs(centroids)).centroid  # same CRS as region_points
     gap = np.hypot(*(xy - shapely.get_coordinates(exact.values)).T)
     assert gap.max() < 100.0  # metres, for counties some 30-80 km across
+
+
+# --- empty or missing geometries: islands that cannot be linked ------------------------
+
+
+def towns_with_a_lost_one():
+    return gpd.GeoSeries(
+        [shapely.Point(0, 0), None, shapely.Point(1000, 0), shapely.Polygon(),
+         shapely.Point(3000, 0)],
+        index=["a", "gone", "b", "vanished", "c"], crs="EPSG:3857",
+    )
+
+
+def test_region_points_are_nan_for_empty_geometries():
+    ids, xy = region_points(towns_with_a_lost_one())
+    assert ids.tolist() == ["a", "gone", "b", "vanished", "c"]
+    assert np.isnan(xy[[1, 3]]).all() and np.isfinite(xy[[0, 2, 4]]).all()
+
+
+@pytest.mark.parametrize(
+    "build",
+    [lambda r: knn(r, 1), lambda r: distance_band(r, 1500), lambda r: kernel(r, bandwidth=2500),
+     lambda r: kernel(r, k=1), lambda r: kernel(r, k=1, fixed=False),
+     lambda r: distance_band(r, 1500, binary=False)],
+    ids=["knn", "band", "kernel", "kernel-k", "kernel-adaptive", "band-decay"],
+)
+def test_every_distance_builder_makes_empty_geometries_islands(build):
+    regions = towns_with_a_lost_one()
+    with pytest.warns(IslandWarning, match="2 regions have a missing or empty geometry.*gone, "
+                      "vanished"):
+        w = build(regions)
+    assert w.ids.tolist() == regions.index.tolist()
+    assert w.neighbors["gone"] == [] and w.neighbors["vanished"] == []
+    for name in ("a", "b", "c"):  # located regions link among themselves only
+        assert w.neighbors[name] and set(w.neighbors[name]) <= {"a", "b", "c"}
+    located = regions.drop(["gone", "vanished"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = build(located)
+    full = w.sparse.toarray()[np.ix_([0, 2, 4], [0, 2, 4])]
+    np.testing.assert_allclose(full, expected.sparse.toarray())
+
+
+def test_empty_geometries_are_islands_under_keep_and_error():
+    regions = towns_with_a_lost_one()
+    with pytest.warns(IslandWarning, match="gone, vanished"):
+        assert distance_band(regions, 5000, islands="keep").islands == ["gone", "vanished"]
+    with pytest.raises(WeightsError, match="2 of them have a missing or empty geometry"):
+        distance_band(regions, 5000, islands="error")

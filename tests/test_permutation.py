@@ -77,14 +77,17 @@ def test_fast_and_general_paths_give_identical_counts_with_one_seed():
 
 def test_general_path_chunks_agree_with_a_direct_simulation_of_the_scheme():
     weights = sp.csr_array(DENSE)
-    layout = simulate(weights, 50, np.random.default_rng(1))
-    for rows, (block,) in permuted_lags([Z], layout):
+    plan = simulate(weights, 50, np.random.default_rng(1))
+    seen = 0
+    for chunk, rows, (block,) in permuted_lags([Z], plan):
         for col, i in enumerate(rows):
             lo, hi = weights.indptr[i], weights.indptr[i + 1]
             w = weights.data[lo:hi]
-            for p in range(50):
-                draws = [j for j in layout.table[p] if j != i][: len(w)]
+            for p in range(chunk.table.shape[0]):
+                draws = [j for j in chunk.table[p] if j != i][: len(w)]
                 assert block[p, col] == pytest.approx(w @ Z[draws], abs=1e-12)
+                seen += 1
+    assert seen == 50 * 6  # every permutation of every region with neighbours
 
 
 def test_seeded_runs_repeat_and_different_seeds_differ():

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from geodisparity.errors import InputError, IslandWarning, WeightsError, format_rows
 
-__all__ = ["IslandPolicy", "check_policy", "resolve_islands"]
+__all__ = ["IslandPolicy", "check_policy", "embed", "on_located", "resolve_islands"]
 
 IslandPolicy = Literal["nearest", "keep", "error"]
 POLICIES = ("nearest", "keep", "error")
@@ -43,6 +43,7 @@ def resolve_islands(
     find_nearest: NearestFinder,
     what: str,
     stacklevel: int,
+    unlocated: np.ndarray | None = None,
 ) -> tuple[sp.csr_array, tuple[tuple[Any, Any], ...]]:
     """Apply the islands policy to ``matrix``; return it with the links added.
 
@@ -60,6 +61,10 @@ def resolve_islands(
         Description of the weights for messages ("queen contiguity").
     stacklevel : int
         Stack level of the warning, pointing at the user's call.
+    unlocated : numpy.ndarray of bool, optional
+        Rows with a missing or empty geometry: islands with no nearest region,
+        left without neighbours under every policy but ``"error"``, with an
+        :class:`~geodisparity.errors.IslandWarning` naming them.
 
     Returns
     -------
@@ -67,16 +72,31 @@ def resolve_islands(
         The matrix and the (island, nearest) links that were added.
     """
     lonely = np.flatnonzero(np.diff(matrix.indptr) == 0)
-    if lonely.size == 0 or islands == "keep":
+    unlocated = np.zeros(matrix.shape[0], bool) if unlocated is None else unlocated
+    if lonely.size == 0:
         return matrix, ()
     names = format_rows(ids[lonely])
     if islands == "error":
+        empty = int(unlocated.sum())
         raise WeightsError(
-            f"{lonely.size} regions have no neighbours under {what}: {names}. "
-            "Pass islands='nearest' to link each to its nearest region, islands='keep' to "
+            f"{lonely.size} regions have no neighbours under {what}: {names}"
+            + (f" ({empty} of them have a missing or empty geometry)" if empty else "")
+            + ". Pass islands='nearest' to link each to its nearest region, islands='keep' to "
             "leave them without neighbours, or raise the tolerance/threshold"
         )
-    if matrix.shape[0] < 2:
+    if unlocated.any():
+        warnings.warn(
+            f"{int(unlocated.sum())} regions have a missing or empty geometry, hence no "
+            f"neighbours and no nearest region to be linked to; they stay islands: "
+            f"{format_rows(ids[unlocated])}",
+            IslandWarning,
+            stacklevel=stacklevel,
+        )
+        lonely = lonely[~unlocated[lonely]]
+    if lonely.size == 0 or islands == "keep":
+        return matrix, ()
+    names = format_rows(ids[lonely])
+    if int((~unlocated).sum()) < 2:
         warnings.warn(
             f"the only region ({names}) has no other region to be linked to; it stays an island",
             IslandWarning,
@@ -122,3 +142,37 @@ def _add_links(
     result = sp.csr_array(matrix + extra)
     result.sort_indices()
     return result
+
+
+def embed(matrix: sp.csr_array, located: np.ndarray) -> sp.csr_array:
+    """Place the weights among the ``located`` rows into the full ``n x n`` matrix.
+
+    Examples
+    --------
+    >>> embed(sp.csr_array([[0, 1.0], [1.0, 0]]), np.array([True, False, True])).toarray()
+    array([[0., 0., 1.],
+           [0., 0., 0.],
+           [1., 0., 0.]])
+    """
+    if located.all():
+        return matrix
+    positions = np.flatnonzero(located)
+    coo = sp.coo_array(matrix)
+    n = located.size
+    full = sp.csr_array(
+        (coo.data, (positions[coo.coords[0]], positions[coo.coords[1]])), shape=(n, n)
+    )
+    full.sort_indices()
+    return full
+
+
+def on_located(located: np.ndarray, find_nearest: NearestFinder) -> NearestFinder:
+    """Wrap a finder that works on the located rows so that it takes and returns full rows."""
+    positions = np.flatnonzero(located)
+    rank = np.cumsum(located) - 1
+
+    def find(lonely: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        targets, link_weights = find_nearest(rank[lonely])
+        return positions[np.asarray(targets)], link_weights
+
+    return find

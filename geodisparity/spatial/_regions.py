@@ -2,9 +2,13 @@
 
 Every builder (contiguity, k nearest neighbours, distance band, kernel) takes
 a GeoDataFrame or GeoSeries of regions. This module is the one place that
-checks them (no rows, duplicate index, missing or empty geometries, wrong
-geometry type, missing CRS) and that finds a projected CRS in metres when a
-distance is given in metres.
+checks them (no rows, duplicate index, wrong geometry type, missing CRS) and
+that finds a projected CRS in metres when a distance is given in metres.
+
+A row whose geometry is missing or empty (a tiny county lost when a file was
+simplified) is kept: it has no location, so every builder makes it an island
+(:func:`located_rows` tells which rows have one), and the islands policy
+cannot link it to a nearest region.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from geodisparity.errors import (
     format_rows,
 )
 
-__all__ = ["as_geoseries", "check_polygons", "to_metres", "metric_crs_for"]
+__all__ = ["as_geoseries", "check_polygons", "located_rows", "to_metres", "metric_crs_for"]
 
 POLYGON_IDS = (3, 6)  # shapely type ids of Polygon and MultiPolygon
 
@@ -66,20 +70,41 @@ def as_geoseries(regions: Any, *, name: str = "regions") -> Any:
             f"{name} has a duplicate index; each region needs a unique id. "
             f"Repeated ids: {format_rows(pd.unique(duplicated))}"
         )
-    missing = series.isna().to_numpy() | series.is_empty.to_numpy()
-    if missing.any():
-        raise GeometryError(
-            f"{int(missing.sum())} rows of {name} have a missing or empty geometry: "
-            f"{format_rows(series.index[missing])}"
-        )
     return series
 
 
-def check_polygons(series: Any, *, name: str = "regions") -> None:
-    """Raise :class:`GeometryError` naming the rows that are not (multi)polygons."""
+def located_rows(series: Any, *, name: str = "regions") -> np.ndarray:
+    """Return a boolean mask of the rows whose geometry is present and not empty.
+
+    Raises :class:`GeometryError` when no row has one.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Polygon, box
+    >>> located_rows(gpd.GeoSeries([box(0, 0, 1, 1), None, Polygon()])).tolist()
+    [True, False, False]
+    """
     import shapely
 
-    bad = ~np.isin(shapely.get_type_id(np.asarray(series.values, dtype=object)), POLYGON_IDS)
+    located = ~shapely.is_missing(series.values) & ~shapely.is_empty(series.values)
+    located = np.asarray(located, dtype=bool)
+    if not located.any():
+        raise GeometryError(
+            f"every row of {name} has a missing or empty geometry "
+            f"({format_rows(series.index)}); spatial weights need located regions"
+        )
+    return located
+
+
+def check_polygons(series: Any, *, name: str = "regions") -> None:
+    """Raise :class:`GeometryError` naming the rows that are not (multi)polygons (nor empty)."""
+    import shapely
+
+    types = shapely.get_type_id(np.asarray(series.values, dtype=object))
+    bad = ~np.isin(types, POLYGON_IDS) & (types != -1)  # -1: missing
+    if bad.any():
+        bad &= ~np.asarray(shapely.is_empty(np.asarray(series.values, dtype=object)))
     if bad.any():
         found = ", ".join(sorted(set(series[bad].geom_type.tolist())))
         raise GeometryError(

@@ -51,6 +51,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg.lapack import dlaswp
 
+from geodisparity._resources import check_memory
+
 __all__ = [
     "BLOCK_ELEMENTS",
     "DENSE_N",
@@ -60,6 +62,7 @@ __all__ = [
     "permuted_quadratic_forms",
     "quadratic_form_matrix",
     "shuffled_rows",
+    "estimate_bytes",
 ]
 
 #: About how many values are shuffled by one ``dlaswp`` call (``rows x n``, at least
@@ -207,6 +210,43 @@ def shuffled_rows(
         done += count
 
 
+def estimate_bytes(n: int, nnz: int, permutations: int) -> int:
+    """Bytes the permutations of ``n`` values hold at once, roughly (an upper estimate).
+
+    A shuffled block (values, swap targets, random words and steps), the columns
+    of one sparse-dense product and its result, the form's matrix (dense up to
+    :data:`DENSE_N` regions) and the output.
+
+    Parameters
+    ----------
+    n, nnz : int
+        Values and stored entries of the form's matrix.
+    permutations : int
+        Number of permutations.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> estimate_bytes(10_000, 60_000, 999) < 2**27
+    True
+    """
+    budget = SMALL_BLOCK_ELEMENTS if n <= DENSE_N else BLOCK_ELEMENTS
+    rows = _rows_per_block(n, permutations, budget)
+    width = min(permutations, max(8, PRODUCT_ELEMENTS // max(n, 1)))
+    block = max(rows, width) * n * (8 + 4 + 8 + 4 + 8)
+    product = 3 * n * width * 8
+    matrix = n * n * 8 if n <= DENSE_N else nnz * 16
+    return int(block + product + matrix + 8 * permutations + 64 * n)
+
+
+def _check_memory(n: int, nnz: int, permutations: int) -> None:
+    check_memory(estimate_bytes(n, nnz, permutations),
+                 what=f"{permutations} permutations of {n} values")
+
+
 def quadratic_form_matrix(
     matrix: sp.sparray, *, scale: float = 1.0, diagonal: np.ndarray | None = None
 ) -> sp.csr_array:
@@ -271,6 +311,7 @@ def permuted_quadratic_forms(
     array([22., 22.])
     """
     n = values.size
+    _check_memory(n, upper.nnz, permutations)
     if n <= DENSE_N and permutations:  # small: a dense product, no transposition
         dense_t = upper.toarray().T
         return np.concatenate([
@@ -314,6 +355,7 @@ def permuted_linear_forms(
     >>> permuted_linear_forms(np.array([1.0, 2.0]), np.ones(2), 3, np.random.default_rng(0))
     array([3., 3., 3.])
     """
+    _check_memory(values.size, 0, permutations)
     return np.concatenate([
         block @ coefficients for block in shuffled_rows(values, permutations, rng)
     ])

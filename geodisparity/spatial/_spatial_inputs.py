@@ -2,7 +2,10 @@
 
 Rule (shared by every global and local statistic):
 
-* a plain array or list is matched to ``weights.ids`` **by position**;
+* a plain array or list is matched to ``weights.ids`` **by position**: its
+  order cannot be checked, so it is the caller's responsibility (an array
+  taken from a frame sorted differently from the one the weights were built
+  from pairs values with the wrong regions; pass the Series instead);
 * a pandas Series (or a column of ``data=``) is matched **by label**: its index
   must hold exactly the ids of the weights (any order; it is reordered). Any
   missing or extra label raises :class:`~geodisparity.errors.InputError`
@@ -98,7 +101,11 @@ def _to_float(series: pd.Series, name: str) -> np.ndarray:
     try:
         return series.to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be numeric; got dtype {series.dtype}") from exc
+        bad = pd.to_numeric(series, errors="coerce").isna() & series.notna()
+        raise InputError(
+            f"{name} must be numeric; got dtype {series.dtype} with {int(bad.sum())} values "
+            f"that are not numbers, in rows {format_rows(series.index[bad.to_numpy()])}"
+        ) from exc
 
 
 def prepare_spatial(

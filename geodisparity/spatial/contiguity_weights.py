@@ -40,9 +40,16 @@ import shapely
 
 from geodisparity.errors import InputError
 from geodisparity.spatial._coordinate_runs import equal_coordinate_runs
-from geodisparity.spatial._islands import IslandPolicy, check_policy, resolve_islands
+from geodisparity.spatial._islands import (
+    IslandPolicy,
+    check_policy,
+    embed,
+    on_located,
+    resolve_islands,
+)
+from geodisparity.spatial._near_misses import warn_rounding_misses
 from geodisparity.spatial._proximity import near_pairs, nearest_regions
-from geodisparity.spatial._regions import as_geoseries, check_polygons
+from geodisparity.spatial._regions import as_geoseries, check_polygons, located_rows
 from geodisparity.spatial.weights import SpatialWeights, Transform
 
 __all__ = ["contiguity"]
@@ -61,6 +68,7 @@ def contiguity(
     tolerance: float = 0.0,
     islands: IslandPolicy = "nearest",
     transform: Transform = "B",
+    warn_near_misses: bool = True,
 ) -> SpatialWeights:
     """Build queen or rook contiguity weights between polygons.
 
@@ -93,6 +101,13 @@ def contiguity(
         :class:`~geodisparity.errors.WeightsError`.
     transform : {"B", "R"}, default "B"
         Binary or row-standardised weights.
+    warn_near_misses : bool, default True
+        With ``tolerance=0``, look for vertices of different regions that
+        miss each other by rounding (closer than a few units in the last
+        place of the coordinates, yet not equal): such shared boundaries
+        silently lose their neighbours, so a
+        :class:`~geodisparity.errors.NearMissWarning` gives their count and
+        regions and suggests ``tolerance=``. False skips the check.
 
     Returns
     -------
@@ -103,7 +118,7 @@ def contiguity(
     Raises
     ------
     GeometryError
-        A geometry is missing, empty, or not a polygon.
+        A geometry is not a polygon, or every geometry is missing or empty.
     DuplicateKeyError
         The index has repeated ids.
     CRSError
@@ -114,6 +129,10 @@ def contiguity(
 
     Notes
     -----
+    A region whose geometry is missing or empty has no location: it is an
+    island under every policy (``"nearest"`` has no nearest region for it and
+    warns naming it; ``"error"`` raises).
+
     Coordinates are compared exactly, as libpysal does; ``-0.0`` equals
     ``0.0``. Interior rings (holes) count, so an enclave neighbours the
     region around it. A rook edge must appear as consecutive vertices in
@@ -139,33 +158,38 @@ def contiguity(
     >>> w.added_links, w.neighbors["far"]
     ((('far', 'b'),), ['b'])
     """
-    series = as_geoseries(regions)
-    check_polygons(series)
+    every = as_geoseries(regions)
+    check_polygons(every)
     if rule not in ("queen", "rook"):
         raise InputError(f"rule={rule!r} is not accepted; use 'queen' or 'rook'")
     tolerance = _check_tolerance(tolerance)
     check_policy(islands)
+    located = located_rows(every)
+    series = every if located.all() else every[located]
     geoms = np.asarray(series.values, dtype=object)
-    n = len(geoms)
+    vertices = _sorted_vertices(geoms)
     if rule == "queen":
-        first, second = shared_vertex_pairs(geoms)
+        first, second = _occurrence_pairs(*vertices[3:], len(geoms))
     else:
-        first, second = shared_edge_pairs(geoms)
+        first, second = _edge_pairs(geoms, vertices)
     if tolerance > 0:
         near_first, near_second = near_pairs(series, rule, tolerance, (first, second))
         first = np.concatenate([first, near_first])
         second = np.concatenate([second, near_second])
-    matrix = symmetric_binary(first, second, n)
+    matrix = symmetric_binary(first, second, len(geoms))
+    if tolerance == 0 and warn_near_misses:
+        geographic = bool(series.crs is not None and series.crs.is_geographic)
+        warn_rounding_misses(*vertices[:2], vertices[2:], matrix, series.index,
+                             geographic=geographic, stacklevel=3)
+    matrix = embed(matrix, located)
     what = f"{rule} contiguity" + (f" (tolerance {tolerance:g} m)" if tolerance else "")
+    nearest = on_located(located, lambda lonely: (nearest_regions(series, lonely),
+                                                  np.ones(lonely.size)))
     matrix, links = resolve_islands(
-        matrix,
-        series.index,
-        islands=islands,
-        find_nearest=lambda lonely: (nearest_regions(series, lonely), np.ones(lonely.size)),
-        what=what,
-        stacklevel=3,
+        matrix, every.index, islands=islands, find_nearest=nearest, what=what, stacklevel=3,
+        unlocated=~located,
     )
-    weights = SpatialWeights.from_sparse(matrix, series.index, added_links=links)
+    weights = SpatialWeights.from_sparse(matrix, every.index, added_links=links)
     return weights if transform == "B" else weights.transformed(transform)
 
 
@@ -235,7 +259,12 @@ def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> sorted(set(zip(first.tolist(), second.tolist())))
     [(0, 2), (1, 2)]
     """
-    xy, owner, order, start, owner_sorted = _sorted_vertices(geoms)
+    return _edge_pairs(geoms, _sorted_vertices(geoms))
+
+
+def _edge_pairs(geoms: np.ndarray, vertices: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """:func:`shared_edge_pairs` from the output of :func:`_sorted_vertices`."""
+    xy, owner, order, start, owner_sorted = vertices
     ring = _ring_ids(geoms, owner, order, start, owner_sorted)
     small = owner.dtype
     code = np.empty(len(xy), dtype=small)

@@ -28,8 +28,14 @@ import scipy.sparse as sp
 import shapely
 
 from geodisparity.errors import InputError, WeightsError, format_rows
-from geodisparity.spatial._islands import IslandPolicy, check_policy, resolve_islands
-from geodisparity.spatial._regions import as_geoseries, to_metres
+from geodisparity.spatial._islands import (
+    IslandPolicy,
+    check_policy,
+    embed,
+    on_located,
+    resolve_islands,
+)
+from geodisparity.spatial._regions import as_geoseries, located_rows, to_metres
 from geodisparity.spatial.weights import SpatialWeights, Transform
 
 __all__ = ["knn", "distance_band", "kernel", "region_points", "KernelFunction"]
@@ -58,7 +64,10 @@ def region_points(regions: Any) -> tuple[pd.Index, np.ndarray]:
     Returns
     -------
     (pandas.Index, numpy.ndarray)
-        The ids and an ``(n, 2)`` array of coordinates in metres.
+        The ids and an ``(n, 2)`` array of coordinates in metres; NaN for a
+        region whose geometry is missing or empty (the builders make it an
+        island that cannot be linked to a nearest region, with an
+        :class:`~geodisparity.errors.IslandWarning` naming it).
 
     Examples
     --------
@@ -71,13 +80,16 @@ def region_points(regions: Any) -> tuple[pd.Index, np.ndarray]:
     import geopandas as gpd
 
     series = as_geoseries(regions)
-    geoms = np.asarray(series.values, dtype=object)
+    located = located_rows(series)
+    geoms = np.asarray(series.values, dtype=object)[located]
     is_point = shapely.get_type_id(geoms) == 0
     if not is_point.all():
         geoms = np.where(is_point, geoms, shapely.centroid(geoms))
-    points = gpd.GeoSeries(geoms, index=series.index, crs=series.crs)
+    points = gpd.GeoSeries(geoms, crs=series.crs)
     metric = to_metres(points, purpose="distance")
-    return series.index, shapely.get_coordinates(np.asarray(metric.values, dtype=object))
+    xy = np.full((len(series), 2), np.nan)
+    xy[located] = shapely.get_coordinates(np.asarray(metric.values, dtype=object))
+    return series.index, xy
 
 
 def knn(regions: Any, k: int, *, transform: Transform = "B") -> SpatialWeights:
@@ -123,9 +135,15 @@ def knn(regions: Any, k: int, *, transform: Transform = "B") -> SpatialWeights:
     geodisparity.errors.WeightsError: k=3 needs more regions than neighbours; ...
     """
     ids, xy = region_points(regions)
-    k = _check_k(k, len(ids))
-    rows, cols, _ = _nearest_k(xy, k)
-    matrix = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(len(ids),) * 2)
+    located = np.isfinite(xy[:, 0])
+    points = xy[located]
+    k = _check_k(k, len(points))
+    rows, cols, _ = _nearest_k(points, k)
+    matrix = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(len(points),) * 2)
+    matrix, _ = resolve_islands(
+        embed(matrix, located), ids, islands="keep", find_nearest=_no_nearest,
+        what=f"{k} nearest neighbours", stacklevel=3, unlocated=~located,
+    )
     return SpatialWeights.from_sparse(matrix, ids).transformed(transform)
 
 
@@ -176,15 +194,17 @@ def distance_band(
     ...     distance_band(towns, 1500).added_links
     ((2, 1),)
     """
-    ids, xy = region_points(regions)
+    ids, every = region_points(regions)
     threshold = _check_distance(threshold, "threshold")
     check_policy(islands)
-    n = len(ids)
+    located = np.isfinite(every[:, 0])
+    xy = every[located]
+    n = len(xy)
     rows, cols, dist = _pairs_within(xy, threshold)
     if binary:
         values = np.ones(rows.size)
     else:
-        _check_no_zero_distance(ids, rows, cols, dist, alpha)
+        _check_no_zero_distance(ids[located], rows, cols, dist, alpha)
         values = dist**alpha
     matrix = sp.csr_array((values, (rows, cols)), shape=(n, n))
     matrix.sort_indices()
@@ -194,12 +214,13 @@ def distance_band(
         return targets, (np.ones(lonely.size) if binary else distance**alpha)
 
     matrix, links = resolve_islands(
-        matrix,
+        embed(matrix, located),
         ids,
         islands=islands,
-        find_nearest=link_to_nearest,
+        find_nearest=on_located(located, link_to_nearest),
         what=f"a {threshold:g} m distance band",
         stacklevel=3,
+        unlocated=~located,
     )
     own = "B" if binary else "O"
     weights = SpatialWeights.from_sparse(matrix, ids, transform=own, added_links=links)
@@ -264,10 +285,12 @@ def kernel(
     >>> w.added_links
     ((2, 1),)
     """
-    ids, xy = region_points(regions)
+    ids, every = region_points(regions)
     kernel_function = _kernel_function(function)
     check_policy(islands)
-    n = len(ids)
+    located = np.isfinite(every[:, 0])
+    xy = every[located]
+    n = len(xy)
     if bandwidth is None:
         k = _check_k(k, n)
         rows, cols, dist = _nearest_k(xy, k)
@@ -276,7 +299,7 @@ def kernel(
         if fixed:
             rows, cols, dist = _pairs_within(xy, float(widths[0]))
     else:
-        widths = _check_bandwidth(bandwidth, n)
+        widths = _check_bandwidth(bandwidth, len(ids))[located]
         rows, cols, dist = _pairs_within(xy, float(widths.max()))
         inside = dist <= widths[rows]
         rows, cols, dist = rows[inside], cols[inside], dist[inside]
@@ -292,15 +315,20 @@ def kernel(
         return targets, edge
 
     matrix, links = resolve_islands(
-        matrix,
+        embed(matrix, located),
         ids,
         islands=islands,
-        find_nearest=link_to_nearest,
+        find_nearest=on_located(located, link_to_nearest),
         what=f"{function} kernel weights",
         stacklevel=3,
+        unlocated=~located,
     )
     weights = SpatialWeights.from_sparse(matrix, ids, transform="O", added_links=links)
     return weights.transformed(transform)
+
+
+def _no_nearest(lonely: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    raise AssertionError("islands='keep' never links")  # pragma: no cover
 
 
 def _nearest_k(

@@ -75,6 +75,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from geodisparity._inputs import make_rng
 from geodisparity._results import result_dict, short_repr
 from geodisparity.categories import EMERGING_LABELS
 from geodisparity.errors import InputError
@@ -206,7 +207,7 @@ def _gi_by_period(
     from geodisparity.spatial.local_stats import local_gi_star
 
     n, periods = values.shape
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     cube = space_time_weights(weights, periods, time_lag) if time_lag else None
     out = {"bin": np.zeros((n, periods), dtype=np.int64), "z": np.full((n, periods), np.nan),
            "significant": np.zeros((n, periods), dtype=bool)}
@@ -364,7 +365,7 @@ def emerging_hotspots(
     ...
     geodisparity.errors.InputError: 1 regions lack a finite v in some period (...): 1
     """
-    check_options(permutations, alpha, adjust, "R")
+    check_options(permutations, alpha, adjust, "R", seed)
     space_time_weights(weights, 1, time_lag)  # validates time_lag
     values = panel(frame, value, weights, time=time, id=id)
     gi = _gi_by_period(values.to_numpy(), weights, time_lag=time_lag,

@@ -12,7 +12,8 @@ Each function returns a frozen result whose fields always exist:
     two-sided too, but Geary's and G's one-sided: double theirs to compare.
 ``permutations``, ``p_sim``, ``expected_sim``, ``variance_sim``, ``z_sim``, ``p_z_sim``
     Permutation inference (all values shuffled, bivariate: ``y`` only), seeded:
-    ``seed`` (int, Generator or None) builds ``numpy.random.default_rng(seed)``,
+    ``seed`` (None, a non-negative int, a SeedSequence or a Generator; see
+    :func:`geodisparity._inputs.make_rng`) builds the generator,
     and the same seed gives the same result (the draws are described in
     :mod:`geodisparity.spatial._shuffle`). ``p_sim`` is esda's folded pseudo
     p-value ``(min(n_ge, n_le) + 1) / (permutations + 1)`` (ties count on both
@@ -40,7 +41,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from geodisparity._inputs import NanPolicy
+from geodisparity._inputs import NanPolicy, make_rng
+from geodisparity._resources import check_count
 from geodisparity._results import HtmlRepr
 from geodisparity.errors import InputError
 from geodisparity.spatial._shuffle import (
@@ -174,13 +176,14 @@ def _two_sided(z: float) -> float:
     return float(2.0 * ndtr(-abs(z)))
 
 
-def _check(permutations: int, transform: Transform) -> None:
-    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
-        raise InputError(f"permutations must be an integer; got {permutations!r}")
-    if permutations < 0:
-        raise InputError(f"permutations must be >= 0; got {permutations}")
+def _check(
+    permutations: int, transform: Transform, seed: Any, allow_many: bool
+) -> np.random.Generator:
+    check_count(permutations, name="permutations", allow_many=allow_many)
+    rng = make_rng(seed)
     if transform not in ("B", "R", "O"):
         raise InputError(f"transform={transform!r} is not accepted; use 'R', 'B' or 'O'")
+    return rng
 
 
 def _prepare(
@@ -194,12 +197,6 @@ def _prepare(
     if matrix.nnz == 0:
         raise InputError("the weights have no links: every region is an island")
     return sample.values, matrix
-
-
-def _permuted_forms(values: np.ndarray, upper: sp.csr_array, permutations: int, seed: Any):
-    """``x_p' T x_p`` for random permutations ``x_p`` of ``values`` (seeded)."""
-    rng = np.random.default_rng(seed)
-    return permuted_quadratic_forms(values, upper, permutations, rng)
 
 
 def _simulated(observed: float, sims: np.ndarray) -> dict[str, Any]:
@@ -244,13 +241,16 @@ def moran(
     permutations: int = 999,
     seed: Any = None,
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> MoranResult:
     """Global Moran's I: ``I = n / S0 * z'Wz / z'z`` with ``z`` the deviations from the mean.
 
     Parameters
     ----------
     values : array-like, Series or column name
-        One value per region.
+        One value per region. A Series (or a column of ``data``) is matched to
+        ``weights.ids`` by label and refused when its labels differ from them; a
+        plain array or list is matched by position, which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations.
     data : DataFrame, optional
@@ -260,10 +260,13 @@ def moran(
         values as stored (e.g. kernel weights).
     permutations : int, default 999
         Random permutations for ``p_sim``; 0 for analytical inference only.
-    seed : int, numpy.random.Generator or None
-        Seed of the permutations.
+        At most 99,999 unless ``allow_many_permutations=True``.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the permutations (a non-negative integer reproduces a run).
     nan : {"raise", "drop"}
         Missing values raise, or drop the region and its links.
+    allow_many_permutations : bool, default False
+        Accept more than 99,999 permutations (memory is still checked).
 
     Returns
     -------
@@ -278,7 +281,7 @@ def moran(
     >>> round(r.expected, 3), r.permutations
     (-0.2, 999)
     """
-    _check(permutations, transform)
+    rng = _check(permutations, transform, seed, allow_many_permutations)
     x, matrix = _prepare(values, weights, data, nan, transform)
     n, m = x.size, _moments(matrix)
     z = x - x.mean()
@@ -294,7 +297,7 @@ def moran(
     v_rand = (a - b) / ((n - 1) * (n - 2) * (n - 3) * m.s0**2) - expected**2
     fields_ = _analytical(statistic, expected, v_norm, v_rand)
     if permutations:
-        forms = _permuted_forms(z, quadratic_form_matrix(matrix), permutations, seed)
+        forms = permuted_quadratic_forms(z, quadratic_form_matrix(matrix), permutations, rng)
         sims = n / m.s0 * forms / zz
         fields_.update(_simulated(statistic, sims))
     return MoranResult(statistic, n=n, transform=transform, **fields_)
@@ -309,6 +312,7 @@ def geary(
     permutations: int = 999,
     seed: Any = None,
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> GearyResult:
     """Global Geary's c: ``(n - 1) sum w_ij (x_i - x_j)**2 / (2 S0 sum (x - mean)**2)``.
 
@@ -317,7 +321,9 @@ def geary(
     Parameters
     ----------
     values : array-like, Series or column name
-        One value per region.
+        One value per region. A Series (or a column of ``data``) is matched to
+        ``weights.ids`` by label and refused when its labels differ from them; a
+        plain array or list is matched by position, which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations.
     data : DataFrame, optional
@@ -326,10 +332,13 @@ def geary(
         Row-standardised (as esda), binary, or the weights' own values.
     permutations : int, default 999
         Random permutations for ``p_sim``; 0 for analytical inference only.
-    seed : int, numpy.random.Generator or None
-        Seed of the permutations.
+        At most 99,999 unless ``allow_many_permutations=True``.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the permutations (a non-negative integer reproduces a run).
     nan : {"raise", "drop"}
         Missing values raise, or drop the region and its links.
+    allow_many_permutations : bool, default False
+        Accept more than 99,999 permutations (memory is still checked).
 
     Returns
     -------
@@ -344,7 +353,7 @@ def geary(
     >>> r.statistic < 1, r.expected, r.z_sim
     (True, 1.0, None)
     """
-    _check(permutations, transform)
+    rng = _check(permutations, transform, seed, allow_many_permutations)
     x, matrix = _prepare(values, weights, data, nan, transform)
     n, m = x.size, _moments(matrix)
     d = x - x.mean()
@@ -369,7 +378,7 @@ def geary(
     if permutations:
         # sum_ij w_ij (x_i - x_j)**2 = x' (diag(row + col sums) - 2 W) x
         form = quadratic_form_matrix(matrix, scale=-2.0, diagonal=spread)
-        sims = scale * _permuted_forms(d, form, permutations, seed)
+        sims = scale * permuted_quadratic_forms(d, form, permutations, rng)
         fields_.update(_simulated(statistic, sims))
     return GearyResult(statistic, n=n, transform=transform, **fields_)
 
@@ -383,6 +392,7 @@ def getis_ord_g(
     permutations: int = 999,
     seed: Any = None,
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> GetisOrdResult:
     """Global Getis-Ord G: ``sum_ij w_ij x_i x_j / sum_{i != j} x_i x_j``.
 
@@ -396,7 +406,9 @@ def getis_ord_g(
     Parameters
     ----------
     values : array-like, Series or column name
-        One non-negative value per region.
+        One non-negative value per region. A Series (or a column of ``data``) is matched to
+        ``weights.ids`` by label and refused when its labels differ from them; a
+        plain array or list is matched by position, which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations.
     data : DataFrame, optional
@@ -405,10 +417,13 @@ def getis_ord_g(
         Binary (as esda), row-standardised, or the weights' own values.
     permutations : int, default 999
         Random permutations for ``p_sim``; 0 for analytical inference only.
-    seed : int, numpy.random.Generator or None
-        Seed of the permutations.
+        At most 99,999 unless ``allow_many_permutations=True``.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the permutations (a non-negative integer reproduces a run).
     nan : {"raise", "drop"}
         Missing values raise, or drop the region and its links.
+    allow_many_permutations : bool, default False
+        Accept more than 99,999 permutations (memory is still checked).
 
     Returns
     -------
@@ -423,7 +438,7 @@ def getis_ord_g(
     >>> r.statistic > r.expected, r.z_norm
     (True, None)
     """
-    _check(permutations, transform)
+    rng = _check(permutations, transform, seed, allow_many_permutations)
     x, matrix = _prepare(values, weights, data, nan, transform)
     if (x < 0).any():
         negative = int((x < 0).sum())
@@ -446,7 +461,7 @@ def getis_ord_g(
     eg2 /= den**2 * n * (n - 1) * (n - 2) * (n - 3)
     fields_ = _analytical(statistic, expected, None, eg2 - expected**2)
     if permutations:
-        sims = _permuted_forms(x, quadratic_form_matrix(matrix), permutations, seed) / den
+        sims = permuted_quadratic_forms(x, quadratic_form_matrix(matrix), permutations, rng) / den
         fields_.update(_simulated(statistic, sims))
     return GetisOrdResult(statistic, n=n, transform=transform, **fields_)
 
@@ -461,6 +476,7 @@ def moran_bivariate(
     permutations: int = 999,
     seed: Any = None,
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> MoranBivariateResult:
     """Bivariate Moran's I: ``zx' W zy / (n - 1)``, ``x`` against the spatial lag of ``y``.
 
@@ -472,6 +488,9 @@ def moran_bivariate(
     ----------
     x, y : array-like, Series or column name
         The focal variable and the neighbours' variable.
+        A Series (or a column of ``data``) is matched to
+        ``weights.ids`` by label and refused when its labels differ from them; a
+        plain array or list is matched by position, which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations.
     data : DataFrame, optional
@@ -480,10 +499,13 @@ def moran_bivariate(
         Row-standardised (as esda), binary, or the weights' own values.
     permutations : int, default 999
         Random permutations of ``y``.
-    seed : int, numpy.random.Generator or None
-        Seed of the permutations.
+        At most 99,999 unless ``allow_many_permutations=True``.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the permutations (a non-negative integer reproduces a run).
     nan : {"raise", "drop"}
         Missing values raise, or drop the region and its links.
+    allow_many_permutations : bool, default False
+        Accept more than 99,999 permutations (memory is still checked).
 
     Returns
     -------
@@ -498,7 +520,7 @@ def moran_bivariate(
     >>> r.statistic < 0, r.expected is None
     (True, True)
     """
-    _check(permutations, transform)
+    rng = _check(permutations, transform, seed, allow_many_permutations)
     xy, matrix = _prepare(x, weights, data, nan, transform, others={"y": y})
     xs, ys = xy[:, 0], xy[:, 1]
     n = xs.size
@@ -511,7 +533,6 @@ def moran_bivariate(
     if permutations:
         # zx' W zy_p = (W' zx)' zy_p: a linear form in the permuted y
         lagged = matrix.T @ zx
-        rng = np.random.default_rng(seed)
         sims = permuted_linear_forms(zy, lagged, permutations, rng) / (n - 1)
         fields_.update(_simulated(statistic, sims))
     return MoranBivariateResult(statistic, n=n, transform=transform, **fields_)

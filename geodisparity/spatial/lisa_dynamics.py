@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geodisparity._inputs import make_rng
 from geodisparity._results import result_dict, short_repr
 from geodisparity.categories import HIGH_HIGH, HIGH_LOW, LOW_HIGH, LOW_LOW
 from geodisparity.spatial._panel import panel, period_labels
@@ -230,9 +231,9 @@ def lisa_dynamics(
     """
     from geodisparity.spatial.local_stats import local_moran
 
-    check_options(permutations, alpha, adjust, "R")
+    check_options(permutations, alpha, adjust, "R", seed)
     values = panel(frame, value, weights, time=time, id=id)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     x = values.to_numpy()
     quadrants = np.zeros(x.shape, dtype=np.int64)
     significant = np.zeros(x.shape, dtype=bool)

@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from geodisparity._inputs import NanPolicy
+from geodisparity._inputs import NanPolicy, make_rng
 from geodisparity.categories import (
     GEARY_LABELS,
     HIGH_HIGH,
@@ -67,6 +67,7 @@ from geodisparity.spatial.local_stats import (
 )
 from geodisparity.spatial.multiple_testing import Adjustment
 from geodisparity.spatial.permutation import (
+    LagTally,
     permuted_lags,
     pseudo_p_value,
     row_sums,
@@ -128,6 +129,7 @@ def local_geary(
     adjust: Adjustment | None = None,
     transform: Transform = "R",
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
     """Local Geary's c: ``c_i = sum_j w_ij (z_i - z_j)**2`` (esda's ``Geary_Local``).
 
@@ -139,12 +141,14 @@ def local_geary(
     Parameters
     ----------
     values : array-like, Series or column name
-        One value per region.
+        One value per region. A Series (or a column of ``data``) is matched to
+        ``weights.ids`` by label and refused when its labels differ from them; a
+        plain array or list is matched by position, which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
-    permutations, seed, alpha, adjust, transform, nan
+    permutations, seed, alpha, adjust, transform, nan, allow_many_permutations
         As in :func:`~geodisparity.spatial.local_stats.local_moran`.
 
     Returns
@@ -169,7 +173,7 @@ def local_geary(
     >>> out["cluster"].iloc[4], out["quadrant"].iloc[4]  # 4 = High-Low for local Moran
     ('Negative', np.int64(4))
     """
-    check_options(permutations, alpha, adjust, transform)
+    check_options(permutations, alpha, adjust, transform, seed, allow_many_permutations)
     sample = prepare_spatial(values, weights, data=data, nan=nan)
     z = standardise(sample.values, "values")
     matrix = transformed_matrix(sample.weights, transform)
@@ -207,22 +211,17 @@ def _geary_permutations(
     Returns ``p_sim``, the simulation z and whether ``c_i`` lies in the lower
     tail (fewer permutations at or below it than at or above it).
     """
-    layout = simulate(matrix, permutations, np.random.default_rng(seed))
+    plan = simulate(matrix, permutations, make_rng(seed), columns=2)
     row_sum = row_sums(matrix)
     scale = np.max(np.abs(z))
-    n = z.size
-    n_ge = np.zeros(n, dtype=np.int64)
-    n_le = np.zeros(n, dtype=np.int64)
-    mean = np.full(n, np.nan)
-    std = np.full(n, np.nan)
-    for rows, (lag1, lag2) in permuted_lags([z, z * z], layout):
+    tally = LagTally(z.size, permutations)
+    for _, rows, (lag1, lag2) in permuted_lags([z, z * z], plan):
         zi = z[rows]
         sims = row_sum[rows] * zi * zi - 2.0 * zi * lag1 + lag2
         tol = 1e-10 * row_sum[rows] * (np.abs(zi) + scale) ** 2
-        n_ge[rows] = (sims >= observed[rows] - tol).sum(axis=0)
-        n_le[rows] = (sims <= observed[rows] + tol).sum(axis=0)
-        mean[rows] = sims.mean(axis=0)
-        std[rows] = sims.std(axis=0)
+        tally.add(rows, sims, observed[rows] - tol, observed[rows] + tol)
+    dist = tally.distribution(plan.cardinality > 0)
+    n_ge, n_le = dist.n_ge, dist.n_le
     with np.errstate(divide="ignore", invalid="ignore"):
-        zscore = (observed - mean) / std
+        zscore = (observed - dist.mean) / dist.std
     return pseudo_p_value(n_ge, n_le, permutations), zscore, n_le < n_ge

@@ -63,7 +63,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geodisparity._inputs import NanPolicy
+from geodisparity._inputs import NanPolicy, make_rng
+from geodisparity._resources import check_count
 from geodisparity.categories import (
     HIGH_HIGH,
     HIGH_LOW,
@@ -101,13 +102,12 @@ _QUADRANT_LABELS = {1: HIGH_HIGH, 2: LOW_HIGH, 3: LOW_LOW, 4: HIGH_LOW}
 
 
 def check_options(
-    permutations: int, alpha: float, adjust: Adjustment | None, transform: Transform
+    permutations: int, alpha: float, adjust: Adjustment | None, transform: Transform,
+    seed: Any = None, allow_many_permutations: bool = False,
 ) -> None:
     """Validate the options shared by the local statistics."""
-    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
-        raise InputError(f"permutations must be an integer; got {permutations!r}")
-    if permutations < 0:
-        raise InputError(f"permutations must be >= 0; got {permutations}")
+    check_count(permutations, name="permutations", allow_many=allow_many_permutations)
+    make_rng(seed)  # refuses a bad seed even when nothing is permuted
     if not 0 < alpha < 1:
         raise InputError(f"alpha must lie strictly between 0 and 1; got {alpha!r}")
     if adjust is not None and adjust not in ADJUSTMENTS:
@@ -212,7 +212,7 @@ def _moran_core(
     statistic = (n - 1) * zx * lag / n  # esda: (n - 1) z_i lag_i / sum(z**2), sum(z**2) = n
     if permutations:
         dist = lag_distribution(
-            zy, matrix, lag, permutations=permutations, rng=np.random.default_rng(seed)
+            zy, matrix, lag, permutations=permutations, rng=make_rng(seed)
         )
         p_sim, z = _from_lags(dist, lag, zx, island)
     else:
@@ -246,6 +246,7 @@ def local_moran(
     adjust: Adjustment | None = None,
     transform: Transform = "R",
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
     """Local Moran's I (LISA) with conditional permutation inference.
 
@@ -255,16 +256,18 @@ def local_moran(
     Parameters
     ----------
     values : array-like, Series or column name
-        One value per region. Arrays match ``weights.ids`` by position, Series
-        by label (see :mod:`geodisparity.spatial._spatial_inputs`).
+        One value per region. A Series (or a column of ``data``) is matched to
+        ``weights.ids`` by label and refused when its labels differ from them; a
+        plain array or list is matched by position, which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
     permutations : int, default 999
-        Conditional permutations per region; 0 for none.
-    seed : int, numpy.random.Generator or None
-        Seed of the permutations.
+        Conditional permutations per region; 0 for none. At most 99,999 unless
+        ``allow_many_permutations=True``.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the permutations (a non-negative integer reproduces a run).
     alpha : float, default 0.05
         Significance level of ``significant`` and ``cluster``.
     adjust : {"fdr", "by", "bonferroni"} or None
@@ -276,6 +279,8 @@ def local_moran(
         values as stored (e.g. kernel weights).
     nan : {"raise", "drop"}
         Missing values raise, or drop the region (its row is NaN in the output).
+    allow_many_permutations : bool, default False
+        Accept more than 99,999 permutations (memory is still checked).
 
     Returns
     -------
@@ -293,7 +298,7 @@ def local_moran(
     >>> local_moran([1.0, 2.0, 4.0], w, permutations=0)["cluster"].tolist()
     ['Not significant', 'Not significant', 'Not significant']
     """
-    check_options(permutations, alpha, adjust, transform)
+    check_options(permutations, alpha, adjust, transform, seed, allow_many_permutations)
     sample = prepare_spatial(values, weights, data=data, nan=nan)
     z = standardise(sample.values, "values")
     return _moran_core(
@@ -314,6 +319,7 @@ def local_moran_bivariate(
     adjust: Adjustment | None = None,
     transform: Transform = "R",
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
     """Bivariate local Moran's I: ``x`` in a region against the lag of ``y`` around it.
 
@@ -325,11 +331,14 @@ def local_moran_bivariate(
     ----------
     x, y : array-like, Series or column name
         The focal variable and the neighbours' variable.
+        A Series (or a column of ``data``) is matched to
+        ``weights.ids`` by label and refused when its labels differ from them; a
+        plain array or list is matched by position, which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations.
     data : DataFrame, optional
         Table in which column names are looked up.
-    permutations, seed, alpha, adjust, transform, nan
+    permutations, seed, alpha, adjust, transform, nan, allow_many_permutations
         As in :func:`local_moran`.
 
     Returns
@@ -346,7 +355,7 @@ def local_moran_bivariate(
     >>> out["quadrant"].tolist()  # in a complete graph the lag of y mirrors x
     [3, 3, 1, 1]
     """
-    check_options(permutations, alpha, adjust, transform)
+    check_options(permutations, alpha, adjust, transform, seed, allow_many_permutations)
     sample = prepare_spatial(x, weights, data=data, nan=nan, others={"y": y})
     zx = standardise(sample.values[:, 0], "x")
     zy = standardise(sample.values[:, 1], "y")
@@ -380,9 +389,10 @@ def _getis_ord(
     adjust: Adjustment | None,
     transform: Transform,
     nan: NanPolicy,
+    allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
     """``G*_i`` (``star=True``) or ``G_i``, their z-scores, p-values and hot-spot bins."""
-    check_options(permutations, alpha, adjust, transform)
+    check_options(permutations, alpha, adjust, transform, seed, allow_many_permutations)
     sample = prepare_spatial(values, weights, data=data, nan=nan)
     x = sample.values
     z_values = standardise(x, "values")
@@ -397,7 +407,7 @@ def _getis_ord(
     if permutations:
         lag = off @ z_values
         dist = lag_distribution(
-            z_values, off, lag, permutations=permutations, rng=np.random.default_rng(seed)
+            z_values, off, lag, permutations=permutations, rng=make_rng(seed)
         )
         p_sim, z = _from_lags(dist, lag, np.sign(denominator), island)
         p, sign = two_sided_pseudo_p(p_sim), z
@@ -436,6 +446,7 @@ def local_gi_star(
     adjust: Adjustment | None = None,
     transform: Transform = "R",
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
     """Getis-Ord Gi* hot and cold spots.
 
@@ -466,12 +477,15 @@ def local_gi_star(
     Parameters
     ----------
     values : array-like, Series or column name
-        One value per region (a count, rate or amount).
+        One value per region (a count, rate or amount). A Series (or a column
+        of ``data``) is matched to ``weights.ids`` by label and refused when its
+        labels differ from them; a plain array or list is matched by position,
+        which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations, without self-links.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
-    permutations, seed, alpha, adjust, transform, nan
+    permutations, seed, alpha, adjust, transform, nan, allow_many_permutations
         As in :func:`local_moran`.
 
     Returns
@@ -497,6 +511,7 @@ def local_gi_star(
     return _getis_ord(
         values, weights, star=True, data=data, permutations=permutations, seed=seed,
         alpha=alpha, adjust=adjust, transform=transform, nan=nan,
+        allow_many_permutations=allow_many_permutations,
     )
 
 
@@ -511,6 +526,7 @@ def local_gi(
     adjust: Adjustment | None = None,
     transform: Transform = "R",
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
     """Getis-Ord Gi (without the star): the neighbours' share, leaving the region out.
 
@@ -526,12 +542,15 @@ def local_gi(
     Parameters
     ----------
     values : array-like, Series or column name
-        One value per region (a count, rate or amount).
+        One value per region (a count, rate or amount). A Series (or a column
+        of ``data``) is matched to ``weights.ids`` by label and refused when its
+        labels differ from them; a plain array or list is matched by position,
+        which the caller must ensure.
     weights : SpatialWeights
         Neighbour relations, without self-links.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
-    permutations, seed, alpha, adjust, transform, nan
+    permutations, seed, alpha, adjust, transform, nan, allow_many_permutations
         As in :func:`local_moran`.
 
     Returns
@@ -553,4 +572,5 @@ def local_gi(
     return _getis_ord(
         values, weights, star=False, data=data, permutations=permutations, seed=seed,
         alpha=alpha, adjust=adjust, transform=transform, nan=nan,
+        allow_many_permutations=allow_many_permutations,
     )

@@ -50,8 +50,17 @@ region) pairs are found in one pass over it).
   ``S_k[p]``, add ``S_k[p] - z_i + z[row_p[k]]``). Cost
   ``O(permutations * K + distinct_k * permutations * log + n * log(permutations))``.
 * Unequal weights (distance bands, kernels). Base lags of a chunk of regions
-  are one dense product ``z[table] @ weights`` (``permutations x chunk``,
-  memory bounded by :data:`CHUNK_ELEMENTS`), corrected in the same rows.
+  of similar cardinality are one dense product ``z[table] @ weights``
+  (``rows x chunk``), corrected in the same rows.
+
+Memory stays bounded whatever the cardinality: the table is drawn and used in
+chunks of rows (:mod:`geodisparity.spatial._draws`), regions are processed in
+chunks sorted by cardinality, each padded only to its own largest cardinality,
+and every block holds about :data:`~geodisparity.spatial._draws.CHUNK_ELEMENTS`
+values. The equal-weights path keeps one sum per permutation and distinct
+cardinality. The chunk size does not change the draws, so results are the
+same, for a seed, whatever the chunking. Before drawing, the engine estimates
+its memory and refuses when the machine does not have it.
 
 Both paths use the same table and the same draws, so for equal weights they
 give the same counts (up to floating-point summation order within ties).
@@ -78,9 +87,12 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from geodisparity.spatial import _draws
+from geodisparity.spatial._draws import Chunk, Plan, draw_table, simulate
+
 __all__ = [
-    "CHUNK_ELEMENTS",
     "LagDistribution",
+    "LagTally",
     "draw_table",
     "lag_distribution",
     "permuted_lags",
@@ -90,7 +102,6 @@ __all__ = [
 ]
 
 #: Most elements in one ``permutations x regions`` block of the general path.
-CHUNK_ELEMENTS = 1 << 22
 
 _TIE_RTOL = 1e-10
 
@@ -116,65 +127,47 @@ class LagDistribution:
     permutations: int
 
 
-def draw_table(n: int, depth: int, permutations: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw ``permutations`` rows of ``depth`` distinct positions out of ``range(n)``.
 
-    Each row is the prefix of a uniformly random ordering of ``range(n)``.
+class LagTally:
+    """Accumulate, chunk by chunk, the counts and moments of each region's permuted lags.
 
     Parameters
     ----------
     n : int
-        Number of positions.
-    depth : int
-        Entries per row, at most ``n``.
+        Number of regions.
     permutations : int
-        Number of rows.
-    rng : numpy.random.Generator
-        Source of randomness.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(permutations, depth)`` integer array.
+        Total number of permutations.
 
     Examples
     --------
-    >>> t = draw_table(5, 5, 3, np.random.default_rng(1))
-    >>> sorted(t[0].tolist())
-    [0, 1, 2, 3, 4]
-    >>> draw_table(5, 0, 2, np.random.default_rng(1)).shape
-    (2, 0)
+    >>> tally = LagTally(2, 3)
+    >>> tally.add(np.array([1]), np.array([[0.0], [1.0], [2.0]]), np.array([1.0]), np.array([1.0]))
+    >>> d = tally.distribution(np.array([False, True]))
+    >>> d.n_ge.tolist(), d.n_le.tolist(), d.mean.tolist()
+    ([0, 2], [0, 2], [nan, 1.0])
     """
-    dtype = np.int32 if n < 2**31 - 1 else np.int64
-    if depth > n:
-        raise ValueError(f"depth={depth} exceeds n={n}")
-    if depth == 0 or permutations == 0:
-        return np.empty((permutations, depth), dtype=dtype)
-    if depth * depth <= n:
-        return _draw_by_rejection(n, depth, permutations, rng, dtype)
-    if n * permutations <= 10_000_000:
-        full = np.tile(np.arange(n, dtype=dtype), (permutations, 1))
-        return np.ascontiguousarray(rng.permuted(full, axis=1)[:, :depth])
-    rows = [rng.choice(n, size=depth, replace=False) for _ in range(permutations)]
-    return np.asarray(rows, dtype=dtype)
 
+    def __init__(self, n: int, permutations: int) -> None:
+        self.permutations = permutations
+        self.n_ge = np.zeros(n, dtype=np.int64)
+        self.n_le = np.zeros(n, dtype=np.int64)
+        self.total1 = np.zeros(n)
+        self.total2 = np.zeros(n)
 
-def _draw_by_rejection(
-    n: int, depth: int, permutations: int, rng: np.random.Generator, dtype: type
-) -> np.ndarray:
-    # Uniform tuples conditioned on having distinct entries are uniform ordered
-    # samples without replacement. With depth**2 <= n at most ~half the rows clash.
-    table = rng.integers(0, n, size=(permutations, depth), dtype=dtype)
-    redraw = _rows_with_repeats(table)
-    while redraw.size:
-        table[redraw] = rng.integers(0, n, size=(redraw.size, depth), dtype=dtype)
-        redraw = redraw[_rows_with_repeats(table[redraw])]
-    return table
+    def add(self, rows: np.ndarray, sims: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        """Count the ``(permutations_in_chunk, len(rows))`` ``sims`` against ``lo`` and ``hi``."""
+        self.n_ge[rows] += np.count_nonzero(sims >= lo, axis=0)
+        self.n_le[rows] += np.count_nonzero(sims <= hi, axis=0)
+        self.total1[rows] += sims.sum(axis=0)
+        self.total2[rows] += np.einsum("ij,ij->j", sims, sims)
 
-
-def _rows_with_repeats(table: np.ndarray) -> np.ndarray:
-    ordered = np.sort(table, axis=1)
-    return np.flatnonzero((np.diff(ordered, axis=1) == 0).any(axis=1))
+    def distribution(self, has: np.ndarray) -> LagDistribution:
+        """Return the summary; regions outside ``has`` (islands) get NaN moments."""
+        m1 = self.total1 / self.permutations
+        var = np.maximum(self.total2 / self.permutations - m1 * m1, 0.0)
+        mean = np.where(has, m1, np.nan)
+        std = np.where(has, np.sqrt(var), np.nan)
+        return LagDistribution(self.n_ge, self.n_le, mean, std, self.permutations)
 
 
 def pseudo_p_value(n_ge: np.ndarray, n_le: np.ndarray, permutations: int) -> np.ndarray:
@@ -200,33 +193,6 @@ def pseudo_p_value(n_ge: np.ndarray, n_le: np.ndarray, permutations: int) -> np.
     [0.001, 0.501]
     """
     return (np.minimum(n_ge, n_le) + 1.0) / (permutations + 1.0)
-
-
-@dataclass(frozen=True)
-class _Layout:
-    weights: sp.csr_array
-    cardinality: np.ndarray
-    k_max: int
-    table: np.ndarray
-    hit_perm: np.ndarray
-    hit_region: np.ndarray
-    hit_pos: np.ndarray
-
-
-def _layout(weights: sp.csr_array, permutations: int, rng: np.random.Generator) -> _Layout:
-    n = weights.shape[0]
-    cardinality = np.diff(weights.indptr)
-    k_max = int(cardinality.max()) if n else 0
-    table = draw_table(n, min(k_max + 1, n), permutations, rng)
-    # (row, region, slot) wherever a region sits among its own first k draws.
-    head = table[:, :k_max]
-    inside = np.arange(k_max)[None, :] < cardinality[head]
-    hit_perm, hit_pos = np.nonzero(inside)
-    hit_region = head[hit_perm, hit_pos].astype(np.intp)
-    order = np.argsort(hit_region, kind="stable")
-    return _Layout(
-        weights, cardinality, k_max, table, hit_perm[order], hit_region[order], hit_pos[order]
-    )
 
 
 def row_sums(matrix: sp.csr_array, *, absolute: bool = False) -> np.ndarray:
@@ -310,6 +276,11 @@ def lag_distribution(
     -------
     LagDistribution
 
+    Raises
+    ------
+    ResourceError
+        The engine would need more memory than is available.
+
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
@@ -321,81 +292,87 @@ def lag_distribution(
     """
     weights = sp.csr_array(weights)
     n = weights.shape[0]
-    layout = _layout(weights, permutations, rng)
-    values = z[layout.table]
+    plan = simulate(weights, permutations, rng)
     tol = _tolerance(weights, z)
-    n_ge = np.zeros(n, dtype=np.int64)
-    n_le = np.zeros(n, dtype=np.int64)
-    mean = np.full(n, np.nan)
-    std = np.full(n, np.nan)
     common = _equal_weight_rows(weights) if fast else np.full(n, np.nan)
     quick = np.isfinite(common)
-    if quick.any():
-        _equal_weights_path(z, values, layout, observed, tol, common, quick,
-                            n_ge, n_le, mean, std)
-    general = ~quick & (layout.cardinality > 0)
-    if general.any():
-        for rows, (block,) in permuted_lags([z], layout, values=[values], regions=general):
-            lo = observed[rows] - tol[rows]
-            hi = observed[rows] + tol[rows]
-            n_ge[rows] = np.count_nonzero(block >= lo, axis=0)
-            n_le[rows] = np.count_nonzero(block <= hi, axis=0)
-            m1 = block.mean(axis=0)
-            m2 = np.einsum("ij,ij->j", block, block) / permutations
-            mean[rows] = m1
-            std[rows] = np.sqrt(np.maximum(m2 - m1 * m1, 0.0))
-    return LagDistribution(n_ge, n_le, mean, std, permutations)
+    general = ~quick & (plan.cardinality > 0)
+    tally = LagTally(n, permutations)
+    equal = _EqualWeights(z, plan, observed, tol, common, quick) if quick.any() else None
+    lo, hi = observed - tol, observed + tol
+    for chunk in plan.chunks():
+        values = z[chunk.table]
+        if equal is not None:
+            equal.add(chunk, values)
+        if general.any():
+            for rows, (block,) in _chunk_lags([values], plan, chunk, general):
+                tally.add(rows, block, lo[rows], hi[rows])
+    if equal is not None:
+        equal.finish(tally)
+    return tally.distribution(plan.cardinality > 0)
 
 
-def _equal_weights_path(
-    z: np.ndarray,
-    values: np.ndarray,
-    layout: _Layout,
-    observed: np.ndarray,
-    tol: np.ndarray,
-    common: np.ndarray,
-    quick: np.ndarray,
-    n_ge: np.ndarray,
-    n_le: np.ndarray,
-    mean: np.ndarray,
-    std: np.ndarray,
-) -> None:
-    """Fill the outputs for regions whose neighbours all carry the same weight."""
-    permutations = values.shape[0]
-    card = layout.cardinality
-    sums = np.cumsum(values[:, : layout.k_max], axis=1)  # sums[p, k-1] = S_k[p]
-    threshold = np.zeros_like(z)
-    threshold[quick] = observed[quick] / common[quick]
-    tol_s = np.zeros_like(z)
-    tol_s[quick] = tol[quick] / common[quick]
-    total1 = np.zeros_like(z)
-    total2 = np.zeros_like(z)
-    for k in np.unique(card[quick]):
-        regions = np.flatnonzero(quick & (card == k))
-        s_k = sums[:, k - 1]
-        ordered = np.sort(s_k)
-        lo = threshold[regions] - tol_s[regions]
-        hi = threshold[regions] + tol_s[regions]
-        n_ge[regions], n_le[regions] = _count_sorted(ordered, lo, hi)
-        total1[regions] = s_k.sum()
-        total2[regions] = np.square(s_k).sum()
-    # Rows where the region drew itself: swap the base sum for the exact one.
-    keep = quick[layout.hit_region]
-    p, i = layout.hit_perm[keep], layout.hit_region[keep]
-    k = card[i]
-    old = sums[p, k - 1]
-    new = old - z[i] + values[p, k]
-    lo = threshold[i] - tol_s[i]
-    hi = threshold[i] + tol_s[i]
-    n = z.size
-    n_ge += np.bincount(i, (new >= lo).astype(float) - (old >= lo), minlength=n).astype(np.int64)
-    n_le += np.bincount(i, (new <= hi).astype(float) - (old <= hi), minlength=n).astype(np.int64)
-    total1 += np.bincount(i, new - old, minlength=n)
-    total2 += np.bincount(i, new * new - old * old, minlength=n)
-    m1 = total1[quick] / permutations
-    var = np.maximum(total2[quick] / permutations - m1 * m1, 0.0)
-    mean[quick] = common[quick] * m1
-    std[quick] = common[quick] * np.sqrt(var)
+class _EqualWeights:
+    """The per-cardinality path for regions whose neighbours all carry the same weight.
+
+    The base lag of such a region is ``c_i * S_k[p]``; the ``S_k`` of every
+    permutation and distinct ``k`` are kept (``permutations x distinct``), then
+    sorted once to count by binary search. Rows where a region drew itself are
+    corrected chunk by chunk.
+    """
+
+    def __init__(self, z: np.ndarray, plan: Plan, observed: np.ndarray, tol: np.ndarray,
+                 common: np.ndarray, quick: np.ndarray) -> None:
+        self.z, self.plan, self.common, self.quick = z, plan, common, quick
+        card = plan.cardinality
+        self.ks = np.unique(card[quick])
+        self.sums = np.empty((plan.permutations, self.ks.size))
+        self.threshold = np.zeros_like(z)
+        self.threshold[quick] = observed[quick] / common[quick]
+        self.tol = np.zeros_like(z)
+        self.tol[quick] = tol[quick] / common[quick]
+        n = z.size
+        self.fix_ge = np.zeros(n)
+        self.fix_le = np.zeros(n)
+        self.fix1 = np.zeros(n)
+        self.fix2 = np.zeros(n)
+
+    def add(self, chunk: Chunk, values: np.ndarray) -> None:
+        """Keep the chunk's ``S_k`` and correct the rows where a region drew itself."""
+        card, z, n = self.plan.cardinality, self.z, self.z.size
+        sums = np.cumsum(values[:, : self.plan.k_max], axis=1)  # sums[p, k-1] = S_k[p]
+        self.sums[chunk.rows] = sums[:, self.ks - 1]
+        keep = self.quick[chunk.hit_region]
+        p, i = chunk.hit_perm[keep], chunk.hit_region[keep]
+        k = card[i]
+        old = sums[p, k - 1]
+        new = old - z[i] + values[p, k]
+        lo = self.threshold[i] - self.tol[i]
+        hi = self.threshold[i] + self.tol[i]
+        self.fix_ge += np.bincount(i, (new >= lo).astype(float) - (old >= lo), minlength=n)
+        self.fix_le += np.bincount(i, (new <= hi).astype(float) - (old <= hi), minlength=n)
+        self.fix1 += np.bincount(i, new - old, minlength=n)
+        self.fix2 += np.bincount(i, new * new - old * old, minlength=n)
+
+    def finish(self, tally: LagTally) -> None:
+        """Count every region against its sorted ``S_k`` and write the totals into ``tally``."""
+        card, quick, common = self.plan.cardinality, self.quick, self.common
+        total1 = np.zeros_like(self.z)
+        total2 = np.zeros_like(self.z)
+        for column, k in enumerate(self.ks):
+            regions = np.flatnonzero(quick & (card == k))
+            s_k = self.sums[:, column]
+            lo = self.threshold[regions] - self.tol[regions]
+            hi = self.threshold[regions] + self.tol[regions]
+            n_ge, n_le = _count_sorted(np.sort(s_k), lo, hi)
+            tally.n_ge[regions] = n_ge + np.rint(self.fix_ge[regions]).astype(np.int64)
+            tally.n_le[regions] = n_le + np.rint(self.fix_le[regions]).astype(np.int64)
+            total1[regions] = s_k.sum()
+            total2[regions] = np.square(s_k).sum()
+        total1 += self.fix1
+        total2 += self.fix2
+        tally.total1[quick] = common[quick] * total1[quick]
+        tally.total2[quick] = common[quick] ** 2 * total2[quick]
 
 
 def _count_sorted(ordered: np.ndarray, lo: np.ndarray, hi: np.ndarray):
@@ -412,11 +389,10 @@ def _count_sorted(ordered: np.ndarray, lo: np.ndarray, hi: np.ndarray):
 
 def permuted_lags(
     columns: Sequence[np.ndarray],
-    layout: _Layout,
+    plan: Plan,
     *,
-    values: Sequence[np.ndarray] | None = None,
     regions: np.ndarray | None = None,
-) -> Iterator[tuple[np.ndarray, list[np.ndarray]]]:
+) -> Iterator[tuple[Chunk, np.ndarray, list[np.ndarray]]]:
     """Yield exact permuted lags, chunk by chunk, for the general path.
 
     Parameters
@@ -424,75 +400,92 @@ def permuted_lags(
     columns : sequence of numpy.ndarray
         Value vectors permuted together (the same draws for each), e.g. ``z``
         and ``z**2`` for local Geary.
-    layout : _Layout
-        Weights, draw table and self-draw positions (see :func:`simulate`).
-    values : sequence of numpy.ndarray, optional
-        ``column[table]`` for each column, if already computed.
+    plan : Plan
+        Weights and seeded draw blocks (see :func:`simulate`).
     regions : numpy.ndarray of bool, optional
         Regions to simulate; all with neighbours by default.
 
     Yields
     ------
+    chunk : Chunk
+        The rows of the draw table (``chunk.rows``: which permutations).
     rows : numpy.ndarray
-        Positions of the regions in this chunk.
+        Positions of the regions in this block.
     blocks : list of numpy.ndarray
-        One ``(permutations, len(rows))`` array of lags per column.
-    """
-    weights, card, k_max = layout.weights, layout.cardinality, layout.k_max
-    if values is None:
-        values = [column[layout.table] for column in columns]
-    if regions is None:
-        regions = card > 0
-    selected = np.flatnonzero(regions)
-    permutations = layout.table.shape[0]
-    chunk = max(1, CHUNK_ELEMENTS // max(permutations, 1))
-    steps = [v[:, 1:] - v[:, :-1] for v in values]
-    heads = [np.ascontiguousarray(v[:, :k_max]) for v in values]
-    for start in range(0, selected.size, chunk):
-        rows = selected[start : start + chunk]
-        padded = _padded_weights(weights, rows, k_max)
-        blocks = [head @ padded.T for head in heads]
-        lo, hi = np.searchsorted(layout.hit_region, [rows[0], rows[-1] + 1])
-        p = layout.hit_perm[lo:hi]
-        i = layout.hit_region[lo:hi]
-        slot = layout.hit_pos[lo:hi]
-        member = np.searchsorted(rows, i)
-        inside = (member < rows.size) & (rows[np.minimum(member, rows.size - 1)] == i)
-        p, slot, member = p[inside], slot[inside], member[inside]
-        after = np.arange(k_max)[None, :] >= slot[:, None]
-        for block, step in zip(blocks, steps, strict=True):
-            delta = (step[p] * padded[member] * after).sum(axis=1)
-            np.add.at(block, (p, member), delta)
-        yield rows, blocks
-
-
-def simulate(
-    weights: sp.csr_array, permutations: int, rng: np.random.Generator
-) -> _Layout:
-    """Draw the shared table for ``weights`` and locate the self-draws.
-
-    Parameters
-    ----------
-    weights : scipy.sparse.csr_array
-        Off-diagonal weights.
-    permutations : int
-        Number of permutations.
-    rng : numpy.random.Generator
-        Source of randomness.
-
-    Returns
-    -------
-    _Layout
-        Input of :func:`permuted_lags`.
+        One ``(len(chunk.table), len(rows))`` array of lags per column.
 
     Examples
     --------
-    >>> import scipy.sparse as sp
-    >>> lay = simulate(sp.csr_array(np.ones((3, 3)) - np.eye(3)), 4, np.random.default_rng(0))
-    >>> lay.table.shape
-    (4, 3)
+    >>> w = sp.csr_array(np.array([[0, 2.0, 1.0], [1.0, 0, 0], [1.0, 0, 0]]))
+    >>> plan = simulate(w, 4, np.random.default_rng(0))
+    >>> [(chunk.rows, rows.tolist(), blocks[0].shape)
+    ...  for chunk, rows, blocks in permuted_lags([np.arange(3.0)], plan)]
+    [(slice(0, 4, None), [1, 2, 0], (4, 3))]
     """
-    return _layout(sp.csr_array(weights), permutations, rng)
+    if regions is None:
+        regions = plan.cardinality > 0
+    for chunk in plan.chunks():
+        values = [column[chunk.table] for column in columns]
+        for rows, blocks in _chunk_lags(values, plan, chunk, regions):
+            yield chunk, rows, blocks
+
+
+def _region_spans(card_sorted: np.ndarray, n_rows: int) -> Iterator[tuple[int, int]]:
+    """Cut regions sorted by cardinality into spans whose blocks hold about CHUNK_ELEMENTS."""
+    budget = _draws.CHUNK_ELEMENTS
+    start, m = 0, card_sorted.size
+    while start < m:
+        # The largest end with (end - start) * card[end - 1] <= budget (increasing in end).
+        low, high = start + 1, min(m, start + max(1, budget // max(n_rows, 1)))
+        while low < high:
+            middle = (low + high + 1) // 2
+            if (middle - start) * int(card_sorted[middle - 1]) <= budget:
+                low = middle
+            else:
+                high = middle - 1
+        yield start, low
+        start = low
+
+
+def _chunk_lags(
+    values: Sequence[np.ndarray], plan: Plan, chunk: Chunk, regions: np.ndarray
+) -> Iterator[tuple[np.ndarray, list[np.ndarray]]]:
+    """Permuted lags of ``regions`` over the rows of ``chunk`` (``values``: column[table])."""
+    weights, card = plan.weights, plan.cardinality
+    selected = np.flatnonzero(regions)
+    selected = selected[np.argsort(card[selected], kind="stable")]
+    rank = np.full(card.size, -1, dtype=np.intp)
+    rank[selected] = np.arange(selected.size)
+    hit_rank = rank[chunk.hit_region]
+    inside = np.flatnonzero(hit_rank >= 0)
+    order = inside[np.argsort(hit_rank[inside], kind="stable")]
+    hit_rank, hit_perm, hit_pos = hit_rank[order], chunk.hit_perm[order], chunk.hit_pos[order]
+    steps = [v[:, 1:] - v[:, :-1] for v in values]
+    for start, end in _region_spans(card[selected], chunk.table.shape[0]):
+        rows = selected[start:end]
+        k_c = int(card[rows[-1]])
+        padded = _padded_weights(weights, rows, k_c)
+        blocks = [np.ascontiguousarray(v[:, :k_c]) @ padded.T for v in values]
+        lo, hi = np.searchsorted(hit_rank, [start, end])
+        _correct_self_draws(blocks, steps, padded, hit_perm[lo:hi], hit_rank[lo:hi] - start,
+                            hit_pos[lo:hi])
+        yield rows, blocks
+
+
+def _correct_self_draws(
+    blocks: list[np.ndarray], steps: list[np.ndarray], padded: np.ndarray,
+    perm: np.ndarray, member: np.ndarray, slot: np.ndarray,
+) -> None:
+    """Where a region drew itself, its draws shift down one slot from ``slot`` on."""
+    k_c = padded.shape[1]
+    step_size = max(1, _draws.CHUNK_ELEMENTS // max(k_c, 1))
+    for first in range(0, perm.size, step_size):
+        p = perm[first : first + step_size]
+        m = member[first : first + step_size]
+        after = np.arange(k_c)[None, :] >= slot[first : first + step_size, None]
+        shifted = padded[m] * after
+        for block, step in zip(blocks, steps, strict=True):
+            np.add.at(block, (p, m), (step[p, :k_c] * shifted).sum(axis=1))
 
 
 def _padded_weights(weights: sp.csr_array, rows: np.ndarray, k_max: int) -> np.ndarray:

@@ -40,7 +40,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geodisparity._inputs import NanPolicy
+from geodisparity._inputs import NanPolicy, make_rng
+from geodisparity._resources import check_count
 from geodisparity._results import HtmlRepr
 from geodisparity.errors import InputError
 from geodisparity.spatial._shuffle import shuffled_rows
@@ -170,7 +171,7 @@ def _neighbour_differences(
 def _permuted_neighbour_differences(
     x: np.ndarray, pairs: tuple[np.ndarray, np.ndarray, np.ndarray], permutations: int, seed: Any
 ) -> np.ndarray:
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     rows = max(1, _PAIR_ELEMENTS // max(pairs[0].size, 1))
     return np.concatenate([
         _neighbour_differences(block, *pairs)
@@ -237,10 +238,8 @@ def spatial_gini(
     >>> r.neighbour, r.non_neighbour_share, r.p_sim
     (0.0, 1.0, None)
     """
-    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
-        raise InputError(f"permutations must be an integer; got {permutations!r}")
-    if permutations < 0:
-        raise InputError(f"permutations must be >= 0; got {permutations}")
+    check_count(permutations, name="permutations")
+    make_rng(seed)  # refuses a bad seed even when nothing is permuted
     sample = prepare_spatial(values, weights, data=data, nan=nan)
     x, n = sample.values, sample.n
     if n < 2:

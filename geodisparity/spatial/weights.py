@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from geodisparity.errors import InputError, WeightsError, format_rows
+from geodisparity.errors import DuplicateKeyError, InputError, WeightsError, format_rows
 
 __all__ = ["SpatialWeights", "Transform"]
 
@@ -106,6 +106,11 @@ class SpatialWeights:
         index = pd.RangeIndex(n_rows) if ids is None else pd.Index(ids)
         if len(index) != n_rows:
             raise InputError(f"ids has {len(index)} entries but the matrix has {n_rows} rows")
+        if not index.is_unique:
+            raise DuplicateKeyError(
+                "ids must be unique (one per region); repeated: "
+                f"{format_rows(index[index.duplicated()].unique())}"
+            )
         if transform not in TRANSFORMS:
             raise InputError(f"transform={transform!r} is not accepted; use 'B', 'R' or 'O'")
         links = tuple((a, b) for a, b in added_links)

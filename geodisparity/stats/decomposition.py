@@ -119,6 +119,9 @@ class Decomposition(HtmlRepr):
         One row per group: ``group``, ``n`` (regions), ``population_share``,
         ``income_share``, ``mean`` (weighted mean), ``index`` (the group's
         own GE), ``within_contribution`` (its weighted part of ``within``).
+        A group whose values are all zero (or whose weights are all zero) has
+        no index of its own (``index`` NaN; ``mean`` NaN for zero population),
+        and contributes 0 to ``within``: its income share is 0.
     n : int
         Regions used.
     n_dropped : int
@@ -189,16 +192,26 @@ def decompose(gs: GroupedSample, alpha: float, measure: str) -> Decomposition:
     mu = total_income / total_pop
     v = pop / total_pop
     s = income / total_income
-    with np.errstate(divide="ignore", invalid="ignore"):
-        group_mean = income / pop
+    present = pop > 0  # groups of zero population (all weights zero) carry no one
+    group_mean = np.full(gs.k, np.nan)
+    group_mean[present] = income[present] / pop[present]
     p = gs.weights / total_pop
     total = float(p @ _ge_terms(gs.values, mu, alpha))
-    between = float(v[pop > 0] @ _ge_terms(group_mean[pop > 0], mu, alpha))
-    terms = _ge_terms(gs.values, group_mean[gs.codes], alpha)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        group_index = np.bincount(gs.codes, weights=gs.weights * terms, minlength=gs.k) / pop
-    group_weight = v ** (1.0 - alpha) * s**alpha
-    contribution = np.where(pop > 0, group_weight * group_index, 0.0)
+    between = float(v[present] @ _ge_terms(group_mean[present], mu, alpha))
+    # A group's own index needs a positive mean; a group whose values are all zero
+    # (possible when alpha > 0) has none, but its income share is 0, so its term
+    # s_g**alpha * GE_g of the within part is 0: the limit as its values go to 0,
+    # and what GE - GE_B gives (Shorrocks 1980, eq. 9; Cowell 2011, ch. 4).
+    defined = present & (income > 0)
+    mean_of_row = np.where(defined, group_mean, 1.0)[gs.codes]
+    terms = np.where(defined[gs.codes], _ge_terms(gs.values, mean_of_row, alpha), 0.0)
+    group_index = np.full(gs.k, np.nan)
+    sums = np.bincount(gs.codes, weights=gs.weights * terms, minlength=gs.k)
+    group_index[defined] = sums[defined] / pop[defined]
+    contribution = np.zeros(gs.k)
+    contribution[defined] = (
+        v[defined] ** (1.0 - alpha) * s[defined] ** alpha * group_index[defined]
+    )
     within = float(contribution.sum())
     total, between = total + 0.0, between + 0.0
     share = (lambda x: x / total) if total > 0 else (lambda x: float("nan"))
@@ -300,11 +313,21 @@ def ge_decomposition(
     >>> d.measure, abs(d.between + d.within - d.total) < 1e-12
     ('mld', True)
     """
-    alpha = float(alpha)
+    alpha = _check_alpha(alpha)
     measure = {0.0: "mld", 1.0: "theil"}.get(alpha, "ge")
     gs = grouped_sample(values, groups, weights, data, nan)
     check_positive(_as_sample(gs), measure=f"ge(alpha={alpha:g})", allow_zero=alpha > 0)
     return decompose(gs, alpha, measure)
+
+
+def _check_alpha(alpha: Any) -> float:
+    try:
+        value = float(alpha)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if isinstance(alpha, bool | str) or not np.isfinite(value):
+        raise InputError(f"alpha={alpha!r} is not accepted; use a finite number (e.g. 0, 1 or 2)")
+    return value
 
 
 def _as_sample(gs: GroupedSample) -> Sample:

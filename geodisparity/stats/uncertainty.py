@@ -31,7 +31,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from geodisparity._inputs import NanPolicy, prepare_sample
+from geodisparity._inputs import NanPolicy, make_rng, prepare_sample
+from geodisparity._resources import check_count
 from geodisparity._results import HtmlRepr, result_dict, short_repr
 from geodisparity.errors import InputError, format_rows
 from geodisparity.stats import inequality as ineq
@@ -74,7 +75,7 @@ class BootstrapResult(HtmlRepr):
         Regions used.
     n_dropped : int
         Rows dropped for missing values.
-    seed : int or None
+    seed : int, SeedSequence, Generator or None
         The seed given.
     bias_correction : float or None
         BCa's ``z0`` (None for the other methods).
@@ -93,7 +94,7 @@ class BootstrapResult(HtmlRepr):
     replicates: np.ndarray
     n: int
     n_dropped: int
-    seed: int | None
+    seed: Any
     bias_correction: float | None = None
     acceleration: float | None = None
 
@@ -256,9 +257,10 @@ def bootstrap(
     data: pd.DataFrame | None = None,
     ci: float = 0.95,
     n_boot: int = 999,
-    seed: int | None = None,
+    seed: Any = None,
     method: Literal["percentile", "basic", "bca"] = "percentile",
     nan: NanPolicy = "raise",
+    allow_many_replicates: bool = False,
     **kwargs: Any,
 ) -> BootstrapResult:
     """Bootstrap confidence interval of an inequality index.
@@ -282,9 +284,9 @@ def bootstrap(
     ci : float, default 0.95
         Confidence level in ``(0, 1)``.
     n_boot : int, default 999
-        Number of replicates.
-    seed : int, optional
-        Seed of the random generator.
+        Number of replicates; at most 99,999 unless ``allow_many_replicates=True``.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the random generator (a non-negative integer reproduces a run).
     method : {"percentile", "basic", "bca"}
         Percentile interval; the basic (reflected) interval ``2 * estimate -
         quantiles``; or Efron's (1987) bias-corrected and accelerated interval:
@@ -298,6 +300,8 @@ def bootstrap(
         ``z0`` is infinite and an :class:`~geodisparity.errors.InputError` is raised.
     nan : {"raise", "drop"}
         Policy for missing values.
+    allow_many_replicates : bool, default False
+        Accept more than 99,999 replicates.
     **kwargs
         Passed to ``statistic`` (e.g. ``alpha=2`` for ``ge``).
 
@@ -327,8 +331,9 @@ def bootstrap(
     """
     if not 0 < ci < 1:
         raise InputError(f"ci must be in (0, 1); got {ci!r}")
-    if not isinstance(n_boot, int | np.integer) or n_boot < 1:
-        raise InputError(f"n_boot must be a positive integer; got {n_boot!r}")
+    check_count(n_boot, name="n_boot", minimum=1, allow_many=allow_many_replicates,
+                allow_name="allow_many_replicates")
+    rng = make_rng(seed)
     if method not in ("percentile", "basic", "bca"):
         raise InputError(
             f"method={method!r} is not accepted; use 'percentile', 'basic' or 'bca'"
@@ -337,7 +342,6 @@ def bootstrap(
         raise InputError(f"statistic must be a function; got {statistic!r}")
     sample = prepare_sample(values, weights, data=data, nan=nan)
     estimate = float(statistic(sample.values, weights=sample.weights, **kwargs))
-    rng = np.random.default_rng(seed)
     reps = _replicates(statistic, sample.values, sample.weights, int(n_boot), rng, kwargs)
     tail = (1.0 - ci) / 2.0
     levels, z0, accel = [tail, 1.0 - tail], None, None
@@ -386,7 +390,7 @@ class BetweenGroupTest(HtmlRepr):
         Regions and groups.
     n_dropped : int
         Rows dropped for missing values.
-    seed : int or None
+    seed : int, SeedSequence, Generator or None
         The seed given.
     """
 
@@ -399,7 +403,7 @@ class BetweenGroupTest(HtmlRepr):
     n: int
     k: int
     n_dropped: int
-    seed: int | None
+    seed: Any
 
     def __repr__(self) -> str:
         return short_repr(self, ["measure", "observed", "p_value", "permutations", "n", "k"])
@@ -457,9 +461,10 @@ def between_group_test(
     *,
     data: pd.DataFrame | None = None,
     permutations: int = 999,
-    seed: int | None = None,
+    seed: Any = None,
     measure: str = "theil",
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> BetweenGroupTest:
     """Test whether groups differ more than random labelling would produce.
 
@@ -477,13 +482,15 @@ def between_group_test(
     data : DataFrame, optional
         Table in which column names are looked up.
     permutations : int, default 999
-        Number of shuffles.
-    seed : int, optional
-        Seed of the random generator.
+        Number of shuffles; at most 99,999 unless ``allow_many_permutations=True``.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the random generator (a non-negative integer reproduces a run).
     measure : {"theil", "mld", "dagum"}
         Theil T or MLD between share, or Dagum's net between-group share.
     nan : {"raise", "drop"}
         Policy for missing values.
+    allow_many_permutations : bool, default False
+        Accept more than 99,999 shuffles.
 
     Returns
     -------
@@ -500,14 +507,13 @@ def between_group_test(
     ...
     geodisparity.errors.InputError: groups has a single group ('a') across all 3 rows; ...
     """
-    if not isinstance(permutations, int | np.integer) or permutations < 1:
-        raise InputError(f"permutations must be a positive integer; got {permutations!r}")
+    check_count(permutations, name="permutations", minimum=1, allow_many=allow_many_permutations)
+    rng = make_rng(seed)
     share = _share_function(measure)
     gs = grouped_sample(values, groups, weights, data, nan)
     if measure == "mld" and (gs.values <= 0).any():
         raise InputError("measure='mld' needs positive values")
     observed = share(gs)
-    rng = np.random.default_rng(seed)
     shuffles = np.stack([rng.permutation(gs.codes) for _ in range(int(permutations))])
     if measure in ("theil", "mld"):
         null = _ge_between_shares(gs, shuffles, 1.0 if measure == "theil" else 0.0)
