@@ -143,3 +143,11 @@ def format_rows(labels: Iterable[object], *, limit: int = 10) -> str:
     shown = ", ".join(items[:limit])
     rest = len(items) - limit
     return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+# --- targets (issue 11) ---
+class PaceWarning(GeodisparityWarning):
+    """A target's pace fell back from compound to linear (a value or target not above 0)."""
+
+
+__all__ += ["PaceWarning"]
