@@ -108,6 +108,17 @@ _EXPORTS: dict[str, str] = {
     "plot": "geodisparity.maps",
 }
 
+# Targets, composite indices and task books (issue 11).
+_EXPORTS.update({
+    "Indicator": "geodisparity.indicators",
+    "CompositeIndex": "geodisparity.stats.composite",
+    "composite_index": "geodisparity.stats.composite",
+    "target_attainment": "geodisparity.stats.attainment",
+    "TaskBook": "geodisparity.taskbook",
+    "task_book": "geodisparity.taskbook",
+    "PaceWarning": "geodisparity.errors",
+})
+
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
 _SUBMODULES: frozenset[str] = frozenset(
     {"boundaries", "io", "stats", "spatial", "maps", "crs", "errors", "categories"}
@@ -226,3 +237,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         between_group_test,
         bootstrap,
     )
+
+if TYPE_CHECKING:  # pragma: no cover - targets, composite indices and task books (issue 11)
+    from geodisparity.errors import PaceWarning  # noqa: F401
+    from geodisparity.indicators import Indicator  # noqa: F401
+    from geodisparity.stats.attainment import target_attainment  # noqa: F401
+    from geodisparity.stats.composite import CompositeIndex, composite_index  # noqa: F401
+    from geodisparity.taskbook import TaskBook, task_book  # noqa: F401

@@ -63,10 +63,10 @@ class Indicator:
     --------
     >>> Indicator("urban_rural_ratio", direction="lower", target=1.9, target_year=2025)
     Indicator('urban_rural_ratio', direction='lower', target=1.9, target_year=2025)
-    >>> Indicator("gini", direction="down")
+    >>> Indicator("gini", direction="down")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    geodisparity.errors.InputError: indicator 'gini': direction='down' is not accepted; use 'higher' or 'lower'
+    geodisparity.errors.InputError: indicator 'gini': direction='down' is not accepted; ...
     """
 
     column: str

@@ -166,7 +166,7 @@ def _check_columns(frame: pd.DataFrame, items: list[Indicator], year: str | None
 
 
 def _keys(frame: pd.DataFrame, year: str | None, id: str | None) -> pd.DataFrame:  # noqa: A002
-    """The id and year columns of the result, checked for repeats."""
+    """Return the id and year columns of the result, checked for repeats."""
     keys = pd.DataFrame(index=frame.index)
     if id is None:
         keys["row"] = frame.index

@@ -203,8 +203,12 @@ def composite_index(
     ...                       "x": [1.0, 3.0, 2.0, 5.0], "y": [2.0, 1.0, 3.0, 2.0]})
     >>> r = composite_index(frame, ["x", "y"], weights="equal", year="year", id="id",
     ...                     reference_year=2022)
-    >>> r.scores.round(3).to_dict("list")
-    {'id': ['a', 'b', 'c', 'd'], 'year': [2022, 2022, 2023, 2023], 'score': [0.5, 0.5, 1.25, 1.5], 'rank': [1, 1, 2, 1]}
+    >>> r.scores
+      id  year  score  rank
+    0  a  2022   0.50     1
+    1  b  2022   0.50     1
+    2  c  2023   1.25     2
+    3  d  2023   1.50     1
 
     A region missing an indicator gets no score:
 
