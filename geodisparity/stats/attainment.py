@@ -73,7 +73,7 @@ def target_attainment(
     - ``pace_status``: "on track" when the target is met or ``pace_ratio >= 1``;
       "at risk" when ``at_risk <= pace_ratio < 1``; "off track" when
       ``pace_ratio < at_risk`` or when ``years_left <= 0`` and the target is
-      not met (the deadline has passed). Missing (None) when there is no
+      not met (the deadline has passed). Missing when there is no
       target year or no earlier value within the window.
 
     A compound rate needs positive values and targets: rows where the value,
@@ -136,8 +136,9 @@ def target_attainment(
     _check_options(tolerance, pace, window, at_risk)
     _check_columns(frame, items, year, id)
     keys = _keys(frame, year, id)
-    parts = [_one(frame, item, keys, year, id, tolerance, pace, window, at_risk)
-             for item in items]
+    parts = []
+    for item in items:  # a loop, not a comprehension: warnings' stacklevel stays fixed
+        parts.append(_one(frame, item, keys, year, id, tolerance, pace, window, at_risk))
     return pd.concat(parts, ignore_index=True)
 
 
