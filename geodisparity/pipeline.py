@@ -267,6 +267,9 @@ def _derive_indicators(frame: Any, config: RunConfig) -> Any:
     rows = result.set_index(config.boundaries.key, drop=False)
     for indicator in config.indicators:
         label = f"indicator {indicator.name!r}"
+        if indicator.expression is None:  # an existing column, described for targets
+            _require(result, [indicator.name], f"[[indicators]] {indicator.name!r}")
+            continue
         if indicator.name in result.columns:
             raise ConfigError(
                 f"{label} has the name of a column of the joined table ({indicator.name!r}); "
