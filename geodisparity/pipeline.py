@@ -22,6 +22,12 @@ import pandas as pd
 from geodisparity._output import atomic_path, input_files, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
+from geodisparity.pipeline_targets import (
+    analyse_targets,
+    target_layers,
+    target_outputs,
+    write_target_outputs,
+)
 
 __all__ = ["RunResult", "run_pipeline", "load_regions", "write_frame"]
 
@@ -162,6 +168,7 @@ def run_pipeline(
     say = progress or (lambda message: logger.info(message))
     out_dir = Path(output) if output is not None else config.resolve(config.output)
     targets = {kind: out_dir / name for kind, name in OUTPUT_FILES.items()}
+    targets.update({kind: out_dir / name for kind, name in target_outputs(config).items()})
     inputs = _input_files(config)
     with staged_outputs(targets, overwrite=overwrite, inputs=inputs) as staged:
         result = _analyse(config, say)
@@ -200,6 +207,7 @@ class _Analysis:
     global_table: pd.DataFrame
     cluster_table: pd.DataFrame
     regions: pd.DataFrame
+    targets: Any = None  # pipeline_targets.TargetRun, when the study sets targets
 
 
 def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
@@ -220,8 +228,13 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
 
     say("computing spatial clusters")
     weights, cluster_table, global_table = _clusters(current, config)
+    targets = analyse_targets(long, current, gap_table, config, year)
+    if targets is not None:
+        say("targets: attainment, task book and composite index computed")
+        current = targets.annotate(current, config.boundaries.key)
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
-                     weights, global_table, cluster_table, _region_table(current, cluster_table))
+                     weights, global_table, cluster_table, _region_table(current, cluster_table),
+                     targets)
 
 
 def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]) -> None:
@@ -240,6 +253,7 @@ def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]
     summary = _summary_json(config, result)
     write_text(staged["summary"], json.dumps(summary, indent=2, ensure_ascii=False, default=str),
                overwrite=True)
+    write_target_outputs(result.targets, staged)
 
 
 def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
@@ -437,6 +451,7 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
         else:
             spec.update(target=layer.target, direction=layer.direction)
         layers.append(spec)
+    layers += target_layers(result.targets, config)
     outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
     return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
                  title=config.title, note=config.note, lang=config.lang)
