@@ -144,10 +144,13 @@ def _targets_section(config: RunConfig, run: TargetRun, words: dict[str, str]) -
     if book is not None and book.by_group is not None and len(book.items):
         by_group = book.by_group.copy()
         by_group["indicator"] = by_group["indicator"].map(lambda c: run.label(c, lang))
+        if run.names is not None:
+            by_group["most_urgent"] = by_group["most_urgent"].map(run.names)
         tables.append(Table.from_frame(_localise(by_group, lang), caption=words[
             "group_caption"].format(group=run.group, year=year)))
     if book is not None and len(book.items):
-        top = book.items.head(TOP_ITEMS).drop(columns=["indicator", "pace_method"])
+        top = (book.items.sort_values("urgency").head(TOP_ITEMS)
+               .drop(columns=["indicator", "target_year", "pace_method"]))
         tables.append(Table.from_frame(_localise(top, lang), caption=words[
             "items_caption"].format(n=len(top), total=len(book.items))))
     elif book is not None:
