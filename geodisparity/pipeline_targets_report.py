@@ -96,6 +96,9 @@ ZH_TERMS = {
     "most_urgent": "最紧迫地区", "score": "得分", "rank": "排名", "rank_low": "排名下限",
     "rank_high": "排名上限", "share_within_1": "排名±1 以内比例", "weight": "权重",
     "year": "年份", "label": "指标",
+    "entropy": "熵权法", "critic": "CRITIC 法", "equal": "等权", "given": "给定权重",
+    "weighted_sum": "加权求和", "topsis": "TOPSIS 法", "minmax": "极差标准化",
+    "zscore": "Z 分数标准化",
 }
 
 
@@ -196,7 +199,8 @@ def _composite_section(config: RunConfig, run: TargetRun, words: dict[str, str])
                  else words["all_years"])
     paragraph = words["composite_intro"].format(
         names=", ".join(i.label_in(lang) for i in result.indicators),
-        weighting=result.weighting, method=result.method, normalise=result.normalise,
+        weighting=_term(result.weighting, lang), method=_term(result.method, lang),
+        normalise=_term(result.normalise, lang),
         reference=reference, draws=result.draws, perturbation=result.perturbation,
         stable=stable, n=len(frame), share=STABLE_SHARE,
     )

@@ -187,3 +187,24 @@ def test_chinese_report_words_the_targets_in_chinese(tmp_path):
     assert "未按进度推进的目标数" in atlas
     book = pd.read_csv(tmp_path / "out" / "taskbook.csv", encoding="utf-8-sig")
     assert book.columns[0] == "prefecture_zh"
+
+
+def test_layer_tooltip_rows_are_per_layer_and_escaped(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geodisparity.maps.layers import Layer, style_layer
+
+    hostile = "<img src=x onerror=alert(1)>"
+    regions = gpd.GeoDataFrame(
+        {"name": ["A", "B"], "n": [0, 2], "why": ["", hostile]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=4326)
+    styled = style_layer(regions, Layer("n", k=2, tooltip={"why": "Off track"}))
+    assert styled.fields[-1] == "Off track" and styled.cells[1][-1] == hostile
+    plain = style_layer(regions, Layer("n", k=2))
+    assert "Off track" not in plain.fields
+    m = gd.atlas(regions, [Layer("n", k=2, tooltip={"why": hostile}), Layer("n", k=2, label="m")])
+    path = gd.save_map(m, tmp_path / "m.html")
+    html = Path(path).read_text(encoding="utf-8")
+    assert hostile not in html
+    assert html.count("\\u0026lt;img src=x onerror=alert(1)\\u0026gt;") == 2  # heading, cell
