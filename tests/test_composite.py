@@ -211,3 +211,17 @@ def test_indicator_validation():
         gd.Indicator("x", target_year=2025.5)
     assert gd.Indicator("x", label={"en": "X"}).label_in("zh") == "X"
     assert gd.Indicator("x", target="x_target").target_column == "x_target"
+
+
+def test_fast_ranks_match_scipy_rankdata_with_ties():
+    from scipy.stats import rankdata
+
+    from geodisparity.stats.composite import _rank_desc
+
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        scores = rng.integers(0, 4, size=(int(rng.integers(1, 25)), 3)).astype(float)
+        np.testing.assert_array_equal(_rank_desc(scores),
+                                      rankdata(-scores, method="min", axis=0))
+    with_nan = np.array([[1.0], [np.nan], [3.0], [1.0]])
+    assert np.array_equal(_rank_desc(with_nan)[:, 0], [2, np.nan, 1, 2], equal_nan=True)
