@@ -104,7 +104,7 @@ def target_outputs(config: RunConfig) -> dict[str, str]:
     if _target_indicators(config):
         files.update(taskbook="taskbook.csv", workbook="taskbook.xlsx")
     if _target_indicators(config) or config.targets:
-        files["attainment"] = "attainment.csv"
+        files["targets"] = "attainment.csv"
     if config.composite is not None:
         files["composite"] = "composite.csv"
     return files
@@ -196,9 +196,9 @@ def write_target_outputs(run: TargetRun | None, staged: dict[str, Path]) -> None
     if run.book is not None:
         write_frame(run.book.items, staged["taskbook"], overwrite=True)
         write_excel(run.book, staged["workbook"], overwrite=True)
-    if "attainment" in staged:
+    if "targets" in staged:
         parts = [part for part in (run.regions, run.gaps) if part is not None]
-        write_frame(pd.concat(parts, ignore_index=True), staged["attainment"], overwrite=True)
+        write_frame(pd.concat(parts, ignore_index=True), staged["targets"], overwrite=True)
     if run.composite is not None:
         write_frame(run.composite.to_frame(), staged["composite"], overwrite=True)
 

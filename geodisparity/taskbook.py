@@ -203,13 +203,14 @@ def _by_group(table: pd.DataFrame, items: pd.DataFrame, attributes: pd.DataFrame
     assert attributes is not None  # group given implies attributes
     scope = table[table["status"].notna()].merge(attributes[[id, group]], on=id, how="left")
     counts = scope.groupby([group, "indicator"], sort=True)[id].nunique().rename("regions")
-    status = items.groupby([group, "indicator"])["pace_status"]
-    summary = pd.concat([
-        counts,
-        status.apply(lambda s: int((s == OFF_TRACK).sum())).rename("off_track"),
-        status.apply(lambda s: int((s == AT_RISK).sum())).rename("at_risk"),
-        items.groupby([group, "indicator"])[id].first().rename("most_urgent"),
-    ], axis=1)
+    flags = pd.DataFrame({
+        group: items[group], "indicator": items["indicator"],
+        "off_track": (items["pace_status"] == OFF_TRACK).astype(int),
+        "at_risk": (items["pace_status"] == AT_RISK).astype(int),
+    })
+    slipping = flags.groupby([group, "indicator"])[["off_track", "at_risk"]].sum()
+    first = items.groupby([group, "indicator"])[id].first().rename("most_urgent")
+    summary = counts.to_frame().join(slipping).join(first)
     summary[["off_track", "at_risk"]] = summary[["off_track", "at_risk"]].fillna(0).astype(int)
     return summary.reset_index()
 

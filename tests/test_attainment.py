@@ -110,6 +110,8 @@ def test_indicators_without_targets_are_skipped_and_errors_name_the_problem():
     with pytest.raises(GeodisparityError, match=r"\(id, year\) repeats in rows 0, 8"):
         gd.target_attainment(pd.concat([PANEL, PANEL.iloc[:1]], ignore_index=True), [DOCTORS],
                              year="year", id="id")
+    with pytest.raises(GeodisparityError, match="years repeat in column 'year'.*give id="):
+        gd.target_attainment(PANEL, [DOCTORS], year="year")
     with pytest.raises(GeodisparityError, match="pace='fast'"):
         gd.target_attainment(PANEL, [DOCTORS], pace="fast")
     with pytest.raises(GeodisparityError, match="'goal'"):

@@ -208,3 +208,46 @@ def test_layer_tooltip_rows_are_per_layer_and_escaped(tmp_path):
     html = Path(path).read_text(encoding="utf-8")
     assert hostile not in html
     assert html.count("\\u0026lt;img src=x onerror=alert(1)\\u0026gt;") == 2  # heading, cell
+
+
+def test_single_year_table_with_targets_has_status_but_no_pace(tmp_path):
+    table = (ROOT / "examples" / "data" / "zhejiang_demo_2023.csv").as_posix()
+    config = tmp_path / "one.toml"
+    config.write_text(f"""
+[boundaries]
+source = "zhejiang/counties"
+key = "adcode"
+name = "name_en"
+[table]
+path = "{table}"
+key = "adcode"
+[[indicators]]
+name = "doctors_per_1000"
+expression = "doctors / population * 1000"
+target = 3.5
+[[indicators]]
+name = "income"
+[[targets]]
+statistic = "income_theil"
+target = 0.02
+[analysis]
+income = "income"
+population = "population"
+bootstrap = 0
+[composite]
+indicators = ["income", "doctors_per_1000"]
+weights = "critic"
+draws = 20
+""", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(config), "--output", str(tmp_path / "out")],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    attainment = pd.read_csv(tmp_path / "out" / "attainment.csv")
+    assert attainment["pace_status"].isna().sum() == (attainment["status"] != "met").sum()
+    theil = attainment[attainment["indicator"] == "income_theil"].iloc[0]
+    data = pd.read_csv(table)
+    assert theil["value"] == pytest.approx(gd.theil("income", "population", data=data))
+    book = pd.read_csv(tmp_path / "out" / "taskbook.csv")
+    assert book.empty  # without years there is no pace, so nothing is off track
+    composite = pd.read_csv(tmp_path / "out" / "composite.csv")
+    assert sorted(composite["rank"]) == list(range(1, 91))

@@ -175,6 +175,9 @@ def _keys(frame: pd.DataFrame, year: str | None, id: str | None) -> pd.DataFrame
         keys[id] = frame[id].to_numpy()
     if year is not None:
         keys[year] = frame[year].to_numpy()
+        if id is None and frame[year].duplicated().any():
+            raise InputError(f"target_attainment: years repeat in column {year!r}, so the rows "
+                             f"are a panel; give id= (the column of region keys)")
         if id is not None:
             repeated = frame.index[frame.duplicated([id, year], keep=False).to_numpy()]
             if len(repeated):
