@@ -106,6 +106,21 @@ _EXPORTS: dict[str, str] = {
     "atlas": "geodisparity.maps",
     "save_map": "geodisparity.maps",
     "plot": "geodisparity.maps",
+    # notebook display of maps with no network (issue 10)
+    "show": "geodisparity.maps",
+    # spatial Gini and rates of small regions (issue 10)
+    "SpatialGini": "geodisparity.spatial.spatial_gini",
+    "spatial_gini": "geodisparity.spatial.spatial_gini",
+    "eb_rates": "geodisparity.spatial.rates",
+    "moran_rate": "geodisparity.spatial.rates",
+    "local_moran_rate": "geodisparity.spatial.rates",
+    # change over time: emerging hot spots, LISA dynamics, Mann-Kendall trend (issue 11)
+    "emerging_hotspots": "geodisparity.spatial.emerging",
+    "EmergingHotSpots": "geodisparity.spatial.emerging",
+    "lisa_dynamics": "geodisparity.spatial.lisa_dynamics",
+    "LisaDynamics": "geodisparity.spatial.lisa_dynamics",
+    "mann_kendall": "geodisparity.stats.mann_kendall",
+    "MannKendall": "geodisparity.stats.mann_kendall",
 }
 
 # Targets, composite indices and task books (issue 11).
@@ -188,6 +203,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         benjamini_yekutieli,
         bonferroni,
     )
+    from geodisparity.spatial.rates import (  # noqa: F401
+        eb_rates,
+        local_moran_rate,
+        moran_rate,
+    )
+    from geodisparity.spatial.spatial_gini import SpatialGini, spatial_gini  # noqa: F401
     from geodisparity.spatial.weights import SpatialWeights  # noqa: F401
     from geodisparity.stats.convergence import (  # noqa: F401
         BetaConvergence,
@@ -237,6 +258,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         between_group_test,
         bootstrap,
     )
+
+if TYPE_CHECKING:  # pragma: no cover - change over time (issue 11)
+    from geodisparity.spatial.emerging import EmergingHotSpots, emerging_hotspots  # noqa: F401
+    from geodisparity.spatial.lisa_dynamics import LisaDynamics, lisa_dynamics  # noqa: F401
+    from geodisparity.stats.mann_kendall import MannKendall, mann_kendall  # noqa: F401
 
 if TYPE_CHECKING:  # pragma: no cover - targets, composite indices and task books (issue 11)
     from geodisparity.errors import PaceWarning  # noqa: F401

@@ -26,6 +26,9 @@ __all__ = [
     "HOTSPOT_LABELS",
     "HOTSPOT_BINS",
     "TARGET_LABELS",
+    "NO_PATTERN",
+    "EMERGING_PATTERNS",
+    "EMERGING_LABELS",
 ]
 
 HIGH_HIGH = "High-High"
@@ -61,3 +64,17 @@ HOTSPOT_LABELS: tuple[str, ...] = (*HOTSPOT_BINS.values(), ISOLATED)
 
 #: Labels of a target map: whether each region meets a policy target.
 TARGET_LABELS: tuple[str, ...] = ("Target met", "Within 10% of target", "Target not met")
+
+#: Emerging hot spot analysis (ArcGIS's 17 patterns): the region's pattern over time.
+NO_PATTERN = "No pattern detected"
+#: The eight patterns, each as a hot and a cold spot (see geodisparity.spatial.emerging).
+EMERGING_PATTERNS: tuple[str, ...] = (
+    "New", "Consecutive", "Intensifying", "Persistent", "Diminishing", "Sporadic",
+    "Oscillating", "Historical",
+)
+#: Emerging hot spot labels, in legend order: hot patterns, cold patterns, no pattern.
+EMERGING_LABELS: tuple[str, ...] = (
+    *(f"{p} hot spot" for p in EMERGING_PATTERNS),
+    *(f"{p} cold spot" for p in EMERGING_PATTERNS),
+    NO_PATTERN,
+)

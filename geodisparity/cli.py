@@ -33,11 +33,38 @@ overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace output files that already exist."
 )
 verbose_option = click.option("-v", "--verbose", count=True, help="More log output (-vv: debug).")
+quiet_option = click.option("-q", "--quiet", is_flag=True,
+                            help="Only errors: no progress lines, warnings or log output.")
 
 
-def _setup_logging(verbosity: int) -> None:
-    level = logging.WARNING - 10 * min(verbosity, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+def _setup_logging(ctx: click.Context, verbosity: int) -> None:
+    """Set the log level for this invocation; -1 means quiet (errors only).
+
+    The previous levels come back when the command ends, so that invoking the
+    CLI from Python (tests, notebooks) leaves no global state behind.
+    """
+    level = logging.ERROR if verbosity < 0 else logging.WARNING - 10 * min(verbosity, 2)
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+    loggers = [logging.getLogger(), logging.getLogger("geodisparity")]
+    previous = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(level)
+    captured = verbosity < 0  # quiet: warnings go through logging, below the ERROR level
+    if captured:
+        logging.captureWarnings(True)
+
+    def restore() -> None:
+        for logger, old in zip(loggers, previous, strict=True):
+            logger.setLevel(old)
+        if captured:
+            logging.captureWarnings(False)
+
+    ctx.call_on_close(restore)
+
+
+def _verbosity(ctx: click.Context) -> int:
+    """Return the group's -v count, or -1 for -q."""
+    return (ctx.find_root().obj or {}).get("verbosity", 0)
 
 
 def _fail(exc: Exception | str) -> NoReturn:
@@ -134,8 +161,19 @@ class _UsageError(click.ClickException):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="geodisparity")
-def main() -> None:
-    """Map regional disparities: gap statistics, clusters and offline maps."""
+@verbose_option
+@quiet_option
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Map regional disparities: gap statistics, clusters and offline maps.
+
+    -v and -q go before the command (``geodisparity -v run study.toml``);
+    ``run -v`` is also accepted.
+    """
+    if verbose and quiet:
+        raise click.BadOptionUsage("quiet", "-q/--quiet and -v/--verbose exclude each other")
+    ctx.obj = {"verbosity": -1 if quiet else verbose}
+    _setup_logging(ctx, ctx.obj["verbosity"])
 
 
 @main.command(cls=_Command)
@@ -145,16 +183,24 @@ def main() -> None:
 @overwrite_option
 @verbose_option
 @_clean_errors
-def run(config: Path, output: Path | None, overwrite: bool, verbose: int) -> None:
+@click.pass_context
+def run(ctx: click.Context, config: Path, output: Path | None, overwrite: bool,
+        verbose: int) -> None:
     """Run the analysis described by CONFIG (a TOML file) and write maps and a report."""
-    _setup_logging(verbose)
+    verbosity = _verbosity(ctx)
+    if verbose:
+        if verbosity < 0:
+            raise click.BadOptionUsage("verbose", "-q/--quiet and -v/--verbose exclude each other")
+        verbosity += verbose
+        _setup_logging(ctx, verbosity)
+    progress = None if verbosity < 0 else (lambda message: click.echo(message, err=True))
     from geodisparity.config import load_config
     from geodisparity.pipeline import run_pipeline
 
     if not config.is_file():
         raise _UsageError(f"Invalid value for 'CONFIG': {str(config)!r} does not exist")
     result = run_pipeline(load_config(config), output=output, overwrite=overwrite,
-                          progress=lambda message: click.echo(message, err=True))
+                          progress=progress)
     click.echo(result.summary())
 
 

@@ -138,6 +138,11 @@ class ClustersConfig:
     seed: int | None = 20261129
     alpha: float = 0.05
     adjust: str | None = "fdr"
+    #: Change over time (a table with years): emerging hot spots and LISA dynamics of each
+    #: column. None: automatic (emerging hot spots with 5+ years, dynamics with 2+).
+    emerging: bool | None = None
+    dynamics: bool | None = None
+    time_lag: int = 0
 
 
 @dataclass(frozen=True)
@@ -407,7 +412,8 @@ def _analysis(reader: _Reader) -> AnalysisConfig:
 def _clusters(reader: _Reader) -> ClustersConfig:
     t = reader.table("clusters")
     w = "clusters"
-    reader.check_keys(t, w, {"columns", "weights", "k", "permutations", "seed", "alpha", "adjust"})
+    reader.check_keys(t, w, {"columns", "weights", "k", "permutations", "seed", "alpha", "adjust",
+                             "emerging", "dynamics", "time_lag"})
     permutations = reader.count(t, "permutations", default=999, where=w)
     alpha = reader.get(t, "alpha", (int, float), default=0.05, where=w)
     if not 0 < alpha < 1:
@@ -423,7 +429,18 @@ def _clusters(reader: _Reader) -> ClustersConfig:
         seed=reader.seed(t, where=w),
         alpha=float(alpha),
         adjust=None if adjust == "none" else adjust,
+        **_change_options(reader, t),
     )
+
+
+def _change_options(reader: _Reader, table: dict[str, Any]) -> dict[str, Any]:
+    """Read clusters.emerging, clusters.dynamics (true / false) and clusters.time_lag."""
+    time_lag = reader.get(table, "time_lag", int, default=0, where="clusters")
+    if not 0 <= time_lag <= 10:
+        raise reader.fail(f"clusters.time_lag = {time_lag} must be between 0 and 10")
+    return {"emerging": reader.get(table, "emerging", bool, default=None, where="clusters"),
+            "dynamics": reader.get(table, "dynamics", bool, default=None, where="clusters"),
+            "time_lag": time_lag}
 
 
 def _positive(reader: _Reader, table: dict[str, Any], key: str, *, default: int,

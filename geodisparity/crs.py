@@ -38,12 +38,13 @@ from pyproj.crs.coordinate_operation import (
     UTMConversion,
 )
 
+from geodisparity.antimeridian import longitude_extent, present, to_frame
 from geodisparity.errors import CRSError, EmptyDataError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
 
-__all__ = ["equal_area_crs", "metric_crs", "area_km2"]
+__all__ = ["equal_area_crs", "metric_crs", "area_km2", "to_equal_area"]
 
 _WGS84 = CRS.from_epsg(4326)
 # Extents wider than this (degrees) get a world projection rather than a fitted one.
@@ -134,7 +135,11 @@ def equal_area_crs(regions_or_bounds: Regions) -> CRS:
     >>> fiji.coordinate_operation.params[1].value
     -180.0
     """
-    extent = _extent(regions_or_bounds, argument="regions_or_bounds")
+    return _equal_area(_extent(regions_or_bounds, argument="regions_or_bounds"))
+
+
+def _equal_area(extent: _Extent) -> CRS:
+    """Return the equal-area projection fitted to ``extent`` (see :func:`equal_area_crs`)."""
     if extent.lon_span > _GLOBAL_LON_SPAN or extent.lat_span > _GLOBAL_LAT_SPAN:
         conversion = CoordinateOperation.from_string(f"+proj=eqearth +lon_0={extent.lon_centre}")
         return ProjectedCRS(conversion, name="Equal Earth", geodetic_crs=extent.geodetic)
@@ -263,8 +268,52 @@ def area_km2(regions: Regions) -> pd.Series:
     if len(geometry) == 0 or geometry.notna().sum() == 0:
         return pd.Series(np.full(len(geometry), np.nan), index=geometry.index,
                          name="area_km2", dtype=float)
-    projected = geometry.to_crs(equal_area_crs(geometry))
+    projected = to_equal_area(geometry)
     return pd.Series(projected.area.to_numpy() / 1e6, index=geometry.index, name="area_km2")
+
+
+def to_equal_area(regions: Regions) -> geopandas.GeoSeries:
+    """Project geometries into :func:`equal_area_crs` of their extent, antimeridian-safe.
+
+    Longitude/latitude polygons are first placed in one continuous longitude
+    range centred on the projection's central meridian
+    (:func:`geodisparity.antimeridian.to_frame`), so a polygon crossing the
+    antimeridian keeps its shape and area instead of becoming a band round
+    the globe.
+
+    Parameters
+    ----------
+    regions : GeoDataFrame or GeoSeries
+        Geometries with a CRS.
+
+    Returns
+    -------
+    GeoSeries
+        Same index, in the fitted equal-area CRS (metres).
+
+    Raises
+    ------
+    CRSError
+        If ``regions`` has no CRS.
+    EmptyDataError
+        If there is no geometry at all.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Polygon
+    >>> fiji = gpd.GeoSeries([Polygon([(178, -18), (-179, -18), (-179, -16), (178, -16)])],
+    ...                      crs=4326)
+    >>> from pyproj import Geod
+    >>> geodesic = abs(Geod(ellps="WGS84").geometry_area_perimeter(fiji.iloc[0])[0])
+    >>> round(float(to_equal_area(fiji).area.iloc[0]) / geodesic, 3)  # not a band round the globe
+    1.0
+    """
+    geometry = _geometry(regions, argument="regions")
+    extent = _extent(geometry, argument="regions")
+    if geometry.crs.is_geographic:
+        geometry = to_frame(geometry, extent.west + extent.lon_span / 2)
+    return geometry.to_crs(_equal_area(extent))
 
 
 def _geometry(regions: Any, *, argument: str) -> geopandas.GeoSeries:
@@ -294,7 +343,7 @@ def _extent(regions_or_bounds: Any, *, argument: str) -> _Extent:
     ):
         return _extent_of_bounds(regions_or_bounds, argument=argument)
     geometry = _geometry(regions_or_bounds, argument=argument)
-    geometry = geometry[geometry.notna() & ~geometry.is_empty]
+    geometry = geometry[present(geometry)]
     if len(geometry) == 0:
         raise EmptyDataError(f"{argument} has no geometries: cannot read an extent")
     crs = geometry.crs
@@ -310,16 +359,16 @@ def _extent(regions_or_bounds: Any, *, argument: str) -> _Extent:
 
 
 def _geographic_bounds(geometry: geopandas.GeoSeries) -> tuple[float, float, float, float]:
-    """Bounds in degrees, choosing the antimeridian-crossing reading when it is narrower."""
-    bounds = geometry.bounds.to_numpy()
-    west, south = bounds[:, 0].min(), bounds[:, 1].min()
-    east, north = bounds[:, 2].max(), bounds[:, 3].max()
-    if east - west > 180.0:
-        shifted = np.where(bounds[:, [0, 2]] < 0, bounds[:, [0, 2]] + 360.0, bounds[:, [0, 2]])
-        shifted_west, shifted_east = shifted[:, 0].min(), shifted[:, 1].max()
-        if shifted_east - shifted_west < east - west:
-            west, east = _wrap(shifted_west), _wrap(shifted_east)
-    return west, south, east, north
+    """Bounds in degrees, across the antimeridian (``west > east``) when that is narrower.
+
+    Polygons that cross the antimeridian count with their true, narrow extent
+    (see :mod:`geodisparity.antimeridian`), not as bands round the globe.
+    """
+    west, east = longitude_extent(geometry)
+    _, south, _, north = geometry.total_bounds
+    if east - west >= 360.0:
+        return -180.0, south, 180.0, north
+    return _wrap(west), south, (_wrap(east) if east != 180.0 else 180.0), north
 
 
 def _extent_of_bounds(bounds: Any, *, argument: str) -> _Extent:

@@ -145,6 +145,20 @@ def format_rows(labels: Iterable[object], *, limit: int = 10) -> str:
     return f"{shown} and {rest} more" if rest > 0 else shown
 
 
+# --- reading: encodings and empty geometries (issue 8) ---------------------------------------
+
+
+class EncodingMismatchWarning(GeodisparityWarning):
+    """A file's declared text encoding (``.cpg``, DBF language id) is contradicted by its bytes."""
+
+
+class EmptyGeometryWarning(GeodisparityWarning):
+    """Some regions have an empty or missing geometry; they are kept without one."""
+
+
+__all__ += ["EncodingMismatchWarning", "EmptyGeometryWarning"]
+
+
 # --- targets (issue 11) ---
 class PaceWarning(GeodisparityWarning):
     """A target's pace fell back from compound to linear (a value or target not above 0)."""

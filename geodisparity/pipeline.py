@@ -207,6 +207,7 @@ class _Analysis:
     global_table: pd.DataFrame
     cluster_table: pd.DataFrame
     regions: pd.DataFrame
+    space_time: Any = None  # pipeline_spacetime.SpaceTime: change over time
     targets: Any = None  # pipeline_targets.TargetRun, when the study sets targets
 
 
@@ -228,13 +229,18 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
 
     say("computing spatial clusters")
     weights, cluster_table, global_table = _clusters(current, config)
+    from geodisparity.pipeline_spacetime import space_time
+
+    say("computing change over time")
+    changes = space_time(long, weights, config)
+    cluster_table = changes.join_to(cluster_table)
     targets = analyse_targets(long, current, gap_table, config, year)
     if targets is not None:
         say("targets: attainment, task book and composite index computed")
         current = targets.annotate(current, config.boundaries.key)
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
                      weights, global_table, cluster_table, _region_table(current, cluster_table),
-                     targets)
+                     space_time=changes, targets=targets)
 
 
 def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]) -> None:
@@ -265,7 +271,8 @@ def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
 
     if source not in boundaries.available():
         source = str(config.resolve(source))
-    regions = load_regions(source, layer=b.layer, key=b.key, encoding=b.encoding, crs=b.crs)
+    regions = load_regions(source, layer=b.layer, key=b.key, name=b.name, encoding=b.encoding,
+                           crs=b.crs)
     t = config.table
     table = read_table(config.resolve(t.path), key=t.key, sheet=t.sheet, encoding=t.encoding)
     names = (b.name, None) if b.name else None
@@ -451,6 +458,9 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
         else:
             spec.update(target=layer.target, direction=layer.direction)
         layers.append(spec)
+    from geodisparity.pipeline_spacetime import space_time_layers
+
+    layers += space_time_layers(result.space_time, result.cluster_table, config.lang)
     layers += target_layers(result.targets, config)
     outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
     return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
@@ -491,4 +501,11 @@ def _summary_json(config: RunConfig, result: _Analysis) -> dict[str, Any]:
         "join": str(result.join_report),
         "gaps": json.loads(result.gaps.to_json(orient="records")),
         "moran": json.loads(result.global_table.to_json(orient="records")),
+        "change_over_time": _space_time_summary(result.space_time),
     }
+
+
+def _space_time_summary(space: Any) -> dict[str, Any]:
+    from geodisparity.pipeline_spacetime import summary
+
+    return summary(space)

@@ -169,6 +169,9 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
         sections.append(_convergence_section(result.convergence, words))
     if len(result.global_table):
         sections.append(_cluster_section(config, result, words))
+    from geodisparity.pipeline_spacetime import space_time_sections
+
+    sections += space_time_sections(config, result.space_time, result.current)
     return sections
 
 

@@ -1,7 +1,10 @@
 """A self-contained HTML report: tables, figures and notes in one file.
 
 The report carries its figures inline (PNG as data URIs) and has no external
-assets, so it opens offline. Every string from data is escaped by Jinja2.
+assets, so it opens offline. The page is rendered from the template packaged
+with geodisparity; titles, notes, paragraphs, captions and table cells enter it
+only as autoescaped variables, never as template source, so ``{{ 7*7 }}`` in a
+region name or a study file's title is shown as typed.
 
 Examples
 --------
@@ -17,6 +20,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,6 +29,7 @@ import pandas as pd
 
 from geodisparity import __version__
 from geodisparity._output import write_text
+from geodisparity.errors import InputError
 
 __all__ = ["Figure", "Section", "Table", "format_value", "render_report", "write_report", "TEXT"]
 
@@ -96,6 +101,19 @@ class Section:
         return "".join(c if c.isalnum() else "-" for c in self.title.lower()).strip("-")
 
 
+def _check_link(atlas: str | None) -> None:
+    """Refuse an atlas link that is not a plain relative path (``javascript:``, ``//host``)."""
+    if atlas is None:
+        return
+    text = str(atlas)
+    if (not text or ":" in text or text.startswith(("/", "\\"))
+            or any(ord(c) < 0x21 or c == "\\" for c in text)):
+        raise InputError(
+            f"atlas={text!r} must be a relative link to the atlas file, such as 'atlas.html' "
+            "(no scheme, host, absolute path, spaces or backslashes)"
+        )
+
+
 def render_report(
     sections: list[Section], *, title: str, note: str | None = None, lang: str = "en",
     atlas: str | None = None,
@@ -113,29 +131,48 @@ def render_report(
     lang : {"en", "zh"}
         Language of the page's own words.
     atlas : str, optional
-        Relative link to the interactive atlas.
+        Relative link to the interactive atlas (e.g. ``"atlas.html"``).
 
     Returns
     -------
     str
+        The page.
+
+    Raises
+    ------
+    InputError
+        If ``atlas`` is not a relative link.
+
+    Examples
+    --------
+    >>> page = render_report([Section("{{ 7*7 }}", ["{% if %}"])], title="<b>x</b>")
+    >>> "{{ 7*7 }}" in page and "{% if %}" in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    True
+    >>> render_report([], title="x", atlas="javascript:alert(1)")
+    Traceback (most recent call last):
+    ...
+    geodisparity.errors.InputError: atlas='javascript:alert(1)' must be a relative link ...
     """
     import jinja2
+    from markupsafe import Markup
 
+    _check_link(atlas)
     template_text = resources.files("geodisparity").joinpath("templates/report.html").read_text(
         encoding="utf-8"
     )
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(template_text)
     safe_sections = [
-        Section(s.title, s.paragraphs, [Table(jinja2.utils.markupsafe.Markup(t.html), t.caption)
-                                        for t in s.tables], s.figures)
+        Section(s.title, s.paragraphs, [Table(Markup(t.html), t.caption) for t in s.tables],
+                s.figures)
         for s in sections
     ]
-    return template.render(
+    page = template.render(
         title=title, note=note, lang=lang, atlas=atlas, sections=safe_sections,
         t=TEXT.get(lang, TEXT["en"]), version=__version__,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
+    return re.sub("[\ud800-\udfff]", "\ufffd", page)  # lone surrogates cannot be UTF-8
 
 
 def write_report(

@@ -215,3 +215,47 @@ def test_run_on_own_shapefile_and_single_year_table(tmp_path, lang):
     atlas = (tmp_path / "out" / "atlas.html").read_text(encoding="utf-8")
     assert "淳安县" in atlas
     assert "income: LISA clusters" in atlas  # the default layers: the income, then its clusters
+
+
+@pytest.mark.parametrize(
+    ("args", "level"),
+    [([], "WARNING"), (["-v"], "INFO"), (["-vv"], "DEBUG"), (["-q"], "ERROR"),
+     (["--quiet"], "ERROR")],
+)
+def test_group_verbosity_sets_the_log_level_for_any_command(monkeypatch, args, level):
+    import logging
+
+    from geodisparity import boundaries
+
+    package_logger = logging.getLogger("geodisparity")
+    before = package_logger.level
+    seen = []
+    monkeypatch.setattr(boundaries, "available", lambda: seen.append(
+        logging.getLevelName(package_logger.getEffectiveLevel())) or [])
+    result = run_cli(*args, "boundaries")
+    assert result.exit_code == 0, result.output
+    assert seen == [level]
+    assert package_logger.level == before  # restored once the command is over
+
+
+def test_quiet_and_verbose_exclude_each_other():
+    result = CliRunner().invoke(main, ["-q", "-v", "boundaries"])
+    assert result.exit_code == 2
+    assert "exclude each other" in result.output
+    result = CliRunner().invoke(main, ["-q", "run", "-v", "nothing.toml"])
+    assert result.exit_code == 2
+    assert "exclude each other" in result.output
+
+
+@pytest.mark.parametrize("where", ["group", "command"])
+def test_verbose_run_logs_progress_and_quiet_run_prints_only_the_summary(tmp_path, where):
+    write_own_data(tmp_path)
+    config = tmp_path / "own.toml"
+    config.write_text(OWN_CONFIG.format(lang="en"), encoding="utf-8")
+    verbose = ["-v", "run"] if where == "group" else ["run", "-v"]
+    loud = run_cli(*verbose, config, "--output", tmp_path / "loud")
+    quiet = run_cli("-q", "run", config, "--output", tmp_path / "quiet")
+    assert loud.exit_code == quiet.exit_code == 0, loud.output + quiet.output
+    assert loud.stderr.strip() and quiet.stderr == ""
+    assert quiet.stdout.strip() and quiet.stdout == quiet.output
+    assert (tmp_path / "quiet" / "atlas.html").is_file()

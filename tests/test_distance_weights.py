@@ -74,6 +74,35 @@ def test_knn_with_coincident_points_matches_libpysal():
         assert row not in ours.neighbors[row]
 
 
+def test_knn_ties_follow_the_kd_tree_not_the_row_order():
+    """The tie-breaking the docstring describes: on a lattice (4 regions at distance 1),
+    k=2 keeps exactly two of the nearest, chosen in cKDTree.query's order, as libpysal's
+    legacy KNN does; Graph.build_knn keeps the lowest rows and differs on some regions."""
+    from scipy.spatial import cKDTree
+
+    xy = np.array([(x, y) for x in range(6) for y in range(6)], dtype=float) * 1000
+    ours = knn(gpd.GeoSeries(shapely.points(xy), crs="EPSG:3857"), 2).neighbors
+    distances = np.hypot(*(xy[:, None, :] - xy[None, :, :]).T)
+    np.fill_diagonal(distances, np.inf)
+    _, tree_order = cKDTree(xy).query(xy, k=3)
+    lowest_rows = {}
+    for row in range(len(xy)):
+        chosen = list(ours[row])
+        assert len(chosen) == 2
+        assert distances[row, chosen].max() == distances[row].min() == 1000  # only nearest
+        assert set(chosen) == set(tree_order[row][tree_order[row] != row][:2])
+        lowest_rows[row] = set(np.flatnonzero(distances[row] == 1000)[:2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # libpysal warns that the lattice splits in components
+        legacy = libpysal.weights.KNN(xy, k=2).neighbors
+    graph = libpysal.graph.Graph.build_knn(xy, k=2).adjacency
+    assert neighbour_sets(ours) == neighbour_sets(legacy)
+    graph_sets = {row: set(graph.loc[row].index) for row in range(len(xy))}
+    assert graph_sets == lowest_rows
+    differing = sum(set(ours[row]) != graph_sets[row] for row in range(len(xy)))
+    assert differing > 0  # the docstring says libpysal's Graph can choose differently
+
+
 @pytest.mark.parametrize("threshold", [60_000.0, 120_000.0])
 @pytest.mark.parametrize(("binary", "alpha"), [(True, -1.0), (False, -1.0), (False, -2.0)])
 def test_distance_band_matches_libpysal(georgia, georgia_points, threshold, binary, alpha):

@@ -264,9 +264,14 @@ def test_duplicate_region_names_are_ambiguous():
     regions = gpd.GeoDataFrame({"name": ["城关镇", "城关镇"]},
                                geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)])
     table = pd.DataFrame({"name": ["城关镇"], "v": [1]})
-    _, report = join(regions, table, names="name")
+    with pytest.raises(JoinError, match=r"nothing matched(.|\n)*each fit several regions"
+                                        r"(.|\n)*'城关镇' fits 城关镇, 城关镇"):
+        join(regions, table, names="name")
+    regions.loc[2, ["name", "geometry"]] = ["龙泉市", box(2, 0, 3, 1)]
+    _, report = join(regions, pd.DataFrame({"name": ["城关镇", "龙泉市"], "v": [1, 2]}),
+                     names="name")
     assert report.ambiguous["reason"].tolist() == ["same name"]
-    assert report.matched == 0
+    assert report.matched == 1
 
 
 def test_two_table_spellings_of_one_region_are_duplicates():

@@ -91,6 +91,59 @@ def test_classes_match_mapclassify(scheme, with_nan):
     assert list(ours.counts) == list(np.bincount(oracle.yb, minlength=len(oracle.bins)))
 
 
+SAMPLES = {
+    "lognormal": VALUES,
+    "ties": np.random.default_rng(1).integers(0, 6, 37).astype(float),
+    "negative": np.random.default_rng(2).normal(-3.0, 10.0, 11),
+    "tiny": np.array([0.1, 0.2, 0.2, 0.7]),
+    "outlier": np.r_[np.ones(20), 2.0, 3.0, 1e6],
+}
+SIMPLE_ORACLES = {
+    "quantiles": lambda y, k: mapclassify.Quantiles(y, k=k),
+    "equal_interval": lambda y, k: mapclassify.EqualInterval(y, k=k),
+    "std_mean": lambda y, k: mapclassify.StdMean(y),
+    "user_defined": lambda y, k: mapclassify.UserDefined(y, bins=list(np.linspace(
+        y.min(), np.median(y), k))),
+}
+
+
+@pytest.mark.parametrize("sample", list(SAMPLES))
+@pytest.mark.parametrize("scheme", list(SIMPLE_ORACLES))
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5, 6, 7, 9, 10, 12])
+def test_own_simple_schemes_agree_with_mapclassify(scheme, sample, k):
+    """quantiles, equal_interval, std_mean and user_defined are computed without
+    mapclassify; its classifiers are the oracle, ties (merged quantiles) included."""
+    from geodisparity.maps.classify import _bins_and_classes
+
+    y = SAMPLES[sample]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # mapclassify: quantiles merged
+        oracle = SIMPLE_ORACLES[scheme](y, k)
+    breaks = np.unique(np.linspace(y.min(), np.median(y), k))
+    if scheme == "user_defined" and breaks.size < k:
+        pytest.skip("breaks must increase strictly")
+    bins, classes = _bins_and_classes(y, scheme, k, breaks)
+    np.testing.assert_allclose(bins, oracle.bins, rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(classes, oracle.yb)
+
+
+def test_quantile_maps_do_not_import_mapclassify():
+    """mapclassify costs seconds to import (scikit-learn, numba): only Fisher-Jenks needs it."""
+    code = (
+        "import sys\n"
+        "from geodisparity.maps.classify import classify\n"
+        "for scheme in ('quantiles', 'equal_interval', 'std_mean'):\n"
+        "    classify([1.0, 5.0, 2.0, 8.0, 3.0, 9.0], scheme=scheme, k=3)\n"
+        "classify([1.0, 5.0, 2.0], scheme='user_defined', breaks=[2.0])\n"
+        "print('mapclassify' in sys.modules)\n"
+        "classify([1.0, 5.0, 2.0, 8.0, 3.0, 9.0], scheme='fisher_jenks', k=3)\n"
+        "print('mapclassify' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False", "True"]
+
+
 @pytest.mark.parametrize("values", [[1, 1, 1, 2, 2, 3], [5.0, 5.0, 7.0, np.nan]])
 @pytest.mark.parametrize("scheme", ["quantiles", "fisher_jenks", "equal_interval"])
 def test_fewer_distinct_values_than_classes(values, scheme):

@@ -4,15 +4,13 @@ Skipped when Chromium or Playwright is missing, except under CI (CI set), where
 that is a failure. Screenshots go to test-artifacts/ for a human to look at.
 """
 
-import os
-import shutil
 import warnings
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from browser_helpers import ARTIFACTS, Page, _unavailable, chromium_browser  # noqa: F401
 from shapely.geometry import Polygon
 
 from geodisparity import categories as cat
@@ -20,33 +18,9 @@ from geodisparity.maps import Layer, atlas, choropleth, hotspot_map, lisa_map, s
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 XSS_NAME = "<img src=x onerror=alert(1)>"
 SCRIPT_NAME = "<script>window.__pwned = 1</script>"
 ATTR_NAME = '" onmouseover="window.__pwned = 2'
-
-
-def _unavailable(reason):
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests cannot run under CI: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        _unavailable(f"Chromium not found at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def _grid(nx=6, ny=5):
@@ -77,47 +51,6 @@ def _grid(nx=6, ny=5):
     regions.loc[regions.index[2], "name_en"] = SCRIPT_NAME
     regions.loc[regions.index[3], "name_en"] = ATTR_NAME
     return regions
-
-
-class Page:
-    """A loaded map page with everything the checks need recorded."""
-
-    def __init__(self, browser, path, map_name):
-        self.requests, self.blocked, self.dialogs, self.errors = [], [], [], []
-        self.page = browser.new_page(viewport={"width": 1100, "height": 800})
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("console",
-                     lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.route("**/*", self._route)
-        self.page.goto(path.as_uri())
-        self.page.wait_for_selector(".leaflet-overlay-pane path", state="attached")
-        self.map_name = map_name
-
-    def _route(self, route):
-        url = route.request.url
-        self.requests.append(url)
-        if url.startswith("file:") or url.startswith("data:"):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
-
-    def hover_region(self, polygon):
-        point = polygon.representative_point()
-        xy = self.page.evaluate(
-            f"() => {{ var p = {self.map_name}.latLngToContainerPoint([{point.y}, {point.x}]);"
-            f" var r = {self.map_name}.getContainer().getBoundingClientRect();"
-            " return [r.left + p.x, r.top + p.y]; }")
-        self.page.mouse.move(xy[0] + 3, xy[1] + 3)
-        self.page.mouse.move(*xy)
-        # Exactly one tooltip: the previous region's must have closed.
-        self.page.wait_for_function(
-            "() => document.querySelectorAll('.leaflet-tooltip').length === 1", timeout=3000)
-        return self.page.locator(".leaflet-tooltip")
-
-    def close(self):
-        self.page.close()
 
 
 @pytest.fixture(scope="module")

@@ -41,3 +41,32 @@ def test_errors_derive_from_the_base_and_a_builtin(name):
         builtin_parents = [c for c in cls.__mro__ if c.__module__ == "builtins"]
         assert any(c is not Exception and c is not BaseException and c is not object
                    for c in builtin_parents), name
+
+
+def test_version_matches_the_installed_metadata():
+    from importlib.metadata import version
+
+    assert gd.__version__ == version("geodisparity")
+
+
+def test_version_is_written_once(tmp_path):
+    """pyproject.toml takes the version from geodisparity/__init__.py (hatch), not a copy."""
+    import tomllib
+    from pathlib import Path
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert "version" not in pyproject["project"]
+    assert "version" in pyproject["project"]["dynamic"]
+    assert pyproject["tool"]["hatch"]["version"]["path"] == "geodisparity/__init__.py"
+
+
+def test_typed_marker_and_declared_imports():
+    """py.typed ships with the package; packages imported directly are declared."""
+    import tomllib
+    from importlib.resources import files
+    from pathlib import Path
+
+    assert files("geodisparity").joinpath("py.typed").is_file()
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    declared = {d.split(">")[0].split("[")[0].lower() for d in pyproject["project"]["dependencies"]}
+    assert {"branca", "markupsafe", "jinja2", "folium"} <= declared

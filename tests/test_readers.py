@@ -16,6 +16,7 @@ from geodisparity.errors import (
     DataFileError,
     DuplicateKeyError,
     EmptyDataError,
+    EmptyGeometryWarning,
     FileFormatError,
     GeometryError,
     GeometryRepairWarning,
@@ -70,7 +71,7 @@ def test_gbk_shapefile_decodes_chinese_names(tmp_path, cpg):
     assert regions["name_zh"].tolist() == NAMES
 
 
-def test_dbf_language_driver_id_is_left_to_gdal(tmp_path):
+def test_dbf_language_driver_id_is_honoured(tmp_path):
     path = write_shapefile(tmp_path, counties(), encoding="GBK", cpg=None)
     dbf = bytearray(path.with_suffix(".dbf").read_bytes())
     dbf[29] = 0x4D  # DBF language driver id 0x4D: code page 936 (GBK)
@@ -277,12 +278,24 @@ def test_invalid_geometry_is_repaired_with_a_warning(tmp_path):
 
 
 @pytest.mark.parametrize("empty", [None, Polygon()])
-def test_empty_geometry_names_the_rows(tmp_path, empty):
+def test_empty_geometry_is_kept_and_named(tmp_path, empty):
     frame = counties()
     frame.loc[2, "geometry"] = empty
     path = tmp_path / "zj.gpkg"
     frame.to_file(path)
-    with pytest.raises(GeometryError, match=r"zj\.gpkg has 1 row with an empty.*: 331181"):
+    message = r"zj\.gpkg has 1 region with an empty or missing geometry: 331181 \(龙泉市\)"
+    with pytest.warns(EmptyGeometryWarning, match=message):
+        regions = read_boundaries(path, key="adcode", name="name_zh")
+    assert regions["adcode"].tolist() == CODES and regions["rank"].tolist() == [1, 2, 3]
+    assert regions.geometry.isna().tolist() == [False, False, True]
+
+
+def test_all_geometries_empty_is_an_error(tmp_path):
+    frame = counties()
+    frame["geometry"] = None
+    path = tmp_path / "zj.gpkg"
+    frame.to_file(path)
+    with pytest.raises(GeometryError, match=r"zj\.gpkg has no geometries: all 3 rows"):
         read_boundaries(path, key="adcode")
 
 

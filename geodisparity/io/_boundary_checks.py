@@ -1,7 +1,14 @@
-"""Checks applied to every boundary layer read: CRS, unique text keys, polygonal geometries."""
+"""Checks applied to every boundary layer read: CRS, unique text keys, polygonal geometries.
+
+A region whose geometry is empty or missing (a small county that vanished when
+the file was simplified) is kept, with a missing geometry: its row still
+carries data for joins and non-spatial statistics. Spatial weights treat it as
+an island and maps leave it off.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +26,10 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["settle_crs", "unique_text_keys", "check_geometries"]
+__all__ = ["settle_crs", "unique_text_keys", "check_geometries", "row_labels", "GeometryCheck"]
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
+_MAX_COORDINATE = 1e9  # beyond any projected CRS (metres or feet) and any longitude/latitude
 
 
 def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, *,
@@ -69,7 +77,10 @@ def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, *,
 
 
 def _within_lonlat(frame: gpd.GeoDataFrame) -> bool:
-    if frame.geometry.notna().sum() == 0:
+    import shapely
+
+    geometries = frame.geometry.array
+    if (shapely.is_missing(geometries) | shapely.is_empty(geometries)).all():
         return True
     west, south, east, north = frame.total_bounds
     return west >= -180.5 and east <= 360.5 and south >= -90.5 and north <= 90.5
@@ -97,8 +108,33 @@ def unique_text_keys(frame: pd.DataFrame, key: str, source: Path) -> pd.Series:
     return keys
 
 
-def check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> list[object]:
-    """Raise on missing or non-polygonal geometries; repair invalid ones in place."""
+@dataclass(frozen=True)
+class GeometryCheck:
+    """What :func:`check_geometries` found: labels of repaired and of empty rows."""
+
+    repaired: list[object]
+    empty: list[object]
+    emptied: list[object]
+
+
+def row_labels(frame: pd.DataFrame, key: str | None, name: str | None) -> list[str]:
+    """Label rows for messages: ``"02105 (Skagway)"``, the key, the name, or the row index."""
+    import pandas as pd
+
+    keys = frame[key] if key is not None else pd.Series(frame.index, index=frame.index)
+    if name is None:
+        return [str(k) for k in keys]
+    return [str(k) if pd.isna(n) else f"{k} ({n})"
+            for k, n in zip(keys, frame[name], strict=True)]
+
+
+def check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> GeometryCheck:
+    """Check the geometries of ``frame`` in place: keep empty ones, repair invalid ones.
+
+    Empty geometries, missing ones and invalid ones with no area left after
+    repair become missing (None); the rows are kept. Non-polygonal
+    geometries are an error, and so is a layer where no row has a geometry.
+    """
     import geopandas as gpd
     import numpy as np
     import shapely
@@ -106,13 +142,14 @@ def check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> list
     geometries = frame.geometry.array
     labels = np.asarray(labels, dtype=object)
     empty = shapely.is_missing(geometries) | shapely.is_empty(geometries)
-    if empty.any():
-        raise GeometryError(
-            f"{source.name} has {_rows(int(empty.sum()))} with an empty or missing geometry: "
-            f"{format_rows(labels[empty])}"
-        )
-    polygonal = np.array([_polygonal_part(g) for g in geometries], dtype=object)
-    wrong = shapely.is_missing(polygonal)
+    if empty.all():
+        raise GeometryError(f"{source.name} has no geometries: " + (
+            "its one row has an empty or missing geometry" if len(empty) == 1
+            else f"all {len(empty)} rows have empty or missing geometries"))
+    _check_coordinates(geometries, labels, source)
+    polygonal = np.array([None if e else _polygonal_part(g)
+                          for g, e in zip(geometries, empty, strict=True)], dtype=object)
+    wrong = shapely.is_missing(polygonal) & ~empty
     if wrong.any():
         found = sorted(set(shapely.get_type_id(geometries[wrong]).tolist()))
         names = ", ".join(_TYPE_NAMES.get(t, str(t)) for t in found)
@@ -120,19 +157,42 @@ def check_geometries(frame: gpd.GeoDataFrame, labels: Any, source: Path) -> list
             f"{source.name} holds {names} geometries in {int(wrong.sum())} rows "
             f"({format_rows(labels[wrong])}); boundaries must be Polygon or MultiPolygon"
         )
-    invalid = ~shapely.is_valid(polygonal)
+    invalid = ~empty & ~shapely.is_valid(polygonal)
+    lost = np.zeros(len(polygonal), dtype=bool)
     if invalid.any():
         fixed = np.array([_polygonal_part(g) for g in shapely.make_valid(polygonal[invalid])],
                          dtype=object)
-        lost = shapely.is_missing(fixed) | shapely.is_empty(fixed)
-        if lost.any():
+        lost[invalid] = shapely.is_missing(fixed) | shapely.is_empty(fixed)
+        polygonal[invalid] = np.where(lost[invalid], None, fixed)
+        if (empty | lost).all():
             raise GeometryError(
-                f"{int(lost.sum())} invalid geometries of {source.name} have no area left "
-                f"after repair: rows {format_rows(labels[invalid][lost])}"
+                f"{source.name} has no geometries: {int(empty.sum())} rows are empty or "
+                f"missing and {int(lost.sum())} invalid ones have no area left after repair"
             )
-        polygonal[invalid] = fixed
     frame[frame.geometry.name] = gpd.GeoSeries(polygonal, index=frame.index, crs=frame.crs)
-    return labels[invalid].tolist()
+    return GeometryCheck(repaired=labels[invalid & ~lost].tolist(), empty=labels[empty].tolist(),
+                         emptied=labels[lost].tolist())
+
+
+def _check_coordinates(geometries: Any, labels: Any, source: Path) -> None:
+    """Refuse coordinates that are not finite or beyond any CRS's range (a corrupt file).
+
+    GEOS can take minutes on such geometries, so they are caught before any repair.
+    """
+    import numpy as np
+    import shapely
+
+    coordinates, rows = shapely.get_coordinates(geometries, return_index=True)
+    with np.errstate(invalid="ignore"):
+        fine = (np.isfinite(coordinates) & (np.abs(coordinates) <= _MAX_COORDINATE)).all(axis=1)
+    wild = np.zeros(len(geometries), dtype=bool)
+    wild[rows[~fine]] = True
+    if wild.any():
+        raise GeometryError(
+            f"{source.name} has coordinates that are not finite or beyond "
+            f"{_MAX_COORDINATE:.0e} in {_rows(int(wild.sum()))} ({format_rows(labels[wild])}); "
+            "the file is probably corrupt"
+        )
 
 
 def _rows(n: int) -> str:

@@ -6,13 +6,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from geodisparity.errors import format_rows
+from geodisparity.io.keys import common_digit_width
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["JoinReport"]
+__all__ = ["JoinReport", "nothing_matched_message"]
 
 _SHOW = 10  # labels shown per list in the summary
+
+
+def _no_rows() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame()
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +65,12 @@ class JoinReport:
     right_values : tuple of str or None
         For each of ``right_labels``, the value its suggestions were looked up
         with (``suggestions.table_value``).
+    empty_geometry : pandas.DataFrame
+        Regions whose geometry is empty or missing (key and name columns,
+        regions' index). They take part in the join and in non-spatial
+        statistics, are islands in spatial weights and are left off maps.
+    empty_labels : tuple of str
+        The same regions as the summary prints them.
     """
 
     matched: int
@@ -76,6 +89,8 @@ class JoinReport:
     left_labels: tuple[str, ...] = field(default=(), repr=False)
     right_labels: tuple[str, ...] = field(default=(), repr=False)
     right_values: tuple[str | None, ...] = field(default=(), repr=False)
+    empty_geometry: pd.DataFrame = field(default_factory=_no_rows, repr=False)
+    empty_labels: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def complete(self) -> bool:
@@ -87,7 +102,8 @@ class JoinReport:
             f"JoinReport(matched={self.matched}, n_left={self.n_left}, n_right={self.n_right}, "
             f"unmatched_left={len(self.unmatched_left)}, "
             f"unmatched_right={len(self.unmatched_right)}, "
-            f"ambiguous={len(self.ambiguous)}, suggestions={len(self.suggestions)})"
+            f"ambiguous={len(self.ambiguous)}, suggestions={len(self.suggestions)}, "
+            f"empty_geometry={len(self.empty_geometry)})"
         )
 
     def __str__(self) -> str:
@@ -121,6 +137,13 @@ class JoinReport:
             best = self.suggestions.drop_duplicates("table_value")
             hints = [_hint(r) for r in best.itertuples(index=False)]
             lines.append(f"did you mean: {format_rows(hints, limit=_SHOW)}")
+        if len(self.empty_geometry):
+            n = len(self.empty_geometry)
+            lines.append(
+                f"{_count(n, 'region')} {'has' if n == 1 else 'have'} an empty or missing "
+                "geometry (kept for the join and non-spatial statistics; islands in weights, "
+                f"left off maps): {format_rows(self.empty_labels, limit=_SHOW)}"
+            )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -155,6 +178,7 @@ class JoinReport:
             "how": self.how,
             "table": self.table,
             "year": self.year,
+            "empty_geometry": _records(self.empty_geometry),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -174,9 +198,9 @@ class JoinReport:
         >>> from geodisparity import join
         >>> regions = gpd.GeoDataFrame({"code": ["0101", "0102"]},
         ...                            geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)])
-        >>> _, report = join(regions, pd.DataFrame({"code": ["0110"]}), on="code")
+        >>> _, report = join(regions, pd.DataFrame({"code": ["0101", "0110"]}), on="code")
         >>> report.to_frame()[["side", "label", "suggestion"]].values.tolist()
-        [['regions', '0101', None], ['regions', '0102', None], ['table', '0110', '0101']]
+        [['regions', '0102', None], ['table', '0110', '0102']]
         """
         import pandas as pd
 
@@ -190,6 +214,72 @@ class JoinReport:
                          "score": None if hit is None else float(hit["score"])})
         frame = pd.DataFrame(rows, columns=["side", "label", "suggestion", "score"])
         return frame.astype({"suggestion": object}).replace({float("nan"): None})
+
+
+def nothing_matched_message(report: JoinReport, left: pd.Series, right: pd.Series,
+                            columns: tuple[str | None, str | None]) -> str:
+    """Explain a join where no table row matched a region, with examples from both sides.
+
+    ``left`` and ``right`` are the non-missing keys as compared (after repair)
+    or the names; ``columns`` names the regions' and the table's column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> report = JoinReport(0, 2, 1, 0, *[pd.DataFrame()] * 4, repairs={}, table="t.csv")
+    >>> message = nothing_matched_message(report, pd.Series(["330127", "330182"]),
+    ...                                   pd.Series(["330127001000"]), ("adcode", "code"))
+    >>> print(message.split(chr(10))[0])
+    nothing matched: none of the 1 rows of t.csv matches one of the 2 regions (by key: \
+regions column 'adcode', t.csv column 'code')
+    >>> print(message.split(chr(10))[3])
+    1 table keys start with a region key but are longer (e.g. '330127001000'): they may be \
+longer codes of the same system; cut them to 6 characters to match
+    """
+    by = report.by
+    if by == "key":
+        hint = (_prefix_hint(left, right) or
+                "check that both columns hold codes of the same system (e.g. 6-digit county "
+                "codes vs 9- or 12-digit statistical codes, FIPS vs GEOID) with the same "
+                "leading zeros, and that the key columns are the right ones")
+    elif len(report.ambiguous):
+        hint = ("the table's names each fit several regions (see 'ambiguous' below): join by "
+                "key (on=) or make the region names unique")
+    else:
+        hint = ("check that both columns hold names in the same language and script, and "
+                "that the name columns are the right ones; codes match more reliably (on=)")
+    lines = [
+        f"nothing matched: none of the {report.n_right} rows of {report.table} matches one "
+        f"of the {report.n_left} regions (by {by}: regions column {columns[0]!r}, "
+        f"{report.table} column {columns[1]!r})",
+        f"region {by}s look like: {_examples(left)}",
+        f"table {by}s look like: {_examples(right)}",
+        hint,
+    ]
+    return "\n".join(lines) + "\n" + str(report)
+
+
+def _examples(values: pd.Series, limit: int = 5) -> str:
+    shown = [repr(str(v)) for v in dict.fromkeys(values.tolist())]
+    if not shown:
+        return "(all missing)"
+    lengths = sorted({len(str(v)) for v in values.tolist()})
+    span = str(lengths[0]) if len(lengths) == 1 else f"{lengths[0]}-{lengths[-1]}"
+    return f"{format_rows(shown, limit=limit)} ({span} characters)"
+
+
+def _prefix_hint(left: pd.Series, right: pd.Series) -> str | None:
+    """Say so when table keys are region keys followed by more characters (longer codes)."""
+    width = common_digit_width(left)
+    if width is None:
+        return None
+    regions = set(left.tolist())
+    longer = [k for k in right.tolist() if len(k) > width and k[:width] in regions]
+    if not longer:
+        return None
+    return (f"{len(longer)} table keys start with a region key but are longer (e.g. "
+            f"{longer[0]!r}): they may be longer codes of the same system; cut them to "
+            f"{width} characters to match")
 
 
 def _hint(suggestion: Any) -> str:

@@ -25,12 +25,13 @@ from geodisparity.errors import (
     MissingColumnError,
     format_rows,
 )
-from geodisparity.io.join_report import JoinReport
+from geodisparity.io.join_report import JoinReport, nothing_matched_message
 from geodisparity.io.keys import (
     clean_name,
     common_digit_width,
     normalize_name,
     pad_keys,
+    parse_years,
     repair_keys,
     strip_leading_zeros,
 )
@@ -161,6 +162,8 @@ def join(
     did you mean: '01050' -> '01005' (80)
     """
     plan = _plan(regions, table, on, left_on, right_on, names, year, how)
+    if plan.year is not None:
+        table = _checked_years(table, plan)
     if plan.year_value is not None:
         table = _select_year(table, plan)
     repairs: dict[str, dict[str, int]] = {"regions": {}, "table": {}}
@@ -175,6 +178,8 @@ def join(
     joined = _merge(regions, table, left_match, right_match, plan, how)
     report = _report(regions, table, left_match, right_match, ambiguous, repairs, plan, how)
     logger.info("join: %s", str(report).replace("\n", "; "))
+    if report.matched == 0:
+        raise JoinError(_nothing_matched(regions, table, left_match, right_match, plan, report))
     if strict and not report.complete:
         raise JoinError(str(report))
     return joined, report
@@ -255,17 +260,42 @@ def _require(frame: pd.DataFrame, columns: list[str | None], what: str) -> None:
         )
 
 
+def _checked_years(table: pd.DataFrame, plan: _Plan) -> pd.DataFrame:
+    """Return ``table`` with its year column as whole numbers; raise on anything else."""
+    years, bad = parse_years(table[plan.year])
+    if bad:
+        values = [repr(v) for v in dict.fromkeys(table.loc[bad, plan.year].tolist())]
+        raise InputError(
+            f"year column {plan.year!r} of {plan.table} holds values that are not years "
+            f"({format_rows(values, limit=5)}) in {len(bad)} rows: {format_rows(bad)}; years "
+            "must be whole numbers such as 2023 (text such as '2023' is accepted)"
+        )
+    if plan.long and years.isna().any():
+        raise InputError(
+            f"year column {plan.year!r} of {plan.table} is empty in rows "
+            f"{format_rows(table.index[years.isna().to_numpy()])}"
+        )
+    table = table.copy()
+    table[plan.year] = years.astype("int64") if years.notna().all() else years
+    return table
+
+
 def _select_year(table: pd.DataFrame, plan: _Plan) -> pd.DataFrame:
     import pandas as pd
 
-    years, _ = repair_keys(table[plan.year])
-    wanted, _ = repair_keys(pd.Series([plan.year_value], dtype=object))
+    wanted, bad = parse_years(pd.Series([plan.year_value], dtype=object))
+    if bad:
+        raise InputError(f"year=({plan.year!r}, {plan.year_value!r}): the year to select is "
+                         "not a whole number such as 2023")
+    years = table[plan.year]
     chosen = table[(years == wanted.iloc[0]).fillna(False).to_numpy(dtype=bool)]
     if chosen.empty:
         raise EmptyDataError(
             f"{plan.table} has no rows with {plan.year} = {plan.year_value!r}; its years are: "
             f"{format_rows(sorted(years.dropna().unique()), limit=30)}"
         )
+    chosen = chosen.copy()
+    chosen[plan.year] = chosen[plan.year].astype("int64")
     return chosen
 
 
@@ -338,14 +368,8 @@ def _check_table_duplicates(table: pd.DataFrame, right_match: pd.Series, plan: _
     import pandas as pd
 
     keys = pd.DataFrame({"match": right_match.to_numpy(), "position": range(len(table))})
-    if plan.long:
-        years = table[plan.year]
-        if years.isna().any():
-            raise InputError(
-                f"year column {plan.year!r} of {plan.table} is empty in rows "
-                f"{format_rows(table.index[years.isna().to_numpy()])}"
-            )
-        keys["year"] = repair_keys(years)[0].to_numpy()
+    if plan.long:  # years are whole numbers, none missing (_checked_years)
+        keys["year"] = table[plan.year].to_numpy()
     subset = ["match", "year"] if plan.long else ["match"]
     repeated = keys[keys["match"].notna() & keys.duplicated(subset, keep=False)]
     if repeated.empty:
@@ -418,6 +442,8 @@ def _report(regions: pd.DataFrame, table: pd.DataFrame, left_match: pd.Series,
          for (_, row), shown in zip(unmatched_right.iterrows(), right_shown, strict=True)],
         [None if pd.isna(v) else str(v) for v in right_values], strict=True,
     ))  # label -> the value suggestions were looked up with (first row of each label)
+    empty = _without_geometry(regions)
+    empty_rows = pd.DataFrame(regions.loc[empty, left_columns])
     return JoinReport(
         matched=int(left_hit.sum()),
         n_left=len(regions),
@@ -436,7 +462,32 @@ def _report(regions: pd.DataFrame, table: pd.DataFrame, left_match: pd.Series,
         left_labels=_labels(unmatched_left, plan.left_key, plan.left_name, left_shown),
         right_labels=tuple(right_labels),
         right_values=tuple(right_labels.values()),
+        empty_geometry=empty_rows,
+        empty_labels=_labels(empty_rows, plan.left_key, plan.left_name,
+                             left_match[empty].tolist() if by_key else [None] * len(empty_rows)),
     )
+
+
+def _without_geometry(regions: gpd.GeoDataFrame) -> Any:
+    """Boolean mask of the regions whose geometry is empty or missing."""
+    import numpy as np
+    import shapely
+
+    try:
+        geometries = regions.geometry.array
+    except AttributeError:  # a GeoDataFrame without an active geometry column
+        return np.zeros(len(regions), dtype=bool)
+    return shapely.is_missing(geometries) | shapely.is_empty(geometries)
+
+
+def _nothing_matched(regions: pd.DataFrame, table: pd.DataFrame, left_match: pd.Series,
+                     right_match: pd.Series, plan: _Plan, report: JoinReport) -> str:
+    if plan.by == "key":
+        return nothing_matched_message(report, left_match.dropna(), right_match.dropna(),
+                                       (plan.left_key, plan.right_key))
+    return nothing_matched_message(report, regions[plan.left_name].dropna(),
+                                   table[plan.right_name].dropna(),
+                                   (plan.left_name, plan.right_name))
 
 
 def _year_note(plan: _Plan) -> str | None:

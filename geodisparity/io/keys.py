@@ -34,10 +34,12 @@ __all__ = [
     "common_digit_width",
     "normalize_name",
     "clean_name",
+    "parse_years",
 ]
 
 _DECIMAL_ZERO = re.compile(r"^([+-]?\d+)\.0*$")
 _DIGITS = re.compile(r"^\d+$")
+_YEAR = re.compile(r"^[+-]?\d+(?:\.0*)?$")
 
 # The 56 officially recognised ethnic groups of China (names without 族), used to
 # strip the suffix of autonomous units such as 景宁畲族自治县 or 双江拉祜族佤族布朗族傣族自治县.
@@ -320,3 +322,55 @@ def _strip_suffix(text: str) -> str:
         if text.endswith(suffix) and len(text) > len(suffix):
             return text[: -len(suffix)]
     return text
+
+
+def parse_years(values: pd.Series) -> tuple[pd.Series, list[object]]:
+    """Read a year column as whole numbers, and list the rows that hold something else.
+
+    Accepted: integers, floats with no fraction (``2023.0``, as spreadsheets
+    give them) and text of such numbers (``"2023"``, ``" 2023.0 "``).
+    Anything else (``"2023年"``, ``"n/a"``, ``2023.5``, ``True``) is a bad row;
+    missing values stay missing.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The year column as read.
+
+    Returns
+    -------
+    years : pandas.Series
+        ``Int64`` years, missing where the value is missing or bad, same index.
+    bad : list
+        Index labels of the rows whose value is not a year.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> years, bad = parse_years(pd.Series([2023, "2022", 2021.0, None, "2023年", "n/a"]))
+    >>> years.tolist()[:4], bad
+    ([2023, 2022, 2021, <NA>], [4, 5])
+    """
+    import numbers
+
+    import pandas as pd
+
+    parsed: list[object] = []
+    bad: list[object] = []
+    for label, value in zip(values.index, values.tolist(), strict=True):
+        year = None
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            parsed.append(pd.NA)
+            continue
+        if isinstance(value, bool):
+            year = None
+        elif isinstance(value, numbers.Integral):
+            year = int(value)
+        elif isinstance(value, numbers.Real) and float(value).is_integer():
+            year = int(value)
+        elif isinstance(value, str) and _YEAR.match(value.strip()):
+            year = int(value.strip().split(".")[0])
+        if year is None:
+            bad.append(label)
+        parsed.append(pd.NA if year is None else year)
+    return pd.Series(parsed, index=values.index, dtype="Int64", name=values.name), bad

@@ -2,10 +2,15 @@
 
 :func:`read_boundaries` reads polygons (shapefile, zipped shapefile, GeoPackage,
 GeoJSON, TopoJSON, GeoParquet, FlatGeobuf) and checks what later stages rely
-on: a known CRS, polygonal non-empty geometries (invalid ones are repaired with
-a warning), and a unique text key. :func:`read_table` reads CSV, TSV, Excel and
-Parquet tables, keeping the key column as text so codes such as ``"001001"``
-keep their leading zeros, and detecting GBK/GB18030 text that is not UTF-8.
+on: a known CRS, polygonal geometries (invalid ones are repaired with a
+warning; empty or missing ones are kept without a geometry, with a warning),
+and a unique text key. Shapefile text is decoded as its ``.cpg`` or DBF
+language id says, unless the bytes prove otherwise (with a warning), and a
+broken file (truncated, missing its ``.dbf``, not what its suffix says) is a
+:class:`~geodisparity.errors.FileFormatError` naming it. :func:`read_table`
+reads CSV, TSV, Excel and Parquet tables, keeping the key column as text so
+codes such as ``"001001"`` keep their leading zeros, detecting GBK/GB18030 and
+UTF-16 text, and refusing rows whose field count differs from the header's.
 
 Both record the file name in ``frame.attrs["source"]``; :func:`geodisparity.join`
 uses it in its report.
@@ -13,20 +18,21 @@ uses it in its report.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import re
 import warnings
 import zipfile
+import zlib
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from geodisparity.errors import (
     DataFileError,
     EmptyDataError,
+    EmptyGeometryWarning,
+    EncodingMismatchWarning,
     FileFormatError,
     GeometryError,
     GeometryRepairWarning,
@@ -34,13 +40,21 @@ from geodisparity.errors import (
     MissingColumnError,
     format_rows,
 )
-from geodisparity.io._boundary_checks import check_geometries, settle_crs, unique_text_keys
-from geodisparity.io._encoding import (
-    guess_text_encoding,
-    shapefile_encoding,
-    zip_shapefile_encoding,
+from geodisparity.io import _shapefile
+from geodisparity.io._boundary_checks import (
+    GeometryCheck,
+    check_geometries,
+    row_labels,
+    settle_crs,
+    unique_text_keys,
 )
-from geodisparity.io.keys import repair_keys
+from geodisparity.io._encoding import check_encoding
+from geodisparity.io._tables import (
+    check_unique_headers,
+    read_delimited,
+    read_excel,
+    read_parquet,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -74,6 +88,14 @@ _TOPOLOGY = re.compile(r'"type"\s*:\s*"Topology"')
 _ZIP_MEMBERS = (".shp", ".gpkg", ".geojson", ".json", ".fgb")
 
 
+class _Loaded(NamedTuple):
+    """A layer as read, whether its format implies longitude/latitude, and an encoding note."""
+
+    frame: gpd.GeoDataFrame
+    lonlat: bool
+    encoding_note: str | None = None
+
+
 # --------------------------------------------------------------------------- boundaries
 
 
@@ -82,6 +104,7 @@ def read_boundaries(
     *,
     layer: str | None = None,
     key: str | None = None,
+    name: str | None = None,
     encoding: str | None = None,
     crs: Any = None,
 ) -> gpd.GeoDataFrame:
@@ -101,11 +124,16 @@ def read_boundaries(
         Column of region codes. It is checked to exist, read as text (numbers
         are written without a ``.0``; text keeps its leading zeros; whitespace
         is stripped) and must be unique and present on every row.
+    name : str, optional
+        Column of region names. Only labels rows in warnings and errors
+        (``"02105 (Skagway)"``); it must be a column.
     encoding : str, optional
-        Text encoding of the attributes. By default a shapefile's ``.cpg`` (or
-        its DBF language id) is honoured; without either, text that is valid
-        UTF-8 is read as UTF-8 and text that decodes as GB18030 (a superset of
-        GBK) into Chinese characters is read as GB18030.
+        Text encoding of the attributes (a Python codec name); it overrides
+        anything the file declares. By default a shapefile's ``.cpg`` (or else
+        its DBF language id) is honoured unless the bytes contradict it: text
+        that is plainly UTF-8, or GB18030 (a superset of GBK) decoding into
+        common Chinese characters, is read as such, with a warning. Without a
+        declaration the same detection applies, then ISO-8859-1.
     crs : optional
         CRS (anything pyproj accepts, e.g. ``"EPSG:4547"``) declared for a file
         that has none. A file that declares a CRS must agree with it; they are
@@ -117,17 +145,21 @@ def read_boundaries(
     -------
     geopandas.GeoDataFrame
         One row per region with the file's attributes, Polygon or MultiPolygon
-        geometries, a CRS, and ``attrs["source"]`` set to the file name.
+        geometries (missing, None, for regions whose geometry is empty or
+        missing in the file), a CRS, and ``attrs["source"]`` set to the file
+        name.
 
     Raises
     ------
     DataFileError
         If the file does not exist.
     FileFormatError
-        If the suffix is not supported, or the file cannot be read.
+        If the suffix is not supported, or the file cannot be read: broken,
+        truncated, a shapefile without its ``.dbf`` or ``.shx``, a ``.cpg``
+        naming an unknown encoding, text that is not valid in the encoding.
     InputError
         If the file holds several layers and ``layer`` is missing or unknown,
-        or key values are missing.
+        key values are missing, or ``encoding`` is not a known text encoding.
     EmptyDataError
         If the layer has no rows.
     MissingColumnError
@@ -137,13 +169,21 @@ def read_boundaries(
     CRSError
         If no CRS is known, or ``crs`` conflicts with the file's.
     GeometryError
-        If geometries are missing, empty, not polygonal, or cannot be repaired.
+        If geometries are not polygonal, or no row has a geometry.
 
     Warns
     -----
     GeometryRepairWarning
         When invalid geometries were repaired (``shapely.make_valid``, keeping
         the polygonal parts).
+    EmptyGeometryWarning
+        When some regions have an empty or missing geometry (or an invalid one
+        with no area left after repair). They are kept, without a geometry: they
+        join and count in non-spatial statistics, are islands in spatial
+        weights and are left off maps; the join report lists them.
+    EncodingMismatchWarning
+        When a shapefile's ``.cpg`` or DBF language id is contradicted by its
+        bytes, which are then decoded as UTF-8 or GB18030.
 
     Examples
     --------
@@ -161,26 +201,59 @@ def read_boundaries(
     geodisparity.errors.DataFileError: boundary file not found: ...none.geojson
     """
     source = _existing(path, "boundary file")
+    encoding = check_encoding(encoding)
     suffix = source.suffix.lower()
     if suffix not in BOUNDARY_SUFFIXES:
         raise FileFormatError(_unsupported(source, BOUNDARY_SUFFIXES, "boundary"))
-    frame, lonlat = _read_any_boundaries(source, suffix, layer=layer, encoding=encoding)
+    frame, lonlat, note = _read_any_boundaries(source, suffix, layer=layer, encoding=encoding)
+    if note:
+        warnings.warn(note, EncodingMismatchWarning, stacklevel=2)
     frame.attrs["source"] = source.name
+    check_unique_headers(frame.columns.tolist(), source.name)
     if frame.empty:
         raise EmptyDataError(f"{source.name} holds no regions (the layer has no rows)")
     settle_crs(frame, crs, source, lonlat_implied=lonlat)
     if key is not None:
         frame[key] = unique_text_keys(frame, key, source)
-    labels = frame[key] if key is not None else frame.index
-    repaired = check_geometries(frame, labels, source)
-    if repaired:
-        warnings.warn(
-            f"repaired {len(repaired)} invalid geometr{'y' if len(repaired) == 1 else 'ies'} "
-            f"in {source.name} (make_valid, polygonal parts kept): rows {format_rows(repaired)}",
-            GeometryRepairWarning,
-            stacklevel=2,
+    if name is not None and name not in frame.columns:
+        raise MissingColumnError(
+            f"name={name!r} is not a column of {source.name}; its columns are: "
+            f"{format_rows([c for c in frame.columns if c != frame.geometry.name], limit=50)}"
         )
+    found = check_geometries(frame, row_labels(frame, key, name), source)
+    for message, category in _geometry_notes(found, source):
+        warnings.warn(message, category, stacklevel=2)
     return frame
+
+
+def _geometry_notes(found: GeometryCheck, source: Path) -> list[tuple[str, type[Warning]]]:
+    notes: list[tuple[str, type[Warning]]] = []
+    if found.repaired:
+        n = len(found.repaired)
+        notes.append((
+            f"repaired {n} invalid geometr{'y' if n == 1 else 'ies'} in {source.name} "
+            f"(make_valid, polygonal parts kept): rows {format_rows(found.repaired)}",
+            GeometryRepairWarning,
+        ))
+    parts = []
+    if found.empty:
+        parts.append(f"{_count(len(found.empty), 'region')} with an empty or missing geometry: "
+                     f"{format_rows(found.empty)}")
+    if found.emptied:
+        parts.append(f"{_count(len(found.emptied), 'region')} whose invalid geometry has no "
+                     f"area left after repair: {format_rows(found.emptied)}")
+    if parts:
+        notes.append((
+            f"{source.name} has " + "; and ".join(parts) + ". They are kept without a "
+            "geometry: they join and count in non-spatial statistics, are islands in spatial "
+            "weights and are left off maps",
+            EmptyGeometryWarning,
+        ))
+    return notes
+
+
+def _count(n: int, noun: str) -> str:
+    return f"1 {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _existing(path: str | PathLike[str], what: str) -> Path:
@@ -189,6 +262,8 @@ def _existing(path: str | PathLike[str], what: str) -> Path:
         raise DataFileError(f"{what} not found: {source}")
     if source.is_dir():
         raise DataFileError(f"{what} is a folder, not a file: {source}")
+    if not source.is_file():  # a device or pipe (e.g. a link to /dev/zero) would never end
+        raise DataFileError(f"{what} is not a regular file: {source}")
     return source
 
 
@@ -203,39 +278,56 @@ def _unsupported(source: Path, suffixes: dict[str, str], what: str) -> str:
 
 def _read_any_boundaries(
     source: Path, suffix: str, *, layer: str | None, encoding: str | None
-) -> tuple[gpd.GeoDataFrame, bool]:
+) -> _Loaded:
     """Dispatch on the suffix; also say whether the format implies longitude/latitude."""
     if suffix == ".topojson":
-        return _read_topojson(source, layer, encoding), True
+        return _Loaded(_read_topojson(source, layer, encoding), True)
     if suffix in (".parquet", ".geoparquet"):
         _single_layer(source, layer)
-        return _read_geoparquet(source), False
+        return _Loaded(_read_geoparquet(source), False)
     if suffix == ".json":
         text = _read_text(source, encoding or "utf-8-sig")
         if _TOPOLOGY.search(text):
-            return _decode_topojson(text, source, layer), True
+            return _Loaded(_decode_topojson(text, source, layer), True)
     if suffix == ".zip":
         return _read_zip(source, layer, encoding)
-    if suffix == ".shp" and encoding is None:
-        encoding = shapefile_encoding(source)
+    if suffix == ".shp":
+        _single_layer(source, layer)
+        parts = _shapefile.parts_on_disk(source)
+        return _read_checked_shapefile(str(source), parts, encoding)
     if suffix in (".gpkg", ".fgb"):
         chosen = _choose_layer(source, layer)
     else:
         chosen = _single_layer(source, layer)
-    return _read_ogr(str(source), source, chosen, encoding), suffix in (".geojson", ".json")
+    return _Loaded(_read_ogr(str(source), source, chosen, encoding),
+                   suffix in (".geojson", ".json"))
+
+
+def _read_checked_shapefile(path: str, parts: _shapefile.ShapefileParts,
+                            encoding: str | None) -> _Loaded:
+    _shapefile.check_parts(parts)
+    decision = _shapefile.decide(parts, encoding)
+    return _Loaded(_shapefile.read_shapefile(path, parts.name, decision), False,
+                   decision.warning)
 
 
 def _read_ogr(
     vsi_path: str, source: Path, layer: str | None, encoding: str | None
 ) -> gpd.GeoDataFrame:
     import pyogrio
+    import shapely
 
-    try:
-        return pyogrio.read_dataframe(vsi_path, layer=layer, encoding=encoding)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+    try:  # on_invalid="fix" closes unclosed rings; other undecodable geometries become None
+        return pyogrio.read_dataframe(vsi_path, layer=layer, encoding=encoding,
+                                      on_invalid="fix")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+            shapely.errors.GEOSException) as exc:
         raise FileFormatError(f"cannot read {source.name}: {exc}") from exc
-    except LookupError as exc:
-        raise InputError(f"encoding={encoding!r} is not a known text encoding") from exc
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(
+            f"the text of {source.name} is not valid {encoding or 'UTF-8'} ({exc.reason}); "
+            "pass encoding= with the right one"
+        ) from exc
 
 
 def _choose_layer(source: Path, layer: str | None) -> str:
@@ -291,42 +383,50 @@ def _read_topojson(source: Path, layer: str | None, encoding: str | None) -> gpd
 
 
 def _decode_topojson(text: str, source: Path, layer: str | None) -> gpd.GeoDataFrame:
+    """Read a TopoJSON file with GDAL; ``text`` (parsed here) names its objects."""
     from geodisparity.io import topojson
 
     try:
         topology = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileFormatError(f"{source.name} is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise FileFormatError(f"{source.name} nests its JSON too deeply to be read") from exc
     try:
-        return topojson.decode(topology, layer=layer)
+        # GDAL gets the text as decoded here (BOM removed, any encoding= applied) as UTF-8
+        return topojson.read(text.encode("utf-8"), topology, layer=layer)
     except (FileFormatError, InputError) as exc:
         raise type(exc)(f"{source.name}: {exc}") from exc
 
 
 def _read_geoparquet(source: Path) -> gpd.GeoDataFrame:
     import geopandas as gpd
+    import shapely
 
     try:
         return gpd.read_parquet(source)
-    except (ValueError, OSError) as exc:  # e.g. a plain Parquet table without geo metadata
+    except (ValueError, OSError, shapely.errors.GEOSException) as exc:  # e.g. no geo metadata
         raise FileFormatError(
             f"cannot read {source.name} as GeoParquet: {exc}; a Parquet file without "
             "geometries is a table: use read_table"
         ) from exc
 
 
-def _read_zip(source: Path, layer: str | None,
-              encoding: str | None) -> tuple[gpd.GeoDataFrame, bool]:
+def _read_zip(source: Path, layer: str | None, encoding: str | None) -> _Loaded:
+    parts = None
     try:
         with zipfile.ZipFile(source) as archive:
-            names = archive.namelist()
-            member = _zip_member(source, names, layer)
-            if member.lower().endswith(".shp") and encoding is None:
-                encoding = zip_shapefile_encoding(archive, names, member)
-    except zipfile.BadZipFile as exc:
+            member = _zip_member(source, archive.namelist(), layer)
+            if member.lower().endswith(".shp"):
+                parts = _shapefile.parts_in_zip(archive, member, f"{source.name} ({member})")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error,
+            NotImplementedError, RuntimeError, OSError) as exc:  # corrupt or encrypted
         raise FileFormatError(f"{source.name} is not a valid zip archive: {exc}") from exc
-    frame = _read_ogr(f"/vsizip/{source.resolve()}/{member}", source, None, encoding)
-    return frame, member.lower().endswith((".geojson", ".json"))
+    path = f"/vsizip/{source.resolve()}/{member}"
+    if parts is not None:
+        return _read_checked_shapefile(path, parts, encoding)
+    return _Loaded(_read_ogr(path, source, None, encoding),
+                   member.lower().endswith((".geojson", ".json")))
 
 
 def _zip_member(source: Path, names: list[str], layer: str | None) -> str:
@@ -419,133 +519,19 @@ def read_table(
     geodisparity.errors.EmptyDataError: income.csv has a header but no rows
     """
     source = _existing(path, "table file")
+    encoding = check_encoding(encoding)
     suffix = source.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise FileFormatError(_unsupported(source, TABLE_SUFFIXES, "table"))
     if suffix in (".xlsx", ".xlsm"):
-        table = _read_excel(source, key, sheet)
+        table = read_excel(source, key, sheet)
     elif suffix == ".parquet":
-        table = _read_parquet(source, key)
+        table = read_parquet(source, key)
     else:
-        table = _read_delimited(source, key, encoding, tab=suffix in (".tsv", ".tab"))
+        table = read_delimited(source, key, encoding, tab=suffix in (".tsv", ".tab"))
     if table.empty:
         raise EmptyDataError(f"{source.name} has a header but no rows")
     if key is not None:
         table[key] = table[key].str.strip()
     table.attrs["source"] = source.name
-    return table
-
-
-def _key_column(columns: list[Any], key: str | None, source: Path) -> str | None:
-    """Return the raw header that ``key`` names (headers compared stripped)."""
-    if key is None:
-        return None
-    for column in columns:
-        if str(column).strip() == key:
-            return column
-    raise MissingColumnError(
-        f"key={key!r} is not a column of {source.name}; its columns are: "
-        f"{format_rows([str(c).strip() for c in columns], limit=50)}"
-    )
-
-
-def _strip_headers(table: pd.DataFrame) -> pd.DataFrame:
-    return table.rename(columns=lambda c: c.strip() if isinstance(c, str) else c)
-
-
-def _read_delimited(source: Path, key: str | None, encoding: str | None,
-                    *, tab: bool) -> pd.DataFrame:
-    import pandas as pd
-
-    raw = source.read_bytes()
-    if not raw.strip():
-        raise EmptyDataError(f"{source.name} is empty")
-    text = _decode_table_text(raw, encoding, source)
-    sample = text[:65536]
-    separator = "\t" if tab else _sniff_separator(sample)
-    header = next(csv.reader(io.StringIO(sample), delimiter=separator), [])
-    column = _key_column(header, key, source)
-    dtype = {column: "str"} if column is not None else None
-    try:
-        table = pd.read_csv(io.StringIO(text), sep=separator, dtype=dtype)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise FileFormatError(f"cannot parse {source.name}: {exc}") from exc
-    return _strip_headers(table)
-
-
-def _decode_table_text(raw: bytes, encoding: str | None, source: Path) -> str:
-    if encoding is None:
-        if raw.startswith(b"\xef\xbb\xbf"):
-            encoding = "utf-8-sig"
-        elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            encoding = "utf-16"
-        else:
-            encoding = guess_text_encoding(raw) or ("ascii" if raw.isascii() else None)
-        if encoding is None:
-            raise FileFormatError(
-                f"{source.name} is neither UTF-8 nor Chinese GBK/GB18030 text; "
-                "pass encoding= (e.g. encoding='latin-1')"
-            )
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise FileFormatError(
-            f"{source.name} is not valid {encoding} text ({exc.reason} at byte {exc.start}); "
-            "pass another encoding="
-        ) from exc
-    except LookupError as exc:
-        raise InputError(f"encoding={encoding!r} is not a known text encoding") from exc
-
-
-def _sniff_separator(sample: str) -> str:
-    lines = "\n".join(sample.splitlines()[:50])
-    try:
-        return csv.Sniffer().sniff(lines, delimiters=",\t;|").delimiter
-    except csv.Error:
-        return ","
-
-
-def _read_excel(source: Path, key: str | None, sheet: str | int | None) -> pd.DataFrame:
-    import pandas as pd
-
-    try:
-        workbook = pd.ExcelFile(source, engine="openpyxl")
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise FileFormatError(f"cannot read {source.name} as an Excel workbook: {exc}") from exc
-    with workbook:
-        names = workbook.sheet_names
-        chosen = _choose_sheet(names, sheet, source)
-        header = pd.read_excel(workbook, sheet_name=chosen, nrows=0).columns.tolist()
-        column = _key_column(header, key, source)
-        dtype = {column: "str"} if column is not None else None
-        table = pd.read_excel(workbook, sheet_name=chosen, dtype=dtype)
-    return _strip_headers(table)
-
-
-def _choose_sheet(names: list[str], sheet: str | int | None, source: Path) -> str | int:
-    if sheet is None:
-        if len(names) == 1:
-            return names[0]
-        raise InputError(
-            f"{source.name} has {len(names)} sheets; choose one with sheet=: "
-            f"{format_rows(names, limit=50)}"
-        )
-    if isinstance(sheet, int) and 0 <= sheet < len(names) or sheet in names:
-        return sheet
-    raise InputError(
-        f"sheet={sheet!r} is not a sheet of {source.name}; its sheets are: "
-        f"{format_rows(names, limit=50)} (or a position 0..{len(names) - 1})"
-    )
-
-
-def _read_parquet(source: Path, key: str | None) -> pd.DataFrame:
-    import pandas as pd
-
-    try:
-        table = _strip_headers(pd.read_parquet(source))
-    except (OSError, ValueError) as exc:
-        raise FileFormatError(f"cannot read {source.name} as Parquet: {exc}") from exc
-    column = _key_column(table.columns.tolist(), key, source)
-    if column is not None:
-        table[column] = repair_keys(table[column])[0]
     return table

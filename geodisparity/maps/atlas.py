@@ -16,8 +16,9 @@ Examples
 ...     geometry=[box(120, 30, 121, 31), box(121, 30, 122, 31)], crs=4326)
 >>> m = atlas(regions, [Layer("gdp", k=2), Layer("pop", k=1)], outline={"Prefectures": "pref"},
 ...           title="Demo")
->>> type(m).__name__
-'Map'
+>>> import folium
+>>> isinstance(m, folium.Map)
+True
 """
 
 from __future__ import annotations
@@ -37,14 +38,15 @@ from geodisparity.maps.legend import legend_html
 from geodisparity.maps.simplify import (
     auto_tolerance,
     coordinate_decimals,
+    drawable,
     encode_geometry,
     simplify_coverage,
     to_web_geometry,
 )
 from geodisparity.maps.style import NO_DATA_COLOR, OUTLINE_COLOR
-from geodisparity.maps.tooltip import escape_text
+from geodisparity.maps.tooltip import escape_text, tooltip_columns
 
-__all__ = ["atlas", "build_map", "LayerSpec", "OutlineSpec"]
+__all__ = ["atlas", "build_map", "unmapped_note", "LayerSpec", "OutlineSpec"]
 
 LayerSpec = Layer | Mapping[str, Any] | str
 OutlineSpec = str | gpd.GeoSeries | gpd.GeoDataFrame
@@ -111,7 +113,9 @@ def _outline_geometry(spec: OutlineSpec, simple: gpd.GeoSeries, regions: pd.Data
                       tolerance: float, decimals: int) -> list[Any]:
     if isinstance(spec, str):
         return _dissolve(simple, regions, spec)
-    web = to_web_geometry(spec)
+    minx, _, maxx, _ = simple.total_bounds
+    web = to_web_geometry(spec, central=(minx + maxx) / 2)  # in the regions' longitude range
+    web = web[drawable(web)]
     return list(simplify_coverage(web, tolerance=tolerance, decimals=decimals).values)
 
 
@@ -126,9 +130,52 @@ def _outline_items(outline: Any, lang: str) -> list[tuple[str, OutlineSpec]]:
             for spec in specs]
 
 
-def _info_html(title: str | None, note: str | None) -> str:
+def unmapped_note(regions: pd.DataFrame, shown: np.ndarray, *, name: str | None = None,
+                  lang: str = "en") -> str | None:
+    """Return the note naming the regions left off a map (no boundary), or None.
+
+    Parameters
+    ----------
+    regions : DataFrame
+        The regions (index = key).
+    shown : array of bool
+        Which regions are drawn (see :func:`geodisparity.maps.simplify.drawable`).
+    name : str, optional
+        Column with region names (default as in tooltips).
+    lang : {"en", "zh"}
+        Language of the note.
+
+    Returns
+    -------
+    str or None
+        E.g. "Not on the map (no boundary): 330101 (Foo)"; None when all are drawn.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"name": ["A", "B"]}, index=["k1", "k2"])
+    >>> unmapped_note(frame, np.array([True, False]))
+    'Not on the map (no boundary): k2 (B)'
+    >>> unmapped_note(frame, np.array([True, True])) is None
+    True
+    """
+    hidden = ~np.asarray(shown, dtype=bool)
+    if not hidden.any():
+        return None
+    columns, _ = tooltip_columns(regions, name, None, lang)
+    keys = regions.index[hidden]
+    if columns:
+        names = regions[columns[0]].to_numpy()[hidden]
+        items = [f"{key} ({label})" if pd.notna(label) and str(label) != str(key) else str(key)
+                 for key, label in zip(keys, names, strict=True)]
+    else:
+        items = [str(key) for key in keys]
+    return f"{translate('Not on the map (no boundary)', lang)}: {format_rows(items)}"
+
+
+def _info_html(title: str | None, *notes: str | None) -> str:
     heading = f"<h3>{escape_text(title)}</h3>" if title else ""
-    return heading + (f'<div class="gd-note">{escape_text(note)}</div>' if note else "")
+    return heading + "".join(f'<div class="gd-note">{escape_text(note)}</div>'
+                             for note in notes if note)
 
 
 def _check_unique_titles(styled: Sequence[StyledLayer]) -> None:
@@ -143,19 +190,20 @@ def _check_unique_titles(styled: Sequence[StyledLayer]) -> None:
 
 
 def _new_map(bounds: np.ndarray, tiles: str | None, attribution: str | None) -> Any:
-    import folium
+    from geodisparity.maps.safe import SafeMap, SafeTileLayer
 
     minx, miny, maxx, maxy = bounds
     # zoomSnap 0.25: the initial view fits the regions tightly, not at a power-of-2 zoom.
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
-                   control_scale=True, zoom_snap=0.25)
+    m = SafeMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
+                control_scale=True, zoom_snap=0.25)
     if tiles is not None:
         if not attribution:
             raise InputError(
                 "tiles= needs attribution= (the tile provider's credit line), e.g. "
                 "attribution='© Intranet GIS'"
             )
-        folium.TileLayer(tiles=tiles, attr=attribution, control=False).add_to(m)
+        # Leaflet shows the attribution as HTML: give it escaped text, never markup.
+        SafeTileLayer(tiles=str(tiles), attr=escape_text(attribution), control=False).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
@@ -190,6 +238,10 @@ def build_map(
     if not specs:
         raise InputError("layers is empty; give at least one column or Layer")
     web = to_web_geometry(regions)
+    shown = drawable(web)
+    unmapped = unmapped_note(regions, shown, name=name, lang=lang)
+    if unmapped:  # rows without a boundary stay off the map and are named in its note
+        regions, web = regions[shown], web[shown]
     styled = [style_layer(regions, s, lang=lang, name=name, tooltip=tooltip) for s in specs]
     _check_unique_titles(styled)
     tol = _tolerance(tolerance, web)
@@ -214,12 +266,12 @@ def build_map(
     for label, geoms, color, weight in lines:
         el.OutlineLayer(encode_geometry(geoms, decimals=decimals), decimals,
                         name=escape_text(label), color=color, weight=weight).add_to(m)
-    if title or note:
-        el.InfoBox(_info_html(title, note)).add_to(m)
+    if title or note or unmapped:
+        el.InfoBox(_info_html(title, note, unmapped)).add_to(m)
     if layer_control:
-        import folium
+        from geodisparity.maps.safe import SafeLayerControl
 
-        folium.LayerControl(collapsed=False).add_to(m)
+        SafeLayerControl(collapsed=False).add_to(m)
     return m
 
 

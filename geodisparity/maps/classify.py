@@ -1,11 +1,19 @@
-"""Put region values into map classes with mapclassify.
+"""Put region values into map classes, by mapclassify's definitions.
 
-:func:`classify` wraps mapclassify's schemes with the rules our maps need:
+:func:`classify` follows mapclassify's schemes with the rules our maps need:
 missing values get class -1 ("no data") and are counted; when there are fewer
 distinct values than classes, ``k`` is reduced with a
 :class:`~geodisparity.errors.ClassificationWarning` and a note for the legend
 instead of an exception; "natural_breaks" means Fisher-Jenks (exact and
 deterministic, unlike mapclassify's k-means ``NaturalBreaks``).
+
+The simple schemes (quantiles, equal interval, standard deviations around the
+mean, user breaks) are computed here, by the same definitions as mapclassify
+(Rey, Stephens & Laura 2017, "An evaluation of sampling and full enumeration
+strategies for Fisher Jenks classification in big data settings", and
+mapclassify's documentation): importing mapclassify costs seconds (it pulls in
+scikit-learn and compiles with numba when present), so it is imported only for
+Fisher-Jenks.
 
 Examples
 --------
@@ -27,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geodisparity._results import HtmlRepr
 from geodisparity.errors import ClassificationWarning, EmptyDataError, InputError
 
 __all__ = ["SCHEMES", "Classification", "classify", "format_number"]
@@ -40,10 +49,12 @@ SCHEMES: dict[str, str] = {
     "std_mean": "StdMean",
     "user_defined": "UserDefined",
 }
+#: Schemes computed here rather than by mapclassify.
+_OWN_SCHEMES = frozenset({"quantiles", "equal_interval", "std_mean", "user_defined"})
 
 
 @dataclass(frozen=True)
-class Classification:
+class Classification(HtmlRepr):
     """Classes of one map layer.
 
     Attributes
@@ -194,19 +205,49 @@ def _check_breaks(breaks: Sequence[float] | None) -> np.ndarray:
     return array
 
 
-def _run_mapclassify(y: np.ndarray, scheme: str, k: int, breaks: np.ndarray | None) -> Any:
+def _upper_bounds(y: np.ndarray, scheme: str, k: int, breaks: np.ndarray | None) -> np.ndarray:
+    """Upper bound of each class, as mapclassify defines them for the simple schemes.
+
+    - quantiles: the ``100 i / k`` percentiles (``i = 1..k``, linear interpolation,
+      as ``scipy.stats.scoreatpercentile``), ties merged (``numpy.unique``);
+    - equal_interval: ``min + i (max - min) / k``, the last one set to the maximum;
+    - std_mean: ``mean + m s`` for ``m`` in -2, -1, 1, 2 (``s`` the sample standard
+      deviation, ``ddof=1``), plus the maximum when it lies above them;
+    - user_defined: the breaks, plus the maximum when it lies above them.
+    """
+    if scheme == "quantiles":
+        width = 100.0 / k
+        percents = np.arange(width, 100.0 + width, width)[:k]
+        percents[-1] = 100.0
+        return np.unique(np.percentile(y, percents))
+    if scheme == "equal_interval":
+        low, high = y.min(), y.max()
+        width = (high - low) / k
+        cuts = np.arange(low + width, high + width, width)[:k]
+        cuts[-1] = high
+        return cuts
+    if scheme == "std_mean":
+        cuts = y.mean() + y.std(ddof=1) * np.array([-2.0, -1.0, 1.0, 2.0])
+    else:
+        cuts = breaks
+    return np.append(cuts, y.max()) if cuts[-1] < y.max() else cuts
+
+
+def _run_mapclassify(y: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
     import mapclassify
 
-    cls = getattr(mapclassify, SCHEMES[scheme])
-    # mapclassify warns (UserWarning) when it merges tied quantiles; we report that
-    # ourselves below, so its own warning is recorded and dropped here.
-    with warnings.catch_warnings(record=True):
-        warnings.simplefilter("always")
-        if scheme == "user_defined":
-            return cls(y, bins=breaks.tolist())
-        if scheme == "std_mean":
-            return cls(y)
-        return cls(y, k=k)
+    result = getattr(mapclassify, SCHEMES[scheme])(y, k=k)
+    return np.asarray(result.bins, dtype=float), np.asarray(result.yb, dtype=int)
+
+
+def _bins_and_classes(
+    y: np.ndarray, scheme: str, k: int, breaks: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Upper bounds and the class of each value: class ``i`` holds ``(bins[i-1], bins[i]]``."""
+    if scheme not in _OWN_SCHEMES:
+        return _run_mapclassify(y, scheme, k)
+    bins = np.asarray(_upper_bounds(y, scheme, k, breaks), dtype=float)
+    return bins, np.searchsorted(bins, y, side="left").astype(int)
 
 
 def classify(
@@ -286,8 +327,7 @@ def classify(
     if distinct == 1 and scheme != "user_defined":
         bins, yb = np.array([y[0]]), np.zeros(y.size, dtype=int)
     else:
-        result = _run_mapclassify(y, scheme, k_used, user_breaks)
-        bins, yb = np.asarray(result.bins, dtype=float), np.asarray(result.yb, dtype=int)
+        bins, yb = _bins_and_classes(y, scheme, k_used, user_breaks)
     if note is None and scheme not in ("user_defined", "std_mean") and bins.size < k:
         note = f"classes reduced to {bins.size}: tied values share a class"
     if note is not None:

@@ -1,6 +1,8 @@
 r"""The folium elements our maps are made of, and the page script they share.
 
-Folium renders each element's Jinja template into the page. Ours carry data as
+Folium renders each element's Jinja template into the page; ours are
+:class:`~geodisparity.maps.safe.SafeMacro` elements, so that output is added
+verbatim and never compiled as a template a second time. They carry data as
 JSON literals made safe for ``<script>`` (:func:`js_literal`), share the
 region geometry between layers (:class:`GeometryStore`), draw regions with
 class colours and escaped tooltips (:class:`RegionLayer`), and show one
@@ -20,8 +22,10 @@ import json
 from typing import Any
 
 import folium
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure
 from folium.template import Template
+
+from geodisparity.maps.safe import SafeMacro, Verbatim
 
 __all__ = [
     "js_literal",
@@ -165,19 +169,19 @@ def js_literal(value: Any) -> str:
     return text
 
 
-class PageAssets(MacroElement):
+class PageAssets(SafeMacro):
     """Adds our CSS and page script to the document head, once per page."""
 
     def render(self, **kwargs: Any) -> None:
         """Add the CSS and script to the figure's header."""
         figure = self.get_root()
         if isinstance(figure, Figure):
-            figure.header.add_child(Element(f"<style>{_CSS}</style>"), name="gd_css")
-            figure.header.add_child(Element(f"<script>{_JS}</script>"), name="gd_js")
+            figure.header.add_child(Verbatim(f"<style>{_CSS}</style>"), name="gd_css")
+            figure.header.add_child(Verbatim(f"<script>{_JS}</script>"), name="gd_js")
         super().render(**kwargs)
 
 
-class GeometryStore(MacroElement):
+class GeometryStore(SafeMacro):
     """Region geometry shared by every layer of the map (written once)."""
 
     _template = Template(
@@ -193,7 +197,7 @@ var {{ this.get_name() }} = geodisparity.decode({{ this.encoded }}, {{ this.scal
         self.scale = js_literal(10**decimals)
 
 
-class RegionLayer(folium.map.Layer):
+class RegionLayer(folium.map.Layer, SafeMacro):
     """Regions filled by class, with tooltips built from escaped cells."""
 
     _template = Template(
@@ -210,7 +214,7 @@ var {{ this.get_name() }} = geodisparity.regions({{ this.store.get_name() }}, {{
         self.options = js_literal(options)
 
 
-class OutlineLayer(folium.map.Layer):
+class OutlineLayer(folium.map.Layer, SafeMacro):
     """Boundary lines drawn above the regions (prefectures, province edge)."""
 
     _template = Template(
@@ -230,7 +234,7 @@ var {{ this.get_name() }} = geodisparity.outline(
         self.weight = js_literal(weight)
 
 
-class LegendControl(MacroElement):
+class LegendControl(SafeMacro):
     """A legend (escaped HTML) shown while its layer is on the map."""
 
     _template = Template(
@@ -247,7 +251,7 @@ geodisparity.legend({{ this._parent.get_name() }},
         self.html = js_literal(html)
 
 
-class InfoBox(MacroElement):
+class InfoBox(SafeMacro):
     """A fixed box of escaped HTML (title and note of the map)."""
 
     _template = Template(

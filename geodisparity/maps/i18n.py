@@ -63,6 +63,17 @@ _ZH: dict[str, str] = {
     "Target met": "达标",
     "Within 10% of target": "距目标 10% 以内",
     "Target not met": "未达标",
+    "Not on the map (no boundary)": "未绘制（无边界）",
+    # emerging hot spot analysis (issue 11)
+    "Emerging hot spots": "时空热点模式",
+    "Pattern": "模式",
+    "Trend (tau)": "趋势 (tau)",
+    "Trend p": "趋势 p 值",
+    **{f"{p} {side} spot": f"{zh}{side_zh}"
+       for p, zh in zip(cat.EMERGING_PATTERNS, ("新增", "连续", "加强", "持续", "减弱", "零星",
+                                                 "振荡", "历史"), strict=True)
+       for side, side_zh in (("hot", "热点"), ("cold", "冷点"))},
+    cat.NO_PATTERN: "未检测到模式",
 }
 
 

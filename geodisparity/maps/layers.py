@@ -2,7 +2,8 @@
 
 A :class:`Layer` names a column and a kind of map: ``"choropleth"`` (classes
 of a value), ``"lisa"`` (LISA or local Geary clusters), ``"hotspot"`` (Getis-Ord
-Gi* or Gi hot and cold spots) or ``"target"`` (met / within 10% / not met). :func:`style_layer`
+Gi* or Gi hot and cold spots), ``"emerging"`` (the 17 patterns of an emerging hot spot
+analysis) or ``"target"`` (met / within 10% / not met). :func:`style_layer`
 turns it into a :class:`StyledLayer`: one class per region (-1 = no data),
 the class colours, the legend and the tooltip rows, all text still unescaped
 (the legend and tooltip modules escape it).
@@ -40,6 +41,7 @@ from geodisparity.maps.i18n import check_lang, translate
 from geodisparity.maps.legend import Legend, LegendEntry
 from geodisparity.maps.style import (
     DIVERGING_CMAP,
+    EMERGING_COLORS,
     GEARY_COLORS,
     HOTSPOT_COLORS,
     LISA_COLORS,
@@ -50,8 +52,8 @@ from geodisparity.maps.tooltip import format_cell, tooltip_columns
 
 __all__ = ["KINDS", "Layer", "StyledLayer", "style_layer", "align_result", "target_classes"]
 
-Kind = Literal["choropleth", "lisa", "hotspot", "target"]
-KINDS: tuple[str, ...] = ("choropleth", "lisa", "hotspot", "target")
+Kind = Literal["choropleth", "lisa", "hotspot", "target", "emerging"]
+KINDS: tuple[str, ...] = ("choropleth", "lisa", "hotspot", "target", "emerging")
 
 #: A region within this share of the target (on the wrong side) is "within 10%".
 TARGET_MARGIN = 0.10
@@ -66,7 +68,7 @@ class Layer:
     column : str or None
         Column of the regions with the values (optional for "lisa"/"hotspot",
         where it only adds the value to tooltips).
-    kind : {"choropleth", "lisa", "hotspot", "target"}
+    kind : {"choropleth", "lisa", "hotspot", "emerging", "target"}
         How the layer is drawn.
     scheme, k, breaks, cmap
         Classification of a choropleth (see :func:`geodisparity.maps.classify.classify`).
@@ -110,7 +112,7 @@ class Layer:
             raise InputError(f"kind={self.kind!r} is not known; use one of: {', '.join(KINDS)}")
         if self.kind in ("choropleth", "target") and self.column is None:
             raise InputError(f"a {self.kind!r} layer needs column=")
-        if self.kind in ("lisa", "hotspot") and self.result is None:
+        if self.kind in ("lisa", "hotspot", "emerging") and self.result is None:
             raise InputError(f"a {self.kind!r} layer needs result= (the statistic's DataFrame)")
         if self.kind == "target" and self.target is None:
             raise InputError("a 'target' layer needs target= (the value to reach)")
@@ -246,12 +248,15 @@ _LISA = _ClusterScheme(cat.LISA_LABELS, LISA_COLORS, "LISA clusters", "Cluster")
 _GEARY = _ClusterScheme(cat.GEARY_LABELS, GEARY_COLORS, "Local Geary clusters", "Cluster")
 _HOTSPOT = _ClusterScheme(cat.HOTSPOT_LABELS, HOTSPOT_COLORS, "Hot spots (Getis-Ord Gi*)",
                           "Hot/cold spot")
+_EMERGING = _ClusterScheme(cat.EMERGING_LABELS, EMERGING_COLORS, "Emerging hot spots", "Pattern")
 
 
 def _cluster_scheme(kind: str, labels: pd.Series) -> _ClusterScheme:
     """Hot spots, local Geary's classes (recognised by their labels) or LISA clusters."""
     if kind == "hotspot":
         return _HOTSPOT
+    if kind == "emerging":
+        return _EMERGING
     categorical = isinstance(labels.dtype, pd.CategoricalDtype)
     geary_categories = categorical and tuple(labels.cat.categories) == cat.GEARY_LABELS
     if geary_categories or labels.isin([cat.OTHER_POSITIVE, cat.NEGATIVE]).any():
@@ -265,7 +270,9 @@ def _cluster_legend(layer: Layer, scheme: _ClusterScheme, classes: np.ndarray,
     entries = tuple(
         LegendEntry(translate(lab, lang), scheme.palette[lab], int(n))
         for lab, n in zip(scheme.order, counts, strict=True)
-        if n > 0 or lab != cat.ISOLATED  # "Isolated" only when some region has no neighbour
+        # "Isolated" only when some region has no neighbour; of the 17 emerging patterns,
+        # those seen
+        if n > 0 or (lab != cat.ISOLATED and scheme is not _EMERGING)
     )
     return Legend(
         title=layer.label or translate(scheme.title, lang), entries=entries,
@@ -284,7 +291,9 @@ def _cluster_extras(regions: pd.DataFrame, layer: Layer,
     extras: list[tuple[str, pd.Series, str | None]] = []
     if layer.column is not None:
         extras.append((layer.column, _values(regions, layer.column), layer.unit))
-    for col in ("z", "p" if "p" in result.columns else "p_sim"):
+    stats = ("tau", "p_trend") if layer.kind == "emerging" else (
+        "z", "p" if "p" in result.columns else "p_sim")
+    for col in stats:
         if col in result.columns:
             extras.append((col, pd.to_numeric(result[col], errors="coerce"), None))
     return extras
@@ -292,8 +301,11 @@ def _cluster_extras(regions: pd.DataFrame, layer: Layer,
 
 def _style_clusters(regions: pd.DataFrame, layer: Layer, lang: str,
                     base_fields: list[str], base_cells: list[list[str]]) -> StyledLayer:
-    name = "lisa_result" if layer.kind == "lisa" else "gi_result"
-    result = align_result(regions, layer.result, name=name)
+    name = {"lisa": "lisa_result", "emerging": "emerging_result"}.get(layer.kind, "gi_result")
+    result = layer.result
+    if layer.kind == "emerging" and isinstance(result, pd.DataFrame) and "cluster" not in result:
+        result = result.rename(columns={"category": "cluster"})  # EmergingHotSpots.regions
+    result = align_result(regions, result, name=name)
     labels = result["cluster"]
     if layer.kind == "hotspot" and labels.isna().all() and "gi_bin" in result.columns:
         labels = result["gi_bin"].map(cat.HOTSPOT_BINS)

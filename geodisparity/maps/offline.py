@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import base64
+import html
 import os
 import re
 import warnings
@@ -27,7 +28,7 @@ from typing import Any
 from geodisparity._output import atomic_path, check_writable
 from geodisparity.errors import GeodisparityWarning, InputError
 
-__all__ = ["save_map", "offline_html", "leaflet_assets", "remote_assets"]
+__all__ = ["save_map", "offline_html", "leaflet_assets", "remote_assets", "show", "OfflineMap"]
 
 _REMOTE_SCRIPT = re.compile(
     r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>\s*</script>""", re.IGNORECASE)
@@ -187,3 +188,99 @@ def save_map(m: Any, path: str | os.PathLike[str], *, offline: bool = True,
     with atomic_path(target, overwrite=overwrite) as tmp:
         tmp.write_bytes(page.encode("utf-8"))
     return target
+
+
+class OfflineMap:
+    """A folium map that a notebook displays with no network.
+
+    Folium's own notebook display loads Leaflet, jQuery and Bootstrap from
+    CDNs, so a map stays blank offline. This wrapper's ``_repr_html_`` is the
+    page :func:`save_map` would write (Leaflet inlined, every CDN asset
+    removed) inside an ``<iframe srcdoc>``, the whole page HTML-escaped as one
+    attribute value, the frame sandboxed to scripts only. Make one with
+    :func:`show`.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    height : int, default 500
+        Height of the frame in pixels.
+
+    Attributes
+    ----------
+    map : folium.Map
+        The wrapped map.
+    height : int
+        Height of the frame in pixels.
+    """
+
+    def __init__(self, m: Any, *, height: int = 500) -> None:
+        if not hasattr(m, "get_root"):
+            raise InputError(f"m must be a folium map, got {type(m).__name__}")
+        if isinstance(height, bool) or not isinstance(height, int) or height < 50:
+            raise InputError(f"height must be a whole number of pixels >= 50, got {height!r}")
+        self.map = m
+        self.height = height
+        self._page: str | None = None
+
+    def __repr__(self) -> str:
+        return f"OfflineMap({type(self.map).__name__}, height={self.height})"
+
+    def html(self) -> str:
+        """Return the self-contained page of the map (what :func:`save_map` writes).
+
+        The map is rendered once, on the first call: folium's rendering is not
+        repeatable (a second render can lose elements added while rendering).
+        """
+        if self._page is None:
+            self._page = offline_html(self.map.get_root().render())
+        return self._page
+
+    def _repr_html_(self) -> str:
+        page = html.escape(self.html(), quote=True)
+        return (
+            f'<iframe srcdoc="{page}" sandbox="allow-scripts" '
+            f'style="width: 100%; height: {self.height}px; border: none;"></iframe>'
+        )
+
+
+def show(m: Any, *, height: int = 500) -> OfflineMap:
+    """Display a map in a Jupyter notebook without loading anything from the internet.
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map from :func:`~geodisparity.maps.choropleth`, :func:`~geodisparity.maps.atlas`
+        and the like.
+    height : int, default 500
+        Height of the map in the notebook, in pixels.
+
+    Returns
+    -------
+    OfflineMap
+        An object that notebooks render as the offline map (the last
+        expression of a cell, or ``IPython.display.display(...)``).
+
+    Raises
+    ------
+    InputError
+        If ``m`` is not a folium map or ``height`` is not a whole number >= 50.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from geodisparity.maps import choropleth
+    >>> regions = gpd.GeoDataFrame({"v": [1.0, 2.0]}, crs=4326,
+    ...                            geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)])
+    >>> shown = show(choropleth(regions, "v", k=2), height=300)
+    >>> frame = shown._repr_html_()
+    >>> frame.startswith("<iframe srcdoc="), "<script src=" in shown.html()
+    (True, False)
+    >>> show("not a map")
+    Traceback (most recent call last):
+    ...
+    geodisparity.errors.InputError: m must be a folium map, got str
+    """
+    return OfflineMap(m, height=height)

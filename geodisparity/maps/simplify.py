@@ -42,6 +42,7 @@ __all__ = [
     "EXTENT_DIVISOR",
     "auto_tolerance",
     "coordinate_decimals",
+    "drawable",
     "to_web_geometry",
     "simplify_coverage",
     "encode_geometry",
@@ -108,13 +109,48 @@ def coordinate_decimals(tolerance: float) -> int:
     return int(min(6, max(3, math.ceil(-math.log10(tolerance / 2)))))
 
 
-def to_web_geometry(regions: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
+def drawable(geometry: gpd.GeoSeries) -> np.ndarray:
+    """Return which geometries can be drawn (present and not empty).
+
+    Parameters
+    ----------
+    geometry : GeoSeries
+        Region boundaries.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        False for missing (None) and empty geometries.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Polygon, box
+    >>> drawable(gpd.GeoSeries([box(0, 0, 1, 1), None, Polygon()])).tolist()
+    [True, False, False]
+    """
+    from geodisparity.antimeridian import present
+
+    return present(geometry)
+
+
+def to_web_geometry(regions: gpd.GeoDataFrame | gpd.GeoSeries, *,
+                    central: float | None = None) -> gpd.GeoSeries:
     """Return the polygons of ``regions`` in EPSG:4326 (longitude, latitude), checked.
+
+    Missing and empty geometries are kept as they are (maps leave them off and
+    name them in their note); polygons crossing the antimeridian are unwrapped
+    and the whole set is placed in one continuous longitude range (see
+    :func:`geodisparity.antimeridian.to_frame`), so they draw as they are on
+    the ground and not as bands around the globe.
 
     Parameters
     ----------
     regions : GeoDataFrame or GeoSeries
         Boundaries with a CRS.
+    central : float, optional
+        Middle longitude of the range the polygons are placed in (give the
+        middle of the map's regions when adding outlines to it); default
+        :func:`geodisparity.antimeridian.central_longitude` of the regions.
 
     Returns
     -------
@@ -124,18 +160,23 @@ def to_web_geometry(regions: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
     Raises
     ------
     EmptyDataError
-        If there are no regions.
+        If there are no regions, or none has a geometry.
     CRSError
         If the CRS is missing.
     GeometryError
-        If some geometries are missing, empty or not polygons.
+        If some geometries are not polygons.
 
     Examples
     --------
     >>> from shapely.geometry import box
-    >>> to_web_geometry(gpd.GeoSeries([box(0, 0, 1, 1)], crs=4326)).crs.to_epsg()
-    4326
+    >>> to_web_geometry(gpd.GeoSeries([box(0, 0, 1, 1), None], crs=4326)).isna().tolist()
+    [False, True]
+    >>> to_web_geometry(gpd.GeoSeries([box(179, 0, 180, 1), box(-180, 0, -179, 1)],
+    ...                               crs=4326)).total_bounds.tolist()
+    [179.0, 0.0, 181.0, 1.0]
     """
+    from geodisparity.antimeridian import central_longitude, to_frame
+
     if not isinstance(regions, gpd.GeoDataFrame | gpd.GeoSeries):
         raise InputError(
             f"regions must be a GeoDataFrame or GeoSeries, got {type(regions).__name__}"
@@ -148,13 +189,14 @@ def to_web_geometry(regions: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
             "regions has no CRS; set one (e.g. regions.set_crs('EPSG:4326')) so the map "
             "can place the boundaries"
         )
-    bad = geometry.index[geometry.isna() | geometry.is_empty]
-    if len(bad):
-        raise GeometryError(
-            f"{len(bad)} regions have no geometry: {format_rows(bad)}; drop or repair them"
+    present = drawable(geometry)
+    if not present.any():
+        raise EmptyDataError(
+            f"none of the {len(geometry)} regions has a geometry (all missing or empty); "
+            "a map needs at least one boundary"
         )
     kinds = geometry.geom_type
-    wrong = geometry.index[~kinds.isin(["Polygon", "MultiPolygon"])]
+    wrong = geometry.index[present & ~kinds.isin(["Polygon", "MultiPolygon"]).to_numpy()]
     if len(wrong):
         raise GeometryError(
             f"{len(wrong)} regions are not polygons ({', '.join(sorted(set(kinds[wrong])))}): "
@@ -162,7 +204,7 @@ def to_web_geometry(regions: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
         )
     if geometry.crs.to_epsg() != 4326:
         geometry = geometry.to_crs(4326)
-    return geometry
+    return to_frame(geometry, central_longitude(geometry) if central is None else central)
 
 
 def simplify_coverage(
@@ -183,7 +225,8 @@ def simplify_coverage(
     Returns
     -------
     GeoSeries
-        Same index and CRS. Neighbours keep their shared borders exactly.
+        Same index and CRS. Neighbours keep their shared borders exactly;
+        missing and empty geometries are returned as they are.
 
     Examples
     --------
@@ -193,6 +236,8 @@ def simplify_coverage(
     [1.0, 1.0]
     >>> simplify_coverage(gpd.GeoSeries([], dtype="geometry")).size
     0
+    >>> simplify_coverage(gpd.GeoSeries([box(0, 0, 1, 1), None])).isna().tolist()
+    [False, True]
     """
     if len(geometry) == 0:
         return geometry.copy()
@@ -202,12 +247,12 @@ def simplify_coverage(
         raise InputError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
     if decimals is None:
         decimals = coordinate_decimals(tolerance)
-    values = geometry.values.to_numpy() if hasattr(geometry.values, "to_numpy") else (
-        np.asarray(geometry.values)
-    )
-    if tolerance > 0:
-        values = shapely.coverage_simplify(values, tolerance, simplify_boundary=True)
-    values = shapely.transform(values, lambda xy: np.round(xy, decimals))
+    values = np.array(geometry.values, dtype=object)
+    present = drawable(geometry)
+    shapes = values[present]
+    if tolerance > 0 and len(shapes):
+        shapes = shapely.coverage_simplify(shapes, tolerance, simplify_boundary=True)
+    values[present] = shapely.transform(shapes, lambda xy: np.round(xy, decimals))
     return gpd.GeoSeries(values, index=geometry.index, crs=geometry.crs)
 
 
@@ -246,9 +291,10 @@ def encode_geometry(geometry: Sequence[Any] | gpd.GeoSeries, *, decimals: int) -
     units of ``10**-decimals`` degrees, each written as the difference to the
     vertex before it (across rings and geometries, starting from 0, 0). The
     closing vertex is left out; vertices repeated by rounding and rings
-    collapsed by it are dropped. Differences between near vertices take 2-4
-    characters instead of the 8-10 of a plain coordinate, which halves the
-    file; the page's script rebuilds ordinary GeoJSON MultiPolygons.
+    collapsed by it are dropped; a missing or empty geometry is an empty
+    list. Differences between near vertices take 2-4 characters instead of
+    the 8-10 of a plain coordinate, which halves the file; the page's script
+    rebuilds ordinary GeoJSON MultiPolygons.
 
     Parameters
     ----------
@@ -269,10 +315,15 @@ def encode_geometry(geometry: Sequence[Any] | gpd.GeoSeries, *, decimals: int) -
     '[[[[10,0,0,10,-10,0,0,-10]]]]'
     >>> encode_geometry([box(0, 0, 1, 1), box(1, 0, 2, 1)], decimals=0)
     '[[[[1,0,0,1,-1,0,0,-1]]],[[[2,0,0,1,-1,0,0,-1]]]]'
+    >>> encode_geometry([None, box(0, 0, 1, 1)], decimals=0)
+    '[[],[[[1,0,0,1,-1,0,0,-1]]]]'
     """
     encoder = _DeltaEncoder(decimals)
-    items = []
+    items: list[Any] = []
     for geom in geometry:
+        if geom is None or geom.is_empty:
+            items.append([])
+            continue
         parts = geom.geoms if geom.geom_type == "MultiPolygon" else [geom]
         polygons = [p for p in (encoder.polygon(part) for part in parts) if p]
         if not polygons:  # smaller than the rounding unit: keep it visible as a dot

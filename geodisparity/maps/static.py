@@ -4,8 +4,10 @@
 (class ranges and counts) and a scale bar. The regions are drawn in an
 equal-area projection fitted to their extent
 (:func:`geodisparity.crs.equal_area_crs`), so the scale bar is in true
-metres near the map's centre. It uses the Agg canvas directly (no pyplot
-state) and changes fonts only inside ``matplotlib.rc_context``.
+metres near the map's centre; polygons crossing the antimeridian keep their
+shape. Regions without a boundary are left off and named under the map. It
+uses the Agg canvas directly (no pyplot state) and changes fonts only inside
+``matplotlib.rc_context``.
 
 Chinese labels need a CJK font (e.g. Debian's ``fonts-noto-cjk``); without
 one, ``lang="zh"`` falls back to English words with a warning.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,11 +34,12 @@ import geopandas as gpd
 import numpy as np
 
 from geodisparity._output import atomic_path, check_writable
-from geodisparity.crs import equal_area_crs
+from geodisparity.crs import to_equal_area
 from geodisparity.errors import GeodisparityWarning, InputError
+from geodisparity.maps.atlas import unmapped_note
 from geodisparity.maps.i18n import check_lang
 from geodisparity.maps.layers import Layer, style_layer
-from geodisparity.maps.simplify import to_web_geometry
+from geodisparity.maps.simplify import drawable, to_web_geometry
 from geodisparity.maps.style import NO_DATA_COLOR
 
 __all__ = ["plot", "cjk_font", "nice_length", "format_length"]
@@ -136,13 +140,25 @@ def _scale_bar(ax: Any, bounds: np.ndarray) -> None:
     ax.text(x0, y0 + bar_h * 1.8, "0", ha="left", va="bottom", fontsize=8, zorder=6)
 
 
+def _literal(*texts: Any) -> None:
+    """Show matplotlib texts as typed: no ``$...$`` mathtext, no LaTeX (text comes from data)."""
+    for text in texts:
+        text.set_parse_math(False)
+        text.set_usetex(False)
+        text.set_text(re.sub("[\ud800-\udfff]", "\ufffd", text.get_text()))
+
+
 def _draw(ax: Any, regions: gpd.GeoDataFrame, layer: Layer, lang: str,
           title: str | None) -> None:
     from matplotlib.patches import Patch
 
-    styled = style_layer(regions, layer, lang=lang)
     web = to_web_geometry(regions)
-    projected = web.to_crs(equal_area_crs(web))
+    shown = drawable(web)
+    unmapped = unmapped_note(regions, shown, lang=lang)
+    if unmapped:  # rows without a boundary stay off the map and are named under it
+        regions, web = regions[shown], web[shown]
+    styled = style_layer(regions, layer, lang=lang)
+    projected = to_equal_area(web)
     classes = styled.classes
     has = classes >= 0
     colors = [styled.colors[c] for c in classes[has]]
@@ -162,13 +178,17 @@ def _draw(ax: Any, regions: gpd.GeoDataFrame, layer: Layer, lang: str,
     legend_title = legend.title + (f"\n{legend.subtitle}" if legend.subtitle else "")
     if legend.note:
         legend_title += f"\n({legend.note})"
-    ax.legend(handles=handles, title=legend_title, loc="lower right", fontsize=8,
-              title_fontsize=9, frameon=True, framealpha=0.9)
+    drawn = ax.legend(handles=handles, title=legend_title, loc="lower right", fontsize=8,
+                      title_fontsize=9, frameon=True, framealpha=0.9)
+    _literal(drawn.get_title(), *drawn.get_texts())
     _scale_bar(ax, projected.total_bounds)
     ax.set_aspect("equal")
     ax.set_axis_off()
     if title:
-        ax.set_title(title, fontsize=12)
+        _literal(ax.set_title(title, fontsize=12))
+    if unmapped:
+        _literal(ax.text(0.0, -0.01, unmapped, transform=ax.transAxes, ha="left", va="top",
+                         fontsize=7, color="#555555", wrap=True))
 
 
 def plot(

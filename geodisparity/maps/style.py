@@ -27,6 +27,7 @@ __all__ = [
     "GEARY_COLORS",
     "HOTSPOT_COLORS",
     "TARGET_COLORS",
+    "EMERGING_COLORS",
     "OUTLINE_COLOR",
     "class_colors",
 ]
@@ -73,6 +74,15 @@ HOTSPOT_COLORS: dict[str, str] = {
 TARGET_COLORS: dict[str, str] = dict(
     zip(cat.TARGET_LABELS, ("#1A9641", "#FDAE61", "#D7191C"), strict=True)
 )
+
+
+#: Emerging hot spot patterns, ArcGIS-like: reds for hot, blues for cold (darkest for
+#: intensifying and persistent, lightest for historical), light grey for no pattern.
+EMERGING_COLORS: dict[str, str] = dict(zip(cat.EMERGING_LABELS, (
+    "#E31A1C", "#FC4E2A", "#800026", "#BD0026", "#FD8D3C", "#FEB24C", "#FED976", "#FFEDA0",
+    "#2171B5", "#4292C6", "#08306B", "#08519C", "#6BAED6", "#9ECAE1", "#C6DBEF", "#D4E4F4",
+    "#EEEEEE",
+), strict=True))
 
 
 def class_colors(k: int, cmap: str | None = None) -> list[str]:

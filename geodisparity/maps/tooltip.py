@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +35,8 @@ __all__ = [
     "tooltip_html",
 ]
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 #: Columns tried, in order, for the region's name in each language.
 NAME_COLUMNS: dict[str, tuple[str, ...]] = {
     "en": ("name_en", "name", "NAME", "name_zh"),
@@ -42,7 +45,7 @@ NAME_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 def escape_text(value: Any) -> str:
-    """Return ``value`` as HTML-safe text (quotes escaped too).
+    r"""Return ``value`` as HTML-safe text (quotes escaped too).
 
     Parameters
     ----------
@@ -58,8 +61,10 @@ def escape_text(value: Any) -> str:
     --------
     >>> escape_text('"x"')
     '&quot;x&quot;'
+    >>> escape_text("lone \ud800 surrogate")  # cannot be written as UTF-8: replaced
+    'lone � surrogate'
     """
-    return html.escape(str(value), quote=True)
+    return html.escape(_LONE_SURROGATE.sub("\ufffd", str(value)), quote=True)
 
 
 def format_cell(value: Any, *, unit: str | None = None, lang: str = "en") -> str:

@@ -96,8 +96,20 @@ def knn(regions: Any, k: int, *, transform: Transform = "B") -> SpatialWeights:
     -------
     SpatialWeights
         Every region has exactly ``k`` neighbours; the matrix is not
-        symmetric in general. Ties at the k-th distance are broken as
-        :meth:`scipy.spatial.cKDTree.query` breaks them, as in libpysal.
+        symmetric in general.
+
+    Notes
+    -----
+    Ties: when several regions are equally far at the k-th distance, exactly
+    ``k`` neighbours are still kept, and which of the tied regions get in is
+    the order in which :meth:`scipy.spatial.cKDTree.query` returns them. That
+    order follows the tree's layout, not the rows' order or ids: it is
+    deterministic for the same coordinates, but not "the lowest row first".
+    libpysal's legacy ``weights.KNN`` queries the same tree and agrees;
+    libpysal's ``graph.Graph.build_knn`` keeps the tied regions in row order
+    and can choose differently (on a 6 x 6 lattice with ``k=2``, 23 of 36
+    regions get another neighbour). Where ties matter (regular grids), use
+    :func:`distance_band` or :func:`kernel`, which treat equal distances alike.
 
     Examples
     --------

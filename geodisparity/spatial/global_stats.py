@@ -41,6 +41,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy
+from geodisparity._results import HtmlRepr
 from geodisparity.errors import InputError
 from geodisparity.spatial._shuffle import (
     permuted_linear_forms,
@@ -64,7 +65,7 @@ __all__ = [
 ]
 
 @dataclass(frozen=True, repr=False)
-class GlobalStatistic:
+class GlobalStatistic(HtmlRepr):
     """Result of a global spatial statistic (see the module docstring for the fields)."""
 
     label: ClassVar[str] = "statistic"

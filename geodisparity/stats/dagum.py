@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from geodisparity._inputs import NanPolicy, Sample, check_positive
-from geodisparity._results import result_dict, short_repr
+from geodisparity._results import HtmlRepr, result_dict, short_repr
 from geodisparity.errors import InputError, format_rows
 from geodisparity.stats.decomposition import GroupedSample, grouped_sample
 
@@ -49,7 +49,7 @@ __all__ = ["DagumGini", "dagum_gini"]
 
 
 @dataclass(frozen=True, repr=False)
-class DagumGini:
+class DagumGini(HtmlRepr):
     """Dagum's three-way decomposition of the Gini coefficient.
 
     Attributes

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from geodisparity._inputs import NanPolicy, Sample, check_positive, prepare_sample
-from geodisparity._results import result_dict, short_repr
+from geodisparity._results import HtmlRepr, result_dict, short_repr
 from geodisparity.errors import InputError
 
 __all__ = ["Decomposition", "theil_decomposition", "ge_decomposition"]
@@ -102,7 +102,7 @@ def grouped_sample(
 
 
 @dataclass(frozen=True, repr=False)
-class Decomposition:
+class Decomposition(HtmlRepr):
     """Between/within decomposition of a GE index by groups.
 
     Attributes

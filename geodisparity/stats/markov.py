@@ -31,14 +31,14 @@ import numpy as np
 import pandas as pd
 
 from geodisparity._inputs import NanPolicy
-from geodisparity._results import result_dict, short_repr
+from geodisparity._results import HtmlRepr, result_dict, short_repr
 from geodisparity.errors import InputError, IslandWarning, WeightsError, format_rows
 
 __all__ = ["MarkovChain", "SpatialMarkovChain", "markov_chain", "spatial_markov"]
 
 
 @dataclass(frozen=True, repr=False)
-class MarkovChain:
+class MarkovChain(HtmlRepr):
     """Transitions between quantile classes of consecutive years.
 
     Attributes
@@ -84,7 +84,7 @@ class MarkovChain:
 
 
 @dataclass(frozen=True, repr=False)
-class SpatialMarkovChain:
+class SpatialMarkovChain(HtmlRepr):
     """Transitions conditioned on the class of the spatial lag.
 
     Attributes

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geodisparity._inputs import NanPolicy, prepare_sample, resolve_column
-from geodisparity._results import result_dict, short_repr
+from geodisparity._results import HtmlRepr, result_dict, short_repr
 from geodisparity.errors import InputError, MissingColumnError, format_rows
 from geodisparity.stats.decomposition import decompose, grouped_sample
 from geodisparity.stats.distribution import max_min_ratio
@@ -47,7 +47,7 @@ GAP_COLUMNS: dict[str, str] = {
 
 
 @dataclass(frozen=True, repr=False)
-class UrbanRuralRatio:
+class UrbanRuralRatio(HtmlRepr):
     """Urban over rural per-capita income, per region and overall.
 
     Attributes

@@ -4,7 +4,9 @@
 population weight) and recomputes an index; for this package's indices the
 replicates are computed together as weighted indices whose weights are the
 region weight times how often the region was drawn, which gives the same
-numbers as recomputing on resampled rows, much faster.
+numbers as recomputing on resampled rows, much faster. Its interval is the
+percentile, basic or bias-corrected and accelerated (BCa) one; BCa's
+jackknife leaves out one region at a time, the same units the bootstrap draws.
 
 :func:`between_group_test` asks whether the between-group share of
 inequality is larger than if the group labels were assigned at random.
@@ -30,11 +32,16 @@ import numpy as np
 import pandas as pd
 
 from geodisparity._inputs import NanPolicy, prepare_sample
-from geodisparity._results import result_dict, short_repr
-from geodisparity.errors import InputError
+from geodisparity._results import HtmlRepr, result_dict, short_repr
+from geodisparity.errors import InputError, format_rows
 from geodisparity.stats import inequality as ineq
 from geodisparity.stats.dagum import _decompose, directed_differences
-from geodisparity.stats.decomposition import GroupedSample, decompose, grouped_sample
+from geodisparity.stats.decomposition import (
+    GroupedSample,
+    _ge_terms,
+    decompose,
+    grouped_sample,
+)
 
 __all__ = ["BootstrapResult", "BetweenGroupTest", "bootstrap", "between_group_test"]
 
@@ -42,7 +49,7 @@ _CHUNK_CELLS = 2_000_000  # resample draws held in memory at once
 
 
 @dataclass(frozen=True, repr=False)
-class BootstrapResult:
+class BootstrapResult(HtmlRepr):
     """A bootstrap confidence interval.
 
     Attributes
@@ -56,7 +63,7 @@ class BootstrapResult:
     ci : float
         Confidence level, e.g. 0.95.
     method : str
-        ``"percentile"`` or ``"basic"``.
+        ``"percentile"``, ``"basic"`` or ``"bca"``.
     std_error : float
         Standard deviation of the replicates.
     n_boot : int
@@ -69,6 +76,10 @@ class BootstrapResult:
         Rows dropped for missing values.
     seed : int or None
         The seed given.
+    bias_correction : float or None
+        BCa's ``z0`` (None for the other methods).
+    acceleration : float or None
+        BCa's jackknife acceleration ``a`` (None for the other methods).
     """
 
     statistic: str
@@ -83,9 +94,11 @@ class BootstrapResult:
     n: int
     n_dropped: int
     seed: int | None
+    bias_correction: float | None = None
+    acceleration: float | None = None
 
     def __repr__(self) -> str:
-        names = ["statistic", "estimate", "low", "high", "ci", "std_error", "n_boot", "n"]
+        names = ["statistic", "estimate", "low", "high", "ci", "method", "std_error", "n_boot", "n"]
         return short_repr(self, names)
 
     def to_frame(self) -> pd.DataFrame:
@@ -177,6 +190,64 @@ def _replicates(
     return np.concatenate([np.atleast_1d(np.asarray(o, dtype=float)) for o in out])
 
 
+def _jackknife(
+    statistic: Callable[..., float], y: np.ndarray, w: np.ndarray | None, kwargs: dict[str, Any]
+) -> np.ndarray:
+    """Compute the statistic with each region left out in turn (with its weight)."""
+    n = y.size
+    kernel = _kernel(statistic, kwargs)
+    if kernel is None:
+        out = np.empty(n)
+        keep = np.ones(n, dtype=bool)
+        for i in range(n):
+            keep[i] = False
+            out[i] = statistic(y[keep], weights=None if w is None else w[keep], **kwargs)
+            keep[i] = True
+        return out
+    base = np.ones(n) if w is None else w
+    rows = max(1, _CHUNK_CELLS // max(n, 1))
+    out = []
+    for start in range(0, n, rows):
+        left_out = np.arange(start, min(start + rows, n))
+        counts = np.ones((left_out.size, n))
+        counts[np.arange(left_out.size), left_out] = 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out.append(kernel(y, counts * base))
+    return np.concatenate(out)
+
+
+def _bias_correction(estimate: float, reps: np.ndarray) -> float:
+    """BCa's ``z0``: the normal quantile of the share of replicates below the estimate."""
+    from scipy.special import ndtri
+
+    reps = reps[~np.isnan(reps)]
+    below = (np.count_nonzero(reps < estimate) + np.count_nonzero(reps <= estimate)) / (
+        2.0 * reps.size
+    )  # ties count half
+    if below in (0.0, 1.0):
+        side = "below" if below == 1.0 else "above"
+        raise InputError(
+            f"method='bca' needs replicates on both sides of the estimate {estimate!r}; "
+            f"all {reps.size} are {side} it, so the bias correction is infinite. "
+            "Use method='percentile', or more regions"
+        )
+    return float(ndtri(below))
+
+
+def _bca_levels(z0: float, jack: np.ndarray, tail: float) -> tuple[list[float], float]:
+    """Efron's adjusted quantile levels and the jackknife acceleration ``a``."""
+    from scipy.special import ndtr, ndtri
+
+    d = jack.mean() - jack
+    spread = float(d @ d)
+    accel = float(np.sum(d**3) / (6.0 * spread**1.5)) if spread > 0 else 0.0
+    levels = [
+        float(ndtr(z0 + (z0 + z) / (1.0 - accel * (z0 + z))))
+        for z in (ndtri(tail), ndtri(1.0 - tail))
+    ]
+    return levels, accel
+
+
 def bootstrap(
     statistic: Callable[..., float],
     values: Any,
@@ -186,7 +257,7 @@ def bootstrap(
     ci: float = 0.95,
     n_boot: int = 999,
     seed: int | None = None,
-    method: Literal["percentile", "basic"] = "percentile",
+    method: Literal["percentile", "basic", "bca"] = "percentile",
     nan: NanPolicy = "raise",
     **kwargs: Any,
 ) -> BootstrapResult:
@@ -214,9 +285,17 @@ def bootstrap(
         Number of replicates.
     seed : int, optional
         Seed of the random generator.
-    method : {"percentile", "basic"}
-        Percentile interval, or the basic (reflected) interval
-        ``2 * estimate - quantiles``.
+    method : {"percentile", "basic", "bca"}
+        Percentile interval; the basic (reflected) interval ``2 * estimate -
+        quantiles``; or Efron's (1987) bias-corrected and accelerated interval:
+        the replicates' quantiles at levels ``Phi(z0 + (z0 + z_q) / (1 - a (z0
+        + z_q)))`` for ``z_q`` the normal quantiles of the two tails, with
+        ``z0 = Phi^-1(share of replicates below the estimate)`` (ties count
+        half, as in SciPy) and ``a = sum(d**3) / (6 sum(d**2)**1.5)``, ``d`` the
+        deviations of the leave-one-region-out jackknife values from their mean.
+        Without any jackknife spread ``a`` is 0; when all replicates equal the
+        estimate the interval is that value; when all lie on one side of it
+        ``z0`` is infinite and an :class:`~geodisparity.errors.InputError` is raised.
     nan : {"raise", "drop"}
         Policy for missing values.
     **kwargs
@@ -235,13 +314,25 @@ def bootstrap(
     True
     >>> bootstrap(theil, [3.0], n_boot=9, seed=0).std_error  # one region: no spread
     0.0
+    >>> r = bootstrap(theil, [1, 2, 3, 10], [5, 1, 1, 1], n_boot=999, seed=7, method="bca")
+    >>> r.low <= r.estimate <= r.high, r.acceleration > 0
+    (True, True)
+    >>> bootstrap(theil, [3.0], n_boot=9, seed=0, method="bca").low  # no spread: the estimate
+    0.0
+
+    References
+    ----------
+    Efron, B. (1987). Better bootstrap confidence intervals. *Journal of the
+    American Statistical Association* 82(397), 171-185.
     """
     if not 0 < ci < 1:
         raise InputError(f"ci must be in (0, 1); got {ci!r}")
     if not isinstance(n_boot, int | np.integer) or n_boot < 1:
         raise InputError(f"n_boot must be a positive integer; got {n_boot!r}")
-    if method not in ("percentile", "basic"):
-        raise InputError(f"method={method!r} is not accepted; use 'percentile' or 'basic'")
+    if method not in ("percentile", "basic", "bca"):
+        raise InputError(
+            f"method={method!r} is not accepted; use 'percentile', 'basic' or 'bca'"
+        )
     if not callable(statistic):
         raise InputError(f"statistic must be a function; got {statistic!r}")
     sample = prepare_sample(values, weights, data=data, nan=nan)
@@ -249,14 +340,26 @@ def bootstrap(
     rng = np.random.default_rng(seed)
     reps = _replicates(statistic, sample.values, sample.weights, int(n_boot), rng, kwargs)
     tail = (1.0 - ci) / 2.0
-    q_low, q_high = np.nanquantile(reps, [tail, 1.0 - tail])
+    levels, z0, accel = [tail, 1.0 - tail], None, None
+    if method == "bca":
+        z0, accel = _bias_correction(estimate, reps), 0.0
+        if np.nanmax(reps) > np.nanmin(reps):  # else all equal the estimate: nothing to adjust
+            jack = _jackknife(statistic, sample.values, sample.weights, kwargs)
+            if not np.isfinite(jack).all():
+                bad = sample.index[~np.isfinite(jack)]
+                raise InputError(
+                    f"method='bca' needs the statistic without each region in turn; leaving "
+                    f"out rows {format_rows(bad)} makes it undefined. Use method='percentile'"
+                )
+            levels, accel = _bca_levels(z0, jack, tail)
+    q_low, q_high = np.nanquantile(reps, levels)
     if method == "basic":
         q_low, q_high = 2 * estimate - q_high, 2 * estimate - q_low
     std = float(np.nanstd(reps, ddof=1)) if reps.size > 1 else float("nan")
     name = getattr(statistic, "__name__", repr(statistic))
     return BootstrapResult(
         name, estimate, float(q_low), float(q_high), float(ci), method, std, int(n_boot), reps,
-        sample.size, sample.n_dropped, seed,
+        sample.size, sample.n_dropped, seed, z0, accel,
     )  # fmt: skip
 
 
@@ -264,7 +367,7 @@ def bootstrap(
 
 
 @dataclass(frozen=True, repr=False)
-class BetweenGroupTest:
+class BetweenGroupTest(HtmlRepr):
     """Permutation test of the between-group share of inequality.
 
     Attributes
@@ -322,6 +425,29 @@ def _share_function(measure: str) -> Callable[[GroupedSample], float]:
 
         return dagum_share
     raise InputError(f"measure={measure!r} is not accepted; use 'theil', 'mld' or 'dagum'")
+
+
+def _ge_between_shares(gs: GroupedSample, shuffles: np.ndarray, alpha: float) -> np.ndarray:
+    """Between-group share of GE(alpha) for each row of shuffled group codes, at once.
+
+    The same quantities as :func:`~geodisparity.stats.decomposition.decompose`
+    (``between = sum_g v_g GE-term(mu_g / mu)``, ``v_g`` the population share), for
+    all shuffles together: the total index does not depend on the labels.
+    """
+    shuffles_n, k = shuffles.shape[0], gs.k
+    flat = (shuffles + k * np.arange(shuffles_n)[:, None]).ravel()
+    pop = np.bincount(flat, weights=np.tile(gs.weights, shuffles_n),
+                      minlength=shuffles_n * k).reshape(shuffles_n, k)
+    income = np.bincount(flat, weights=np.tile(gs.weights * gs.values, shuffles_n),
+                         minlength=shuffles_n * k).reshape(shuffles_n, k)
+    total_pop, total_income = gs.weights.sum(), float(gs.weights @ gs.values)
+    mu = total_income / total_pop
+    total = float((gs.weights / total_pop) @ _ge_terms(gs.values, mu, alpha)) + 0.0
+    if not total > 0:
+        return np.full(shuffles_n, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(pop > 0, _ge_terms(income / pop, mu, alpha), 0.0)
+    return ((pop / total_pop) * terms).sum(axis=1) / total
 
 
 def between_group_test(
@@ -382,12 +508,12 @@ def between_group_test(
         raise InputError("measure='mld' needs positive values")
     observed = share(gs)
     rng = np.random.default_rng(seed)
-    null = np.empty(int(permutations))
-    for b in range(null.size):
-        shuffled = GroupedSample(
-            gs.values, gs.weights, rng.permutation(gs.codes), gs.labels, gs.index, gs.n_dropped
-        )
-        null[b] = share(shuffled)
+    shuffles = np.stack([rng.permutation(gs.codes) for _ in range(int(permutations))])
+    if measure in ("theil", "mld"):
+        null = _ge_between_shares(gs, shuffles, 1.0 if measure == "theil" else 0.0)
+    else:
+        null = np.array([share(GroupedSample(gs.values, gs.weights, codes, gs.labels, gs.index,
+                                             gs.n_dropped)) for codes in shuffles])
     exceed = int((null >= observed - 1e-12).sum())
     return BetweenGroupTest(
         measure, float(observed), (exceed + 1) / (null.size + 1), float(null.mean()),

@@ -1,0 +1,290 @@
+"""Change over time in ``geodisparity run``: emerging hot spots and LISA dynamics.
+
+When the table has a year column, each column of ``[clusters] columns`` gets an
+emerging hot spot analysis (:func:`geodisparity.emerging_hotspots`) and a LISA
+dynamics analysis (:func:`geodisparity.lisa_dynamics`) over all years, with the
+run's weights, permutations, seed, alpha and adjustment. Study-file options,
+in ``[clusters]``:
+
+``emerging = true | false``
+    Emerging hot spots; by default on when the table has at least 5 years
+    (with fewer, no Mann-Kendall trend can reach p < 0.05).
+``dynamics = true | false``
+    LISA dynamics; by default on with at least 2 years.
+``time_lag = 0``
+    Earlier years in the emerging hot spot neighbourhood (0 to 10).
+
+A region missing in some year, or a missing value, leaves the analysis out
+with a note in the report (the neighbours of the others would change).
+This module computes, adds columns to ``clusters.csv`` and atlas layers, and
+writes the report's "Change over time" section.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geodisparity.categories import NO_PATTERN
+from geodisparity.config import RunConfig
+from geodisparity.errors import InputError, format_rows
+from geodisparity.report import Figure, Section, Table
+
+__all__ = ["SpaceTime", "space_time", "space_time_layers", "space_time_sections", "summary",
+           "MIN_EMERGING_YEARS"]
+
+logger = logging.getLogger(__name__)
+
+#: Fewest years for the automatic emerging hot spot analysis.
+MIN_EMERGING_YEARS = 5
+#: Regions named in the report's list of patterns; the rest are counted.
+LISTED = 40
+
+
+@dataclass(frozen=True)
+class SpaceTime:
+    """Results of the change-over-time stage, by clustering column."""
+
+    emerging: dict[str, Any] = field(default_factory=dict)
+    dynamics: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def join_to(self, cluster_table: pd.DataFrame) -> pd.DataFrame:
+        """Add ``<column>_emerging_{cluster,tau,p_trend,n_hot,n_cold}`` to the cluster table."""
+        parts = [cluster_table]
+        for column, result in self.emerging.items():
+            regions = result.regions.rename(columns={"category": "cluster"})
+            keep = regions[["cluster", "tau", "p_trend", "n_hot", "n_cold"]]
+            parts.append(keep.reindex(cluster_table.index).add_prefix(f"{column}_emerging_"))
+        return pd.concat(parts, axis=1)
+
+
+def _wanted(option: bool | None, years: int, minimum: int) -> bool:
+    return years >= minimum if option is None else bool(option) and years >= 2
+
+
+def space_time(long: pd.DataFrame, weights: Any, config: RunConfig) -> SpaceTime:
+    """Run the emerging hot spot and LISA dynamics analyses a configuration asks for.
+
+    Parameters
+    ----------
+    long : DataFrame
+        The joined table with derived indicators, all years.
+    weights : SpatialWeights
+        The run's weights (ids: the boundary key).
+    config : RunConfig
+        The study.
+
+    Returns
+    -------
+    SpaceTime
+    """
+    from geodisparity import emerging_hotspots, lisa_dynamics
+
+    c, year, key = config.clusters, config.table.year, config.boundaries.key
+    if year is None or not c.columns:
+        return SpaceTime()
+    years = int(pd.Series(long[year]).dropna().nunique())
+    options = {"time": year, "id": key, "permutations": c.permutations, "alpha": c.alpha,
+               "adjust": c.adjust, "seed": c.seed}
+    emerging: dict[str, Any] = {}
+    dynamics: dict[str, Any] = {}
+    notes: list[str] = []
+    for column in c.columns:
+        frame = pd.DataFrame(long[[key, year, column]])
+        try:
+            if _wanted(c.emerging, years, MIN_EMERGING_YEARS):
+                emerging[column] = emerging_hotspots(frame, column, weights,
+                                                     time_lag=c.time_lag, **options)
+            if _wanted(c.dynamics, years, 2):
+                dynamics[column] = lisa_dynamics(frame, column, weights, **options)
+        except InputError as exc:
+            logger.warning("change over time of %s left out: %s", column, exc)
+            notes.append(f"{column}: {exc}")
+    return SpaceTime(emerging, dynamics, notes)
+
+
+def space_time_layers(space: SpaceTime | None, cluster_table: pd.DataFrame,
+                      lang: str) -> list[dict[str, Any]]:
+    """Atlas layers of the emerging hot spot patterns, one per column."""
+    from geodisparity.maps.i18n import translate
+
+    if space is None:
+        return []
+    layers = []
+    for column in space.emerging:
+        prefix = f"{column}_emerging_"
+        columns = [c for c in cluster_table if c.startswith(prefix)]
+        result = cluster_table[columns].set_axis([c[len(prefix):] for c in columns], axis=1)
+        layers.append({"column": column, "kind": "emerging", "result": result,
+                       "label": f"{column}: {translate('Emerging hot spots', lang)}"})
+    return layers
+
+
+WORDS = {
+    "en": {
+        "title": "Change over time",
+        "emerging_rule": (
+            "Emerging hot spots of {column}, {start}-{end} ({periods} years{lag}): Getis-Ord Gi* "
+            "in every year, the Mann-Kendall trend of each region's Gi* z-scores, and ArcGIS's "
+            "17 patterns (a year counts as a hot or cold spot at p <= {alpha}; 'persistent', "
+            "'intensifying' and 'diminishing' need 90% of the years, so with fewer than 10 "
+            "years every year)."
+        ),
+        "lag": ", neighbours also in the {k} previous year(s)",
+        "emerging_caption": "{column}: regions by emerging hot spot pattern",
+        "pattern": "Pattern",
+        "regions": "Regions",
+        "listed": "{column}, regions with a pattern: {items}.",
+        "none_listed": "{column}: no region shows a hot or cold spot pattern.",
+        "dynamics_rule": (
+            "LISA dynamics of {column}: each year's Moran quadrant (HH, LH, LL, HL) and Rey's "
+            "transitions between consecutive years (0: neither the region nor its neighbours "
+            "move; I: only the region; II: only its neighbours; IIIA: both, the same way; "
+            "IIIB: both, opposite ways). Cohesion (type 0 share): {cohesion:.1%}; of the "
+            "significant clusters, {kept} stayed significant in the same quadrant the next year."
+        ),
+        "matrix_caption": "{column}: LISA Markov transition probabilities (row: from, column: to)",
+        "types_caption": "{column}: transitions by type",
+        "left_out": "Left out: {note}",
+        "figure": "Emerging hot spot patterns of {column}",
+    },
+    "zh": {
+        "title": "时空变化",
+        "emerging_rule": (
+            "{column} 的时空热点模式（{start}-{end}，{periods} 年{lag}）：逐年计算 Getis-Ord Gi*，"
+            "对各地区 Gi* z 值序列做 Mann-Kendall 趋势检验，并按 ArcGIS 的 17 种模式分类"
+            "（p <= {alpha} 的年份计为热点或冷点；“持续”“加强”“减弱”需要 90% 的年份，"
+            "不足 10 年时即每一年）。"
+        ),
+        "lag": "，邻域包含前 {k} 年",
+        "emerging_caption": "{column}：各时空热点模式的地区数",
+        "pattern": "模式",
+        "regions": "地区数",
+        "listed": "{column}，呈现模式的地区：{items}。",
+        "none_listed": "{column}：没有地区呈现冷热点模式。",
+        "dynamics_rule": (
+            "{column} 的 LISA 动态：各年的 Moran 象限（高-高、低-高、低-低、高-低）及相邻年份间的 "
+            "Rey 时空跃迁（0：本地区与邻域均未移动；I：仅本地区移动；II：仅邻域移动；IIIA：二者同向"
+            "移动；IIIB：二者反向移动）。空间凝聚度（类型 0 占比）：{cohesion:.1%}；显著集聚中，"
+            "次年仍显著且象限不变的占 {kept}。"
+        ),
+        "matrix_caption": "{column}：LISA 马尔可夫转移概率（行：起始，列：转移至）",
+        "types_caption": "{column}：各类型跃迁数",
+        "left_out": "未分析：{note}",
+        "figure": "{column} 的时空热点模式",
+    },
+}
+
+
+def _label(text: str, lang: str) -> str:
+    from geodisparity.maps.i18n import translate
+
+    return translate(text, lang)
+
+
+def _emerging_part(column: str, result: Any, names: pd.Series | None, lang: str,
+                   words: dict[str, str]) -> tuple[list[str], list[Table]]:
+    periods = result.periods
+    lag = words["lag"].format(k=result.time_lag) if result.time_lag else ""
+    rule = words["emerging_rule"].format(column=column, start=periods[0], end=periods[-1],
+                                         periods=len(periods), lag=lag, alpha=result.alpha)
+    counts = result.counts()
+    table = pd.DataFrame({words["pattern"]: [_label(p, lang) for p in counts.index],
+                          words["regions"]: counts.to_numpy()})
+    table = table[counts.to_numpy() > 0]
+    category = result.regions["category"].astype(str)
+    shown = category[category != NO_PATTERN]
+    labels = names.reindex(shown.index).astype(str) if names is not None else shown.index
+    items = format_rows((f"{n} ({_label(p, lang)})" for n, p in zip(labels, shown, strict=True)),
+                        limit=LISTED)
+    listed = (words["listed"].format(column=column, items=items) if len(shown)
+              else words["none_listed"].format(column=column))
+    caption = words["emerging_caption"].format(column=column)
+    return [rule, listed], [Table.from_frame(table, caption=caption)]
+
+
+def _dynamics_part(column: str, result: Any, lang: str,
+                   words: dict[str, str]) -> tuple[list[str], list[Table]]:
+    kept = ("–" if np.isnan(result.significant_cohesion)
+            else f"{result.significant_cohesion:.1%}")
+    text = words["dynamics_rule"].format(column=column, cohesion=result.cohesion, kept=kept)
+    matrix = result.to_frame()
+    matrix.index = [_label(q, lang) for q in matrix.index]
+    matrix.columns = [_label(q, lang) for q in matrix.columns]
+    types = result.by_period.drop(columns=["significant_start", "significant_kept"])
+    return [text], [
+        Table.from_frame(matrix, index=True,
+                         caption=words["matrix_caption"].format(column=column)),
+        Table.from_frame(types, caption=words["types_caption"].format(column=column)),
+    ]
+
+
+def _pattern_figure(current: pd.DataFrame, column: str, result: Any, lang: str,
+                    caption: str) -> Figure:
+    """Draw a static map of the emerging hot spot patterns of one column."""
+    import tempfile
+    from pathlib import Path
+
+    from geodisparity.maps import Layer, plot
+
+    layer = Layer(column, kind="emerging", result=result.regions, label=caption)
+    with tempfile.TemporaryDirectory() as folder:
+        png = Path(folder) / "emerging.png"
+        plot(current, layer=layer, lang=lang, path=png, dpi=110)
+        return Figure.from_png(png, caption)
+
+
+def summary(space: SpaceTime | None) -> dict[str, Any]:
+    """Plain numbers for ``summary.json``: pattern counts and LISA dynamics by column.
+
+    Examples
+    --------
+    >>> summary(SpaceTime())
+    {'emerging_hotspots': {}, 'lisa_dynamics': {}, 'left_out': []}
+    """
+    space = space or SpaceTime()
+    return {
+        "emerging_hotspots": {column: {k: int(v) for k, v in r.counts().items() if v}
+                              for column, r in space.emerging.items()},
+        "lisa_dynamics": {column: {"cohesion": r.cohesion,
+                                   "significant_cohesion": None
+                                   if np.isnan(r.significant_cohesion)
+                                   else r.significant_cohesion,
+                                   "transitions": r.counts.tolist()}
+                          for column, r in space.dynamics.items()},
+        "left_out": list(space.notes),
+    }
+
+
+def space_time_sections(config: RunConfig, space: SpaceTime | None,
+                        current: pd.DataFrame) -> list[Section]:
+    """Write the report's "Change over time" section (none when nothing was computed)."""
+    if space is None or not (space.emerging or space.dynamics or space.notes):
+        return []
+    lang = config.lang if config.lang in WORDS else "en"
+    words = WORDS[lang]
+    name = config.boundaries.name
+    names = current[name] if name and name in current else None
+    paragraphs: list[str] = []
+    tables: list[Table] = []
+    for column in config.clusters.columns:
+        parts = []
+        if column in space.emerging:
+            parts.append(_emerging_part(column, space.emerging[column], names, lang, words))
+        if column in space.dynamics:
+            parts.append(_dynamics_part(column, space.dynamics[column], lang, words))
+        for text, found in parts:
+            paragraphs += text
+            tables += found
+    paragraphs += [words["left_out"].format(note=note) for note in space.notes]
+    figures = []
+    if space.emerging:  # a static map of the first column's patterns
+        column, result = next(iter(space.emerging.items()))
+        caption = words["figure"].format(column=column)
+        figures.append(_pattern_figure(current, column, result, lang, caption))
+    return [Section(words["title"], paragraphs, tables, figures)]
