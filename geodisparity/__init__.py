@@ -42,6 +42,8 @@ _EXPORTS: dict[str, str] = {
     "kernel": "geodisparity.spatial.distance",
     "from_libpysal": "geodisparity.spatial.interop",
     "to_libpysal": "geodisparity.spatial.interop",
+    "as_weights": "geodisparity.spatial.interop",
+    "from_esda": "geodisparity.spatial.esda_results",
     # gap statistics
     "gini": "geodisparity.stats.inequality",
     "theil": "geodisparity.stats.inequality",
@@ -178,6 +180,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from geodisparity.spatial.contiguity_weights import contiguity  # noqa: F401
     from geodisparity.spatial.distance import distance_band, kernel, knn  # noqa: F401
+    from geodisparity.spatial.esda_results import from_esda  # noqa: F401
     from geodisparity.spatial.global_stats import (  # noqa: F401
         GearyResult,
         GetisOrdResult,
@@ -189,7 +192,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         moran,
         moran_bivariate,
     )
-    from geodisparity.spatial.interop import from_libpysal, to_libpysal  # noqa: F401
+    from geodisparity.spatial.interop import as_weights, from_libpysal, to_libpysal  # noqa: F401
     from geodisparity.spatial.local_geary import local_geary  # noqa: F401
     from geodisparity.spatial.local_stats import (  # noqa: F401
         local_gi,

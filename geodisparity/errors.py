@@ -159,6 +159,14 @@ class EmptyGeometryWarning(GeodisparityWarning):
 __all__ += ["EncodingMismatchWarning", "EmptyGeometryWarning"]
 
 
+# --- weights of the wrong type (issue 10, interop) ---------------------------
+__all__ += ["WeightsTypeError"]
+
+
+class WeightsTypeError(WeightsError, InputError, TypeError):
+    """Weights are of a type no statistic accepts (not SpatialWeights, a libpysal W or Graph)."""
+
+
 # --- targets (issue 11) ---
 class PaceWarning(GeodisparityWarning):
     """A target's pace fell back from compound to linear (a value or target not above 0)."""

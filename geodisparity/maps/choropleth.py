@@ -113,8 +113,9 @@ def choropleth(
 
 def lisa_map(
     regions: gpd.GeoDataFrame,
-    lisa_result: pd.DataFrame,
+    lisa_result: pd.DataFrame | Any,
     *,
+    alpha: float = 0.05,
     column: str | None = None,
     label: str | None = None,
     unit: str | None = None,
@@ -137,13 +138,17 @@ def lisa_map(
     ----------
     regions : GeoDataFrame
         Polygons with a CRS.
-    lisa_result : DataFrame
+    lisa_result : DataFrame, esda.Moran_Local or esda.Moran_Local_BV
         Local Moran or local Geary result aligned to ``regions.index`` with a
         ``cluster`` column of labels from
         :data:`geodisparity.categories.LISA_LABELS` or
         :data:`~geodisparity.categories.GEARY_LABELS` (missing = no data);
         ``z`` and ``p_sim`` columns, if present, go into tooltips. Every
-        region must have a row.
+        region must have a row. An esda local Moran result is converted by
+        :func:`~geodisparity.spatial.esda_results.from_esda`.
+    alpha : float, default 0.05
+        Significance level applied to an esda result's ``p_sim``; a
+        DataFrame already carries its labels.
     column : str, optional
         The variable analysed, shown in tooltips.
     label, unit, name, tooltip, lang, tiles, attribution, title, note, tolerance
@@ -172,14 +177,14 @@ def lisa_map(
     ...
     geodisparity.errors.JoinError: 1 regions have no row in lisa_result: b; ...
     """
-    layer = Layer(column, kind="lisa", result=lisa_result, label=label, unit=unit)
+    layer = Layer(column, kind="lisa", result=_frame(lisa_result, alpha), label=label, unit=unit)
     return build_map(regions, [layer], name=name, tooltip=tooltip, lang=lang, title=title,
                      note=note, tiles=tiles, attribution=attribution, tolerance=tolerance)
 
 
 def hotspot_map(
     regions: gpd.GeoDataFrame,
-    gi_result: pd.DataFrame,
+    gi_result: pd.DataFrame | Any,
     *,
     column: str | None = None,
     label: str | None = None,
@@ -207,7 +212,9 @@ def hotspot_map(
     gi_result : DataFrame
         Gi* result aligned to ``regions.index`` with a ``cluster`` column of
         labels from :data:`geodisparity.categories.HOTSPOT_LABELS` (or, when
-        ``cluster`` is all missing, a ``gi_bin`` column of -3..3).
+        ``cluster`` is all missing, a ``gi_bin`` column of -3..3); or an
+        ``esda.G_Local``, converted by
+        :func:`~geodisparity.spatial.esda_results.from_esda`.
     column, label, unit, name, tooltip, lang, tiles, attribution, title, note, tolerance
         As in :func:`lisa_map`.
 
@@ -224,7 +231,7 @@ def hotspot_map(
     >>> result = pd.DataFrame({"cluster": ["Hot spot (99%)", None]})
     >>> m = hotspot_map(regions, result, lang="zh")
     """
-    layer = Layer(column, kind="hotspot", result=gi_result, label=label, unit=unit)
+    layer = Layer(column, kind="hotspot", result=_frame(gi_result, 0.05), label=label, unit=unit)
     return build_map(regions, [layer], name=name, tooltip=tooltip, lang=lang, title=title,
                      note=note, tiles=tiles, attribution=attribution, tolerance=tolerance)
 
@@ -280,3 +287,10 @@ def target_map(
                   unit=unit)
     return build_map(regions, [layer], name=name, tooltip=tooltip, lang=lang, title=title,
                      note=note, tiles=tiles, attribution=attribution, tolerance=tolerance)
+
+
+def _frame(result: Any, alpha: float) -> Any:
+    """Convert an esda local result to geodisparity's frame; anything else is returned as is."""
+    from geodisparity.spatial.esda_results import from_esda, is_esda_local
+
+    return from_esda(result, alpha=alpha) if is_esda_local(result) else result

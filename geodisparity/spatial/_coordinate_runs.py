@@ -21,6 +21,7 @@ _CHUNK = 16384  # coordinates sorted at a time: small enough to stay in cache
 _GRID = 256  # cells per side of the grid that orders coordinates first
 _SAMPLE = 4096  # points sampled to place the grid
 _CROWDED = 2 * _CHUNK  # larger chunks (one crowded cell) are sorted by a 32-bit hash
+_BLOCK = 65536  # points whose grid cells are computed at a time
 
 
 def equal_coordinate_runs(
@@ -49,25 +50,29 @@ def equal_coordinate_runs(
        vertices) is detected exactly and its run re-sorted by the
        coordinates themselves. A chunk made of one crowded cell (more than
        ``_CROWDED`` coordinates) is ordered by a 32-bit hash instead.
+
+    Every array as long as ``xy`` costs time twice: once to fill it, and,
+    in a fresh process, once for the operating system to hand out memory
+    the process has not used yet (on a virtual machine this can take longer
+    than the work itself: it made the first call of a script 2 to 3 times
+    slower than the next ones). Temporaries are therefore made block by
+    block or chunk by chunk, small enough to stay in cache; only ``order``,
+    ``start`` and ``owner_sorted`` (with the cell numbers and a collision
+    mask) are as long as ``xy``.
     """
     n = len(xy)
     if n == 0:
         return np.empty(0, dtype=np.intp), np.empty(0, dtype=bool), owner[:0]
     points = np.ascontiguousarray(xy, dtype=np.float64)
     points += 0.0  # turns -0.0 into 0.0 (in place: the caller's array is a scratch copy)
-    as_complex = points.view(np.complex128)[:, 0]  # one value per point, for equality tests
     cells = _grid_cells(points)
-    by_cell = np.argsort(cells, kind="stable")
-    # Key of each coordinate: cell number (high 16 bits), hash (low 16 bits); in cell order.
-    keys = cells.astype(np.uint32)
-    keys <<= np.uint32(16)
-    keys |= _hash16(points)
-    keys = keys[by_cell]
+    order = np.argsort(cells, kind="stable")  # by cell; each chunk is then re-ordered in place
     order, start, key_start, owner_sorted = _sort_chunks(
-        by_cell, as_complex, owner, keys, _chunk_bounds(keys)
+        order, points, owner, cells, _chunk_bounds(cells)
     )
     collided = start > key_start  # points differ, keys do not
     if collided.any():
+        as_complex = points.view(np.complex128)[:, 0]
         members = _resort_collisions(order, key_start, collided, points)
         start[members] = _run_starts(as_complex[order[members]]) | key_start[members]
         owner_sorted[members] = owner[order[members]]
@@ -82,77 +87,91 @@ def _grid_cells(points: np.ndarray) -> np.ndarray:
     so that a stray far-away polygon does not crowd all the others into one
     cell; points outside fall in the border cells. Any function of the
     coordinates would do for exactness (equal points get equal numbers);
-    cells only make the later passes local.
+    cells only make the later passes local. Computed ``_BLOCK`` points at a
+    time, so that the floating-point temporaries stay in cache.
     """
     sample = points[:: max(1, len(points) // _SAMPLE)]
     sample = sample[np.isfinite(sample).all(axis=1)]
     low, high = np.percentile(sample, [0.1, 99.9], axis=0) if len(sample) else np.zeros((2, 2))
+    spans = high - low
+    scales = [
+        _GRID / float(span) if math.isfinite(span) and span > 0 else 0.0 for span in spans
+    ]
     digits = np.empty((len(points), 2), dtype=np.uint8)
-    scaled = np.empty(len(points))
+    scaled = np.empty(min(len(points), _BLOCK))
     with np.errstate(invalid="ignore"):  # NaN coordinates
-        for axis in (0, 1):
-            span = float(high[axis] - low[axis])
-            np.subtract(points[:, axis], low[axis], out=scaled)
-            scaled *= _GRID / span if math.isfinite(span) and span > 0 else 0.0
-            np.clip(scaled, 0, _GRID - 1, out=scaled)
-            digits[:, axis] = scaled  # truncated to an integer in 0..255 (NaN: any)
+        for begin in range(0, len(points), _BLOCK):
+            block = points[begin : begin + _BLOCK]
+            out = scaled[: len(block)]
+            for axis in (0, 1):
+                np.subtract(block[:, axis], low[axis], out=out)
+                out *= scales[axis]
+                np.clip(out, 0, _GRID - 1, out=out)
+                digits[begin : begin + len(block), axis] = out  # truncated to 0..255 (NaN: any)
     return digits.view(np.uint16)[:, 0]
 
 
-def _chunk_bounds(keys: np.ndarray) -> np.ndarray:
-    """Cut positions, between cells, about every ``_CHUNK`` coordinates (0 and n included).
+def _chunk_bounds(cells: np.ndarray) -> np.ndarray:
+    """Cut positions of the cell-ordered coordinates, between cells, about every ``_CHUNK``.
 
-    ``keys`` are sorted by cell (their high 16 bits) only, which is enough
-    for a binary search of the smallest key of a cell: the keys before it
-    are all smaller, those from it on are not.
+    0 and n are included. A cut falls at the first coordinate of the cell
+    that holds coordinate ``k * _CHUNK``.
     """
-    n = len(keys)
-    cell_starts = keys[_CHUNK:n:_CHUNK] & np.uint32(0xFFFF0000)
-    cuts = np.searchsorted(keys, cell_starts)  # first coordinate of each cell
+    n = len(cells)
+    counts = np.zeros(_GRID * _GRID, dtype=np.int64)
+    for begin in range(0, n, _BLOCK):  # (bincount of everything at once copies it to int64)
+        counts += np.bincount(cells[begin : begin + _BLOCK], minlength=_GRID * _GRID)
+    cell_starts = np.zeros(_GRID * _GRID + 1, dtype=np.int64)
+    np.cumsum(counts, out=cell_starts[1:])
+    targets = np.arange(_CHUNK, n, _CHUNK)
+    cuts = cell_starts[np.searchsorted(cell_starts, targets, side="right") - 1]
     return np.unique(np.concatenate([[0], cuts, [n]]))
 
 
 def _sort_chunks(
-    by_cell: np.ndarray,
+    order: np.ndarray,
     points: np.ndarray,
     owner: np.ndarray,
-    keys: np.ndarray,
+    cells: np.ndarray,
     bounds: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
-    """Order each chunk of ``by_cell`` by the hash in ``keys`` (one stable radix pass).
+    """Order each chunk of ``order`` by the hash of its points (one stable radix pass).
 
-    ``keys`` (cell and 16-bit hash) are in the order of ``by_cell``,
-    ``points`` (complex) and ``owner`` in position order. Returns the
-    positions in sorted order, where the points (``start``) and the keys
-    (``key_start``) change, and the owners in sorted order. ``start`` and
+    ``order`` holds the positions sorted by cell and is re-ordered in place;
+    ``points``, ``owner`` and ``cells`` are in position order. Returns
+    ``order``, where the points (``start``) and the keys, cell and hash
+    (``key_start``), change, and the owners in sorted order. ``start`` and
     ``key_start`` are True at the beginning of each chunk (chunks hold
     different cells, hence different points). Working chunk by chunk keeps
-    the gathers and comparisons in cache.
+    the gathers, hashes and comparisons in cache.
     """
-    n = len(keys)
-    hashes = keys.astype(np.uint16)  # the low 16 bits
-    order = np.empty(n, dtype=by_cell.dtype)
+    n = len(order)
     start = np.empty(n, dtype=bool)
     key_start = np.empty(n, dtype=bool)
     owner_sorted = np.empty(n, dtype=owner.dtype)
     for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        positions = by_cell[begin:end]
+        positions = order[begin:end]
+        chunk = points[positions]
         if end - begin <= _CROWDED:
-            chunk_order = np.argsort(hashes[begin:end], kind="stable")
-            run_keys = keys[begin:end][chunk_order]
+            hashes = _hash16(chunk)
+            chunk_order = np.argsort(hashes, kind="stable")
+            run_keys = cells[positions].astype(np.uint32)
+            run_keys <<= np.uint32(16)
+            run_keys |= hashes
+            run_keys = run_keys[chunk_order]
         else:  # a crowded cell: 16 bits of hash would collide too often
-            chunk_order, run_keys = _order_by_hash32(points[positions])
-        positions = positions[chunk_order]
+            chunk_order, run_keys = _order_by_hash32(chunk)
+        positions = positions[chunk_order]  # a copy: writing ``order`` below is safe
         order[begin:end] = positions
         owner_sorted[begin:end] = owner[positions]
-        _run_starts(points[positions], out=start[begin:end])
+        _run_starts(chunk.view(np.complex128)[chunk_order, 0], out=start[begin:end])
         _run_starts(run_keys, out=key_start[begin:end])
     return order, start, key_start, owner_sorted
 
 
 def _order_by_hash32(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Stable order of complex ``points`` by a 32-bit hash (two radix passes), and the hashes."""
-    hashes = _hash32(points.view(np.float64).reshape(-1, 2))
+    """Stable order of ``(m, 2)`` ``points`` by a 32-bit hash (two radix passes), and the hashes."""
+    hashes = _hash32(points)
     first = np.argsort(hashes.astype(np.uint16), kind="stable")
     high = (hashes >> np.uint32(16)).astype(np.uint16)
     chunk_order = first[np.argsort(high[first], kind="stable")]

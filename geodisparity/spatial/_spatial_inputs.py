@@ -9,6 +9,10 @@ Rule (shared by every global and local statistic):
   naming them, so a table that was filtered or re-indexed is never silently
   paired with the wrong regions.
 
+``weights`` may be :class:`~geodisparity.spatial.weights.SpatialWeights` or
+libpysal's ``W`` or ``Graph``: :func:`~geodisparity.spatial.interop.as_weights`
+converts them here, once for every statistic.
+
 Missing values follow ``nan``: ``"raise"`` (default) or ``"drop"``; dropped
 regions are removed from the weights together with their links.
 
@@ -33,6 +37,7 @@ import scipy.sparse as sp
 
 from geodisparity._inputs import NanPolicy, resolve_column
 from geodisparity.errors import DuplicateKeyError, InputError, format_rows
+from geodisparity.spatial.interop import as_weights
 from geodisparity.spatial.weights import SpatialWeights
 
 __all__ = ["SpatialSample", "prepare_spatial", "transformed_matrix"]
@@ -40,11 +45,15 @@ __all__ = ["SpatialSample", "prepare_spatial", "transformed_matrix"]
 
 @dataclass(frozen=True)
 class SpatialSample:
-    """Values in weights order, the weights restricted to the kept regions, and the mask."""
+    """Values in weights order, the weights restricted to the kept regions, and the mask.
+
+    ``ids`` are the ids of all the regions (kept or not), in weights order.
+    """
 
     values: np.ndarray
     weights: SpatialWeights
     keep: np.ndarray
+    ids: pd.Index
 
     @property
     def n(self) -> int:
@@ -94,7 +103,7 @@ def _to_float(series: pd.Series, name: str) -> np.ndarray:
 
 def prepare_spatial(
     values: Any,
-    weights: SpatialWeights,
+    weights: Any,
     *,
     data: pd.DataFrame | None = None,
     nan: NanPolicy = "raise",
@@ -106,8 +115,8 @@ def prepare_spatial(
     ----------
     values : array-like, Series or column name
         One value per region.
-    weights : SpatialWeights
-        Neighbour relations; their ``ids`` fix the order.
+    weights : SpatialWeights, libpysal.weights.W or libpysal.graph.Graph
+        Neighbour relations; their ids fix the order.
     data : DataFrame, optional
         Table in which column names are looked up.
     nan : {"raise", "drop"}
@@ -130,11 +139,8 @@ def prepare_spatial(
     >>> s.values.tolist(), s.weights.islands
     ([1.0, 3.0], [0, 2])
     """
-    if not isinstance(weights, SpatialWeights):
-        raise InputError(
-            f"weights must be a SpatialWeights; got {type(weights).__name__}. "
-            "Build one with SpatialWeights.from_sparse(matrix, ids)"
-        )
+    weights = as_weights(weights)
+    ids = weights.ids
     if nan not in ("raise", "drop"):
         raise InputError(f"nan={nan!r} is not accepted; use 'raise' or 'drop'")
     columns = [_aligned(values, weights, data, "values")]
@@ -154,7 +160,7 @@ def prepare_spatial(
         matrix = weights.sparse[keep][:, keep]
         weights = SpatialWeights.from_sparse(matrix, weights.ids[keep], transform="B")
         stacked = stacked[keep]
-    return SpatialSample(stacked, weights, keep)
+    return SpatialSample(stacked, weights, keep, ids)
 
 
 def transformed_matrix(weights: SpatialWeights, transform: str) -> sp.csr_array:

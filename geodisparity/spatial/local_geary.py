@@ -196,7 +196,7 @@ def local_geary(
         "quadrant": _quadrant(z, lag, island),
         "cluster": geary_classes(z, lag, positive, significant, island),
     }
-    return _frame(sample, weights.ids, columns, GEARY_LABELS)
+    return _frame(sample, sample.ids, columns, GEARY_LABELS)
 
 
 def _geary_permutations(

@@ -297,7 +297,7 @@ def local_moran(
     sample = prepare_spatial(values, weights, data=data, nan=nan)
     z = standardise(sample.values, "values")
     return _moran_core(
-        sample, z, z, weights.ids, permutations=permutations, seed=seed, alpha=alpha,
+        sample, z, z, sample.ids, permutations=permutations, seed=seed, alpha=alpha,
         adjust=adjust, transform=transform,
     )
 
@@ -351,7 +351,7 @@ def local_moran_bivariate(
     zx = standardise(sample.values[:, 0], "x")
     zy = standardise(sample.values[:, 1], "y")
     return _moran_core(
-        sample, zx, zy, weights.ids, permutations=permutations, seed=seed, alpha=alpha,
+        sample, zx, zy, sample.ids, permutations=permutations, seed=seed, alpha=alpha,
         adjust=adjust, transform=transform,
     )
 
@@ -390,7 +390,7 @@ def _getis_ord(
     island = np.diff(off.indptr) == 0
     n, total = x.size, x.sum()
     denominator = np.full(n, total) if star else total - x
-    _check_denominator(denominator, weights.ids[sample.keep], star)
+    _check_denominator(denominator, sample.ids[sample.keep], star)
     statistic = (off @ x + own * x) / denominator
     z_norm = gi_z(x, off, own, star=star)
     p_norm = np.where(np.isnan(z_norm), 1.0, two_sided_p(z_norm))
@@ -422,7 +422,7 @@ def _getis_ord(
         "gi_bin": bins,
         "cluster": labels,
     }
-    return _frame(sample, weights.ids, columns, HOTSPOT_LABELS)
+    return _frame(sample, sample.ids, columns, HOTSPOT_LABELS)
 
 
 def local_gi_star(

@@ -129,7 +129,7 @@ def _spatial(
     """Events, population and weights of the kept regions, the kept mask and all the ids."""
     sample = prepare_spatial(events, weights, data=data, nan=nan, others={"population": population})
     e, n = sample.values[:, 0], sample.values[:, 1]
-    ids = weights.ids
+    ids = sample.ids
     _check_counts(e, n, lambda: ids[sample.keep])
     return e, n, sample.keep, sample.weights, ids
 

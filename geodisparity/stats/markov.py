@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,9 @@ import pandas as pd
 from geodisparity._inputs import NanPolicy
 from geodisparity._results import HtmlRepr, result_dict, short_repr
 from geodisparity.errors import InputError, IslandWarning, WeightsError, format_rows
+
+if TYPE_CHECKING:  # imported lazily: the spatial package is not needed for plain chains
+    from geodisparity.spatial.weights import SpatialWeights
 
 __all__ = ["MarkovChain", "SpatialMarkovChain", "markov_chain", "spatial_markov"]
 
@@ -278,12 +281,8 @@ def markov_chain(
 
 
 def _aligned_lag(
-    wide: pd.DataFrame, weights: Any, from_array: bool
+    wide: pd.DataFrame, weights: SpatialWeights, from_array: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    from geodisparity.spatial.weights import SpatialWeights
-
-    if not isinstance(weights, SpatialWeights):
-        raise WeightsError(f"weights must be a SpatialWeights; got {type(weights).__name__}")
     if from_array:
         if weights.n != len(wide):
             raise WeightsError(f"weights has {weights.n} regions but data has {len(wide)} rows")
@@ -326,7 +325,7 @@ def spatial_markov(
         Wide (rows regions, columns years); a wide DataFrame's index or the
         long table's regions are matched to ``weights.ids``; a plain array
         must already be in ``weights.ids`` order.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal.weights.W or libpysal.graph.Graph
         Neighbour relations of the regions.
     k : int, default 5
         Classes of the values.
@@ -351,6 +350,9 @@ def spatial_markov(
     m = k if m is None else _check_k(m, "m")
     from_array = not isinstance(data, pd.DataFrame)
     wide, _ = _wide(data, value, year, region, "raise")
+    from geodisparity.spatial.interop import as_weights
+
+    weights = as_weights(weights)
     lag, values = _aligned_lag(wide, weights, from_array)
     index = wide.index if from_array else weights.ids
     ordered = pd.DataFrame(values, index=index, columns=wide.columns)

