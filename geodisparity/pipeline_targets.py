@@ -133,7 +133,7 @@ def analyse_targets(long: Any, current: Any, gap_table: pd.DataFrame, config: Ru
     gaps = None
     if config.targets:
         gaps = target_attainment(_gap_frame(long, gap_table, config), list(config.targets),
-                                 year=year_column and "year", id="scope", **options)
+                                 year="year" if year_column else None, id="scope", **options)
     composite = _composite(plain, config)
     described = {e.name: e.indicator for e in config.indicators}
     every = (*items, *config.targets,
