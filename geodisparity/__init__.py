@@ -125,6 +125,17 @@ _EXPORTS: dict[str, str] = {
     "MannKendall": "geodisparity.stats.mann_kendall",
 }
 
+# Targets, composite indices and task books (issue 11).
+_EXPORTS.update({
+    "Indicator": "geodisparity.indicators",
+    "CompositeIndex": "geodisparity.stats.composite",
+    "composite_index": "geodisparity.stats.composite",
+    "target_attainment": "geodisparity.stats.attainment",
+    "TaskBook": "geodisparity.taskbook",
+    "task_book": "geodisparity.taskbook",
+    "PaceWarning": "geodisparity.errors",
+})
+
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
 _SUBMODULES: frozenset[str] = frozenset(
     {"boundaries", "io", "stats", "spatial", "maps", "crs", "errors", "categories"}
@@ -255,3 +266,10 @@ if TYPE_CHECKING:  # pragma: no cover - change over time (issue 11)
     from geodisparity.spatial.emerging import EmergingHotSpots, emerging_hotspots  # noqa: F401
     from geodisparity.spatial.lisa_dynamics import LisaDynamics, lisa_dynamics  # noqa: F401
     from geodisparity.stats.mann_kendall import MannKendall, mann_kendall  # noqa: F401
+
+if TYPE_CHECKING:  # pragma: no cover - targets, composite indices and task books (issue 11)
+    from geodisparity.errors import PaceWarning  # noqa: F401
+    from geodisparity.indicators import Indicator  # noqa: F401
+    from geodisparity.stats.attainment import target_attainment  # noqa: F401
+    from geodisparity.stats.composite import CompositeIndex, composite_index  # noqa: F401
+    from geodisparity.taskbook import TaskBook, task_book  # noqa: F401

@@ -25,13 +25,26 @@ from typing import Any
 
 from geodisparity import expressions
 from geodisparity._limits import MAX_PERMUTATIONS
+from geodisparity.config_targets import (
+    INDICATOR_KEYS,
+    TARGET_SECTIONS,
+    AttainmentConfig,
+    CompositeConfig,
+    check_composite,
+    read_indicator,
+    read_target_sections,
+)
 from geodisparity.errors import DataFileError, GeodisparityError
+from geodisparity.indicators import Indicator
 
 __all__ = [
     "ConfigError",
     "BoundariesConfig",
     "TableConfig",
     "Indicator",
+    "IndicatorEntry",
+    "AttainmentConfig",
+    "CompositeConfig",
     "AnalysisConfig",
     "ClustersConfig",
     "MapLayer",
@@ -75,13 +88,29 @@ class TableConfig:
 
 
 @dataclass(frozen=True)
-class Indicator:
-    """A derived column computed on the joined table (see :mod:`geodisparity.expressions`)."""
+class IndicatorEntry:
+    """One ``[[indicators]]`` entry: a column and how to read it.
+
+    The column ``name`` is computed by ``expression`` (see
+    :mod:`geodisparity.expressions`) or, without one, is a column of the
+    joined table. ``indicator`` is the public :class:`~geodisparity.Indicator`
+    of that column (direction, target, target year, weight, label, unit), so
+    the study file and the Python API describe an indicator the same way.
+    """
 
     name: str
-    expression: str
-    label: str | None = None
-    unit: str | None = None
+    expression: str | None
+    indicator: Indicator
+
+    @property
+    def label(self) -> str | None:
+        """The English label, if any."""
+        return None if self.indicator.label is None else self.indicator.label_in("en")
+
+    @property
+    def unit(self) -> str | None:
+        """The unit, if any."""
+        return self.indicator.unit
 
 
 @dataclass(frozen=True)
@@ -139,8 +168,11 @@ class RunConfig:
     table: TableConfig
     analysis: AnalysisConfig
     clusters: ClustersConfig = field(default_factory=ClustersConfig)
-    indicators: tuple[Indicator, ...] = ()
+    indicators: tuple[IndicatorEntry, ...] = ()
     layers: tuple[MapLayer, ...] = ()
+    targets: tuple[Indicator, ...] = ()
+    attainment: AttainmentConfig = field(default_factory=AttainmentConfig)
+    composite: CompositeConfig | None = None
     title: str = "Regional disparities"
     note: str | None = None
     lang: str = "en"
@@ -229,7 +261,8 @@ def parse_config(
     reader = _Reader(raw, source)
     top = reader.table("", required=True)
     reader.check_keys(top, "", {"title", "note", "lang", "output", "boundaries", "table",
-                                "analysis", "clusters", "indicators", "layers"})
+                                "analysis", "clusters", "indicators", "layers",
+                                *TARGET_SECTIONS})
     config = RunConfig(
         boundaries=_boundaries(reader),
         table=_table(reader),
@@ -237,6 +270,7 @@ def parse_config(
         clusters=_clusters(reader),
         indicators=_indicators(reader),
         layers=_layers(reader),
+        **read_target_sections(reader),
         title=reader.get(top, "title", str, default="Regional disparities"),
         note=reader.get(top, "note", str, default=None),
         lang=reader.choice(top, "lang", ("en", "zh"), default="en"),
@@ -417,7 +451,7 @@ def _positive(reader: _Reader, table: dict[str, Any], key: str, *, default: int,
     return value
 
 
-def _indicators(reader: _Reader) -> tuple[Indicator, ...]:
+def _indicators(reader: _Reader) -> tuple[IndicatorEntry, ...]:
     items = reader.raw.get("indicators", [])
     if not isinstance(items, list):
         raise reader.fail("indicators must be an array of tables ([[indicators]])")
@@ -425,22 +459,18 @@ def _indicators(reader: _Reader) -> tuple[Indicator, ...]:
     for number, item in enumerate(items, start=1):
         w = f"indicators[{number}]"
         if not isinstance(item, dict):
-            raise reader.fail(f"{w} must be a table with name and expression")
-        reader.check_keys(item, w, {"name", "expression", "label", "unit"})
+            raise reader.fail(f"{w} must be a table with a name (and an expression)")
+        reader.check_keys(item, w, {"name", "expression", *INDICATOR_KEYS})
         name = reader.text(item, "name", where=w)
         if not name.strip():
             raise reader.fail(f"{w}.name = {name!r} must not be empty")
-        expression = reader.text(item, "expression", where=w)
-        try:  # syntax and grammar now; column names when the table is joined
-            expressions.parse_expression(expression, name=f"indicator {name!r} ({w})")
-        except expressions.ExpressionError as exc:
-            raise reader.fail(str(exc)) from exc
-        result.append(Indicator(
-            name=name,
-            expression=expression,
-            label=reader.text(item, "label", where=w, default=None),
-            unit=reader.text(item, "unit", where=w, default=None),
-        ))
+        expression = reader.text(item, "expression", where=w, default=None)
+        if expression is not None:
+            try:  # syntax and grammar now; column names when the table is joined
+                expressions.parse_expression(expression, name=f"indicator {name!r} ({w})")
+            except expressions.ExpressionError as exc:
+                raise reader.fail(str(exc)) from exc
+        result.append(IndicatorEntry(name, expression, read_indicator(reader, item, name, w)))
     return tuple(result)
 
 
@@ -481,6 +511,7 @@ def _check_cross_references(config: RunConfig, reader: _Reader) -> None:
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise reader.fail(f"indicator names must be unique; repeated: {', '.join(repeated)}")
+    check_composite(config, reader)
     clustered = set(config.clusters.columns)
     for number, layer in enumerate(config.layers, start=1):
         if layer.kind in ("lisa", "hotspot") and layer.column not in clustered:
@@ -488,3 +519,4 @@ def _check_cross_references(config: RunConfig, reader: _Reader) -> None:
                 f"layers[{number}] is a {layer.kind} map of {layer.column!r}, "
                 f"which is not in clusters.columns ({', '.join(sorted(clustered)) or 'empty'})"
             )
+

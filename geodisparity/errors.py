@@ -168,10 +168,15 @@ class NearMissWarning(GeodisparityWarning):
     """Boundary vertices of different regions miss each other by rounding (contiguity)."""
 
 
+class PaceWarning(GeodisparityWarning):
+    """A target's pace fell back from compound to linear (a value or target not above 0)."""
+
+
 __all__ += [
     "WeightsTypeError",
     "ResourceError",
     "EncodingMismatchWarning",
     "EmptyGeometryWarning",
     "NearMissWarning",
+    "PaceWarning",
 ]

@@ -22,6 +22,12 @@ import pandas as pd
 from geodisparity._output import atomic_path, input_files, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
+from geodisparity.pipeline_targets import (
+    analyse_targets,
+    target_layers,
+    target_outputs,
+    write_target_outputs,
+)
 
 __all__ = ["RunResult", "run_pipeline", "load_regions", "write_frame"]
 
@@ -162,6 +168,7 @@ def run_pipeline(
     say = progress or (lambda message: logger.info(message))
     out_dir = Path(output) if output is not None else config.resolve(config.output)
     targets = {kind: out_dir / name for kind, name in OUTPUT_FILES.items()}
+    targets.update({kind: out_dir / name for kind, name in target_outputs(config).items()})
     inputs = _input_files(config)
     with staged_outputs(targets, overwrite=overwrite, inputs=inputs) as staged:
         result = _analyse(config, say)
@@ -201,6 +208,7 @@ class _Analysis:
     cluster_table: pd.DataFrame
     regions: pd.DataFrame
     space_time: Any = None  # pipeline_spacetime.SpaceTime: change over time
+    targets: Any = None  # pipeline_targets.TargetRun, when the study sets targets
 
 
 def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
@@ -226,9 +234,13 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     say("computing change over time")
     changes = space_time(long, weights, config)
     cluster_table = changes.join_to(cluster_table)
+    targets = analyse_targets(long, current, gap_table, config, year)
+    if targets is not None:
+        say("targets: attainment, task book and composite index computed")
+        current = targets.annotate(current, config.boundaries.key)
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
                      weights, global_table, cluster_table, _region_table(current, cluster_table),
-                     space_time=changes)
+                     space_time=changes, targets=targets)
 
 
 def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]) -> None:
@@ -247,6 +259,7 @@ def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]
     summary = _summary_json(config, result)
     write_text(staged["summary"], json.dumps(summary, indent=2, ensure_ascii=False, default=str),
                overwrite=True)
+    write_target_outputs(result.targets, staged)
 
 
 def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
@@ -275,6 +288,9 @@ def _derive_indicators(frame: Any, config: RunConfig) -> Any:
     rows = result.set_index(config.boundaries.key, drop=False)
     for indicator in config.indicators:
         label = f"indicator {indicator.name!r}"
+        if indicator.expression is None:  # an existing column, described for targets
+            _require(result, [indicator.name], f"[[indicators]] {indicator.name!r}")
+            continue
         if indicator.name in result.columns:
             raise ConfigError(
                 f"{label} has the name of a column of the joined table ({indicator.name!r}); "
@@ -445,6 +461,7 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
     from geodisparity.pipeline_spacetime import space_time_layers
 
     layers += space_time_layers(result.space_time, result.cluster_table, config.lang)
+    layers += target_layers(result.targets, config)
     outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
     return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
                  title=config.title, note=config.note, lang=config.lang)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geodisparity.categories import HOTSPOT_LABELS, ISOLATED, LISA_LABELS, NOT_SIGNIFICANT
 from geodisparity.config import RunConfig
+from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -161,6 +162,7 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
         Section(words["gaps"], [words["gaps_intro"]], [Table.from_frame(gaps)]),
         _maps_section(config, result, words),
     ]
+    sections[2:2] = target_sections(config, result.targets)  # after the gaps
     if result.decompositions or len(result.intervals):
         sections.append(_decomposition_section(result, words))
     if result.convergence:

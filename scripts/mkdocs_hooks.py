@@ -16,6 +16,8 @@ PAGES: list[tuple[str, tuple[str, ...]]] = [
     ("io", ("geodisparity.io",)),
     ("weights", ("geodisparity.spatial.weights", "geodisparity.spatial.contiguity_weights",
                  "geodisparity.spatial.distance", "geodisparity.spatial.interop")),
+    ("targets", ("geodisparity.indicators", "geodisparity.stats.composite",
+                 "geodisparity.stats.attainment", "geodisparity.taskbook")),
     ("gaps", ("geodisparity.stats",)),
     ("clusters", ("geodisparity.spatial",)),
     ("maps", ("geodisparity.maps",)),

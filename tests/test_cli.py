@@ -15,6 +15,8 @@ from geodisparity.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CONFIG = ROOT / "examples" / "zhejiang_demo.toml"
 OUTPUTS = {"atlas.html", "report.html", "regions.csv", "gaps.csv", "clusters.csv", "summary.json"}
+# the demo sets targets and a composite index (tests/test_targets_pipeline.py checks them)
+OUTPUTS |= {"taskbook.csv", "taskbook.xlsx", "attainment.csv", "composite.csv"}
 
 
 def run_cli(*args):

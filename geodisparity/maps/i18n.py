@@ -124,3 +124,12 @@ def translate(text: str, lang: str) -> str:
     if lang == "zh":
         return _ZH.get(text, text)
     return text
+
+
+# Targets, task books and the composite index (issue 11).
+_ZH.update({
+    "Targets off track": "未按进度推进的目标数",
+    "Off track": "进度滞后",
+    "Composite index": "综合指数",
+    "Composite rank": "综合排名",
+})

@@ -21,8 +21,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -88,6 +88,9 @@ class Layer:
         holds "Other positive" or "Negative".
     show : bool, optional
         Whether the layer is visible when the map opens (default: the first).
+    tooltip : mapping or sequence of str, optional
+        More columns shown in this layer's tooltips only, after its own rows:
+        ``{column: heading}``, or column names (headed by themselves).
     """
 
     column: str | None = None
@@ -102,6 +105,7 @@ class Layer:
     direction: Literal["above", "below"] = "above"
     result: pd.DataFrame | None = None
     show: bool | None = None
+    tooltip: Mapping[str, str] | Sequence[str] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -417,7 +421,23 @@ def style_layer(regions: pd.DataFrame, layer: Layer, *, lang: str = "en",
     columns, base_fields = tooltip_columns(regions, name, tooltip, lang)
     base_cells = _region_cells(regions, columns, lang)
     if layer.kind == "choropleth":
-        return _style_choropleth(regions, layer, lang, base_fields, base_cells)
-    if layer.kind == "target":
-        return _style_target(regions, layer, lang, base_fields, base_cells)
-    return _style_clusters(regions, layer, lang, base_fields, base_cells)
+        styled = _style_choropleth(regions, layer, lang, base_fields, base_cells)
+    elif layer.kind == "target":
+        styled = _style_target(regions, layer, lang, base_fields, base_cells)
+    else:
+        styled = _style_clusters(regions, layer, lang, base_fields, base_cells)
+    return _layer_tooltip(styled, regions, layer.tooltip, lang)
+
+
+def _layer_tooltip(styled: StyledLayer, regions: pd.DataFrame,
+                   extra: Mapping[str, str] | Sequence[str] | None, lang: str) -> StyledLayer:
+    """Append a layer's own tooltip columns (unescaped here, like every cell)."""
+    if not extra:
+        return styled
+    headings = dict(extra) if isinstance(extra, Mapping) else {c: c for c in extra}
+    columns, _ = tooltip_columns(regions, None, list(headings), lang)
+    columns = [c for c in columns if c in headings]
+    cells = _region_cells(regions, columns, lang)
+    return replace(styled, fields=(*styled.fields, *(headings[c] for c in columns)),
+                   cells=tuple((*row, *more) for row, more in zip(styled.cells, cells,
+                                                                  strict=True)))
