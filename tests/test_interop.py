@@ -221,3 +221,21 @@ def test_as_weights_returns_spatial_weights_unchanged():
     ours = binary()
     assert as_weights(ours) is ours
     assert isinstance(as_weights(to_libpysal(ours, kind="graph")), SpatialWeights)
+
+
+@pytest.mark.parametrize("kind", ["W", "graph"])
+def test_panel_statistics_take_libpysal_weights(kind):
+    """Emerging hot spots and LISA dynamics give the same result from W, Graph and ours."""
+    cells = [box(x, y, x + 1, y + 1) for y in range(4) for x in range(4)]
+    ours = contiguity(gpd.GeoSeries(cells, index=[f"r{i}" for i in range(16)], crs="EPSG:3857"),
+                      "rook")
+    theirs = gd.to_libpysal(ours, kind=kind)
+    rng = np.random.default_rng(3)
+    panel = pd.DataFrame(rng.normal(size=(ours.n, 5)), index=ours.ids)
+    a = gd.emerging_hotspots(panel, None, ours, time=None, permutations=99, seed=2)
+    b = gd.emerging_hotspots(panel, None, theirs, time=None, permutations=99, seed=2)
+    pd.testing.assert_frame_equal(a.regions, b.regions)
+    c = gd.lisa_dynamics(panel, None, ours, time=None, permutations=99, seed=2)
+    d = gd.lisa_dynamics(panel, None, theirs, time=None, permutations=99, seed=2)
+    assert c.cohesion == d.cohesion
+    np.testing.assert_array_equal(c.quadrants.to_numpy(), d.quadrants.to_numpy())

@@ -3,6 +3,7 @@
 import tracemalloc
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
@@ -10,7 +11,9 @@ import geodisparity._resources as resources
 from geodisparity._limits import MAX_PERMUTATIONS
 from geodisparity.errors import GeodisparityError, InputError, ResourceError
 from geodisparity.spatial import _draws
+from geodisparity.spatial.emerging import emerging_hotspots
 from geodisparity.spatial.global_stats import geary, getis_ord_g, moran, moran_bivariate
+from geodisparity.spatial.lisa_dynamics import lisa_dynamics
 from geodisparity.spatial.local_geary import local_geary
 from geodisparity.spatial.local_stats import (
     local_gi_star,
@@ -18,6 +21,8 @@ from geodisparity.spatial.local_stats import (
     local_moran_bivariate,
 )
 from geodisparity.spatial.permutation import lag_distribution
+from geodisparity.spatial.rates import local_moran_rate, moran_rate
+from geodisparity.spatial.spatial_gini import spatial_gini
 from geodisparity.spatial.weights import SpatialWeights
 from geodisparity.stats.inequality import theil
 from geodisparity.stats.uncertainty import between_group_test, bootstrap
@@ -34,6 +39,9 @@ def ring(n: int) -> SpatialWeights:
 
 
 W = ring(8)
+EVENTS = np.array([1.0, 3.0, 2.0, 8.0, 5.0, 4.0, 9.0, 7.0])
+PEOPLE = np.array([100.0, 120.0, 90.0, 110.0, 100.0, 95.0, 105.0, 98.0])
+PANEL = pd.DataFrame({1: X, 2: Y, 3: X + Y})
 
 # (call, count keyword, allow keyword)
 PERMUTING = {
@@ -54,12 +62,22 @@ PERMUTING = {
     "bootstrap": (lambda **k: bootstrap(theil, X, **k), "n_boot", "allow_many_replicates"),
     "between_group_test": (lambda **k: between_group_test(X, GROUPS, **k), "permutations",
                            "allow_many_permutations"),
+    "spatial_gini": (lambda **k: spatial_gini(X, W, **k), "permutations",
+                     "allow_many_permutations"),
+    "moran_rate": (lambda **k: moran_rate(EVENTS, PEOPLE, W, **k), "permutations",
+                   "allow_many_permutations"),
+    "local_moran_rate": (lambda **k: local_moran_rate(EVENTS, PEOPLE, W, **k), "permutations",
+                         "allow_many_permutations"),
+    "emerging_hotspots": (lambda **k: emerging_hotspots(PANEL, None, W, time=None, **k),
+                          "permutations", "allow_many_permutations"),
+    "lisa_dynamics": (lambda **k: lisa_dynamics(PANEL, None, W, time=None, **k),
+                      "permutations", "allow_many_permutations"),
 }
 
 
 def test_the_ceiling_is_documented_in_every_function_that_permutes():
     functions = [moran, geary, getis_ord_g, moran_bivariate, local_moran, bootstrap,
-                 between_group_test]
+                 between_group_test, spatial_gini, emerging_hotspots, lisa_dynamics]
     for function in functions:
         assert f"{MAX_PERMUTATIONS:,}" in function.__doc__, function.__name__
         assert "allow_many_" in function.__doc__, function.__name__

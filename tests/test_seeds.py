@@ -35,6 +35,11 @@ TAKES_A_SEED = {
         X, list("aaaabbbb"), seed=seed, permutations=k.get("permutations", 99) or 1),
 }
 
+def seed_id(seed):
+    """A test id that is the same in every process (no memory addresses: pytest-xdist)."""
+    return "object" if type(seed) is object else f"{type(seed).__name__}-{seed}"
+
+
 BAD_SEEDS = [-1, "abc", 1.5, True, False, np.float64(2.0), [1, 2], object(), np.int64(-3)]
 
 
@@ -47,7 +52,7 @@ def fingerprint(result):
 
 
 @pytest.mark.parametrize("name", TAKES_A_SEED)
-@pytest.mark.parametrize("bad", BAD_SEEDS, ids=repr)
+@pytest.mark.parametrize("bad", BAD_SEEDS, ids=seed_id)
 def test_a_bad_seed_is_an_input_error_naming_seed_and_the_value(name, bad):
     with pytest.raises(InputError, match=r"seed=.* is not accepted; use None .*non-negative"):
         TAKES_A_SEED[name](bad, permutations=9)

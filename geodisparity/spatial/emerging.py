@@ -81,6 +81,7 @@ from geodisparity.categories import EMERGING_LABELS
 from geodisparity.errors import InputError
 from geodisparity.spatial._panel import panel, period_labels
 from geodisparity.spatial._spatial_inputs import transformed_matrix
+from geodisparity.spatial.interop import as_weights
 from geodisparity.spatial.local_stats import check_options
 from geodisparity.spatial.multiple_testing import Adjustment
 from geodisparity.spatial.weights import SpatialWeights
@@ -201,7 +202,7 @@ def _window(cube: sp.csr_array, n: int, t: int, time_lag: int) -> tuple[sp.csr_a
 
 def _gi_by_period(
     values: np.ndarray, weights: SpatialWeights, *, time_lag: int, permutations: int,
-    alpha: float, adjust: Adjustment | None, seed: Any,
+    alpha: float, adjust: Adjustment | None, seed: Any, allow_many_permutations: bool = False,
 ) -> dict[str, np.ndarray]:
     """Gi* bins, z-scores and significance of every region (rows) in every period (columns)."""
     from geodisparity.spatial.local_stats import local_gi_star
@@ -219,7 +220,7 @@ def _gi_by_period(
             w_t = SpatialWeights.from_sparse(matrix, transform="O")
             x_t = values[:, first:t + 1].ravel(order="F")
         gi = local_gi_star(x_t, w_t, permutations=permutations, seed=rng, alpha=alpha,
-                           adjust=adjust)
+                           adjust=adjust, allow_many_permutations=allow_many_permutations)
         last = gi.iloc[-n:]
         out["bin"][:, t] = last["gi_bin"].to_numpy()
         out["z"][:, t] = last["z_norm"].to_numpy()
@@ -310,6 +311,7 @@ def emerging_hotspots(
     alpha: float = 0.05,
     adjust: Adjustment | None = None,
     seed: Any = None,
+    allow_many_permutations: bool = False,
 ) -> EmergingHotSpots:
     """Emerging hot spot analysis (Gi* per period, Mann-Kendall trend, 17 patterns).
 
@@ -324,7 +326,7 @@ def emerging_hotspots(
         regions by index, columns: periods).
     value : str or None
         Column of values (None with a wide table).
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Spatial neighbour relations; their ids are the regions.
     time : str or None, default "year"
         Column of the period (sortable); None for a wide table.
@@ -342,6 +344,9 @@ def emerging_hotspots(
         applies an FDR correction).
     seed : int, numpy.random.Generator or None
         Seed of the permutations.
+    allow_many_permutations : bool, default False
+        Accept ``permutations`` above 99,999 (refused otherwise, so that a
+        mistyped count fails at once).
 
     Returns
     -------
@@ -365,11 +370,13 @@ def emerging_hotspots(
     ...
     geodisparity.errors.InputError: 1 regions lack a finite v in some period (...): 1
     """
-    check_options(permutations, alpha, adjust, "R", seed)
+    check_options(permutations, alpha, adjust, "R", seed, allow_many_permutations)
+    weights = as_weights(weights)
     space_time_weights(weights, 1, time_lag)  # validates time_lag
     values = panel(frame, value, weights, time=time, id=id)
     gi = _gi_by_period(values.to_numpy(), weights, time_lag=time_lag,
-                       permutations=permutations, alpha=alpha, adjust=adjust, seed=seed)
+                       permutations=permutations, alpha=alpha, adjust=adjust, seed=seed,
+                       allow_many_permutations=allow_many_permutations)
     from geodisparity.stats.mann_kendall import mann_kendall_rows
 
     trend = mann_kendall_rows(gi["z"])

@@ -251,7 +251,7 @@ def moran(
         One value per region. A Series (or a column of ``data``) is matched to
         ``weights.ids`` by label and refused when its labels differ from them; a
         plain array or list is matched by position, which the caller must ensure.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
@@ -324,7 +324,7 @@ def geary(
         One value per region. A Series (or a column of ``data``) is matched to
         ``weights.ids`` by label and refused when its labels differ from them; a
         plain array or list is matched by position, which the caller must ensure.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
@@ -409,7 +409,7 @@ def getis_ord_g(
         One non-negative value per region. A Series (or a column of ``data``) is matched to
         ``weights.ids`` by label and refused when its labels differ from them; a
         plain array or list is matched by position, which the caller must ensure.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
@@ -491,7 +491,7 @@ def moran_bivariate(
         A Series (or a column of ``data``) is matched to
         ``weights.ids`` by label and refused when its labels differ from them; a
         plain array or list is matched by position, which the caller must ensure.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations.
     data : DataFrame, optional
         Table in which column names are looked up.

@@ -228,7 +228,7 @@ def _graph_matrix(graph: Any) -> tuple[sp.csr_array, pd.Index, str]:
     Built from the adjacency table itself rather than ``Graph.sparse``, so
     that the row order is the ids' order by construction.
     """
-    ids = pd.Index(graph.unique_ids)
+    ids = pd.Index(graph.unique_ids).rename(None)  # libpysal names it "focal"
     adjacency = graph.adjacency
     rows = ids.get_indexer(adjacency.index.get_level_values(0))
     cols = ids.get_indexer(adjacency.index.get_level_values(1))

@@ -52,6 +52,7 @@ from geodisparity._inputs import make_rng
 from geodisparity._results import result_dict, short_repr
 from geodisparity.categories import HIGH_HIGH, HIGH_LOW, LOW_HIGH, LOW_LOW
 from geodisparity.spatial._panel import panel, period_labels
+from geodisparity.spatial.interop import as_weights
 from geodisparity.spatial.local_stats import check_options
 from geodisparity.spatial.multiple_testing import Adjustment
 from geodisparity.spatial.weights import SpatialWeights
@@ -188,6 +189,7 @@ def lisa_dynamics(
     alpha: float = 0.05,
     adjust: Adjustment | None = None,
     seed: Any = None,
+    allow_many_permutations: bool = False,
 ) -> LisaDynamics:
     """Quadrants, Rey's transition types and the LISA Markov matrix of a panel.
 
@@ -200,7 +202,7 @@ def lisa_dynamics(
         a wide table (rows: regions by index, columns: periods).
     value : str or None
         Column of values (None with a wide table).
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Spatial neighbour relations (row-standardised for the lag, as esda).
     time : str or None, default "year"
         Column of the period; None for a wide table.
@@ -214,6 +216,9 @@ def lisa_dynamics(
         Multiple-testing adjustment within each period.
     seed : int, numpy.random.Generator or None
         Seed of the permutations.
+    allow_many_permutations : bool, default False
+        Accept ``permutations`` above 99,999 (refused otherwise, so that a
+        mistyped count fails at once).
 
     Returns
     -------
@@ -231,7 +236,8 @@ def lisa_dynamics(
     """
     from geodisparity.spatial.local_stats import local_moran
 
-    check_options(permutations, alpha, adjust, "R", seed)
+    check_options(permutations, alpha, adjust, "R", seed, allow_many_permutations)
+    weights = as_weights(weights)
     values = panel(frame, value, weights, time=time, id=id)
     rng = make_rng(seed)
     x = values.to_numpy()
@@ -239,7 +245,7 @@ def lisa_dynamics(
     significant = np.zeros(x.shape, dtype=bool)
     for t in range(x.shape[1]):
         lisa = local_moran(x[:, t], weights, permutations=permutations, seed=rng, alpha=alpha,
-                           adjust=adjust)
+                           adjust=adjust, allow_many_permutations=allow_many_permutations)
         quadrants[:, t] = lisa["quadrant"].to_numpy()
         significant[:, t] = lisa["significant"].to_numpy()
     periods = period_labels(values.columns)

@@ -144,7 +144,7 @@ def local_geary(
         One value per region. A Series (or a column of ``data``) is matched to
         ``weights.ids`` by label and refused when its labels differ from them; a
         plain array or list is matched by position, which the caller must ensure.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.

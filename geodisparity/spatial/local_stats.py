@@ -259,7 +259,7 @@ def local_moran(
         One value per region. A Series (or a column of ``data``) is matched to
         ``weights.ids`` by label and refused when its labels differ from them; a
         plain array or list is matched by position, which the caller must ensure.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
@@ -334,7 +334,7 @@ def local_moran_bivariate(
         A Series (or a column of ``data``) is matched to
         ``weights.ids`` by label and refused when its labels differ from them; a
         plain array or list is matched by position, which the caller must ensure.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations.
     data : DataFrame, optional
         Table in which column names are looked up.
@@ -481,7 +481,7 @@ def local_gi_star(
         of ``data``) is matched to ``weights.ids`` by label and refused when its
         labels differ from them; a plain array or list is matched by position,
         which the caller must ensure.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations, without self-links.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
@@ -546,7 +546,7 @@ def local_gi(
         of ``data``) is matched to ``weights.ids`` by label and refused when its
         labels differ from them; a plain array or list is matched by position,
         which the caller must ensure.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations, without self-links.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.

@@ -287,6 +287,7 @@ def moran_rate(
     permutations: int = 999,
     seed: Any = None,
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> MoranResult:
     """Moran's I of rates with the Assuncao-Reis (1999) empirical-Bayes standardisation.
 
@@ -301,11 +302,11 @@ def moran_rate(
         Event counts (non-negative).
     population : array-like, Series or column name
         Population at risk (positive).
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations.
     data : DataFrame, optional
         Table in which column names are looked up.
-    transform, permutations, seed, nan
+    transform, permutations, seed, nan, allow_many_permutations
         As in :func:`~geodisparity.moran`.
 
     Returns
@@ -331,7 +332,8 @@ def moran_rate(
     geodisparity.errors.InputError: events are all zero: the rates have no variance to standardise by
     """  # noqa: E501
     z = _standardised(events, population, weights, data, nan)
-    return moran(z, weights, transform=transform, permutations=permutations, seed=seed, nan=nan)
+    return moran(z, weights, transform=transform, permutations=permutations, seed=seed, nan=nan,
+                 allow_many_permutations=allow_many_permutations)
 
 
 def local_moran_rate(
@@ -346,6 +348,7 @@ def local_moran_rate(
     adjust: Adjustment | None = None,
     transform: Transform = "R",
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> pd.DataFrame:
     """Local Moran's I (LISA) of rates with the Assuncao-Reis (1999) standardisation.
 
@@ -358,11 +361,11 @@ def local_moran_rate(
         Event counts (non-negative).
     population : array-like, Series or column name
         Population at risk (positive).
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations.
     data : DataFrame, optional
         Table in which column names are looked up.
-    permutations, seed, alpha, adjust, transform, nan
+    permutations, seed, alpha, adjust, transform, nan, allow_many_permutations
         As in :func:`~geodisparity.local_moran`.
 
     Returns
@@ -387,5 +390,5 @@ def local_moran_rate(
     z = _standardised(events, population, weights, data, nan)
     return local_moran(
         z, weights, permutations=permutations, seed=seed, alpha=alpha, adjust=adjust,
-        transform=transform, nan=nan,
+        transform=transform, nan=nan, allow_many_permutations=allow_many_permutations,
     )

@@ -187,6 +187,7 @@ def spatial_gini(
     permutations: int = 999,
     seed: Any = None,
     nan: NanPolicy = "raise",
+    allow_many_permutations: bool = False,
 ) -> SpatialGini:
     """Spatial decomposition of the Gini coefficient (Rey and Smith 2013).
 
@@ -200,7 +201,7 @@ def spatial_gini(
     values : array-like, Series or column name
         One value per region (non-negative in the usual use; the mean must be
         positive). Arrays match ``weights.ids`` by position, Series by label.
-    weights : SpatialWeights
+    weights : SpatialWeights, libpysal W or libpysal Graph
         Neighbour relations; only which pairs are linked matters.
     data : DataFrame, optional
         Table in which a column name ``values`` is looked up.
@@ -211,6 +212,9 @@ def spatial_gini(
         Seed of the permutations.
     nan : {"raise", "drop"}
         Missing values raise, or drop the region and its links.
+    allow_many_permutations : bool, default False
+        Accept ``permutations`` above 99,999 (refused otherwise, so that a
+        mistyped count fails at once).
 
     Returns
     -------
@@ -238,7 +242,7 @@ def spatial_gini(
     >>> r.neighbour, r.non_neighbour_share, r.p_sim
     (0.0, 1.0, None)
     """
-    check_count(permutations, name="permutations")
+    check_count(permutations, name="permutations", allow_many=allow_many_permutations)
     make_rng(seed)  # refuses a bad seed even when nothing is permuted
     sample = prepare_spatial(values, weights, data=data, nan=nan)
     x, n = sample.values, sample.n
