@@ -15,7 +15,12 @@ import pandas as pd
 import pytest
 
 import geodisparity as gd
-from geodisparity.errors import DroppedRowsWarning, GeodisparityError, MissingColumnError
+from geodisparity.errors import (
+    DroppedRowsWarning,
+    GeodisparityError,
+    InputError,
+    MissingColumnError,
+)
 
 ROWS = [[1.0, 10.0, 0.30], [2.0, 30.0, 0.25], [4.0, 20.0, 0.40], [3.0, 25.0, 0.20]]
 FRAME = pd.DataFrame(ROWS, columns=["income", "doctors", "gini"], index=list("abcd"))
@@ -178,7 +183,7 @@ def test_missing_values_get_no_score_with_warning():
     ({"weights": "ahp"}, "weights='ahp' is not accepted"),
     ({"method": "vikor"}, "method='vikor' is not accepted"),
     ({"normalise": "rank"}, "normalise='rank' is not accepted"),
-    ({"draws": -1}, "draws=-1"),
+    ({"draws": -1}, "draws must be >= 0; got -1"),
     ({"weights": {"income": 1, "nope": 1}}, "weights names \\['nope'\\]"),
 ])
 def test_bad_options_are_named(kwargs, message):
@@ -225,3 +230,21 @@ def test_fast_ranks_match_scipy_rankdata_with_ties():
                                       rankdata(-scores, method="min", axis=0))
     with_nan = np.array([[1.0], [np.nan], [3.0], [1.0]])
     assert np.array_equal(_rank_desc(with_nan)[:, 0], [2, np.nan, 1, 2], equal_nan=True)
+
+
+def test_draw_count_has_the_permutation_ceiling_and_seed_is_checked():
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [3.0, 1.0, 2.0]})
+    with pytest.raises(InputError, match="draws=100000 is above the ceiling"):
+        gd.composite_index(frame, ["a", "b"], draws=100_000)
+    with pytest.raises(InputError, match="seed"):
+        gd.composite_index(frame, ["a", "b"], seed=-1)
+
+
+def test_rank_range_is_made_of_observed_ranks():
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(rng.uniform(size=(40, 4)), columns=list("abcd"))
+    result = gd.composite_index(frame, list("abcd"), weights="equal", draws=200, seed=1)
+    bounds = result.sensitivity[["rank_low", "rank_high"]].to_numpy()
+    np.testing.assert_array_equal(bounds, np.round(bounds))
+    assert (result.sensitivity["rank_low"] <= result.scores["rank"]).all()
+    assert (result.scores["rank"] <= result.sensitivity["rank_high"]).all()

@@ -38,6 +38,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geodisparity._inputs import make_rng
+from geodisparity._resources import check_count
 from geodisparity.errors import (
     DroppedRowsWarning,
     InputError,
@@ -131,7 +133,7 @@ def composite_index(
     id: str | None = None,  # noqa: A002 - the name users expect for a region key
     draws: int = 0,
     perturbation: float = 0.2,
-    seed: int | None = None,
+    seed: Any = None,
 ) -> CompositeIndex:
     """Combine indicators into one score and rank per region and year.
 
@@ -184,8 +186,8 @@ def composite_index(
     perturbation : float, default 0.2
         Each draw multiplies each weight by a uniform factor in
         ``[1 - perturbation, 1 + perturbation]`` and renormalises.
-    seed : int, optional
-        Seed of the draws.
+    seed : int, numpy.random.Generator or None
+        Seed of the draws (see :func:`geodisparity._inputs.make_rng`).
 
     Returns
     -------
@@ -221,6 +223,7 @@ def composite_index(
     """
     items = as_indicators(indicators)
     _check_options(weights, method, normalise, draws, perturbation)
+    make_rng(seed)  # refuses a bad seed even without draws
     columns = [i.column for i in items]
     values = _matrix(frame, columns)
     complete = ~np.isnan(values).any(axis=1)
@@ -258,8 +261,7 @@ def _check_options(weights: Any, method: str, normalise: str, draws: int,
     if normalise not in NORMALISATIONS:
         raise InputError(f"normalise={normalise!r} is not accepted; use one of "
                          f"{', '.join(NORMALISATIONS)}")
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
-        raise InputError(f"draws={draws!r} must be a whole number, 0 or more")
+    check_count(draws, name="draws")  # a whole number from 0 to the permutation ceiling
     if not 0 <= perturbation < 1:
         raise InputError(f"perturbation={perturbation!r} must be at least 0 and below 1")
 
@@ -501,9 +503,9 @@ def _score_frame(frame: pd.DataFrame, year: str | None, id: str | None,  # noqa:
 
 def _sensitivity(z: np.ndarray, w: np.ndarray, reference: np.ndarray, rank: np.ndarray,
                  groups: list[np.ndarray], method: str, draws: int, perturbation: float,
-                 seed: int | None, index: pd.Index) -> pd.DataFrame:
+                 seed: Any, index: pd.Index) -> pd.DataFrame:
     """Rank percentiles and stability over random multiplicative perturbations of the weights."""
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     factors = rng.uniform(1 - perturbation, 1 + perturbation, size=(draws, len(w)))
     drawn = w * factors
     drawn /= drawn.sum(axis=1, keepdims=True)
@@ -511,7 +513,9 @@ def _sensitivity(z: np.ndarray, w: np.ndarray, reference: np.ndarray, rank: np.n
     z_ref = z[reference]
     for rows in groups:  # one (draws, regions) block per year: ranks along its rows
         ranks = _rank_rows_desc(_scores_by_draw(drawn, z[rows], z_ref, method))
-        out[rows, 0], out[rows, 1] = np.percentile(ranks, [5, 95], axis=0)
+        # ranks are whole numbers: the percentiles are observed ranks, not interpolated
+        out[rows, 0] = np.percentile(ranks, 5, axis=0, method="lower")
+        out[rows, 1] = np.percentile(ranks, 95, axis=0, method="higher")
         out[rows, 2] = (np.abs(ranks - rank[rows]) <= 1).mean(axis=0)
     frame = pd.DataFrame(out, index=index, columns=["rank_low", "rank_high", "share_within_1"])
     frame["stable"] = frame["share_within_1"] >= STABLE_SHARE
