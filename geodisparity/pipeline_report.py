@@ -6,8 +6,6 @@ the wording a planner reads can change independently.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -188,7 +186,8 @@ def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -
 
 def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
     """Draw static maps of the income and of the first clustering column's LISA clusters."""
-    from geodisparity.maps import Layer, plot
+    from geodisparity.maps import Layer
+    from geodisparity.maps.svg import svg_map
 
     a = config.analysis
     caption = (a.income if result.year is None
@@ -200,11 +199,10 @@ def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -
         specs.append((Layer(column, kind="lisa", result=lisa, label=f"LISA: {column}"),
                       words["map_lisa"].format(column=column)))
     figures = []
-    with tempfile.TemporaryDirectory() as folder:
-        for number, (layer, caption) in enumerate(specs):
-            png = Path(folder) / f"map{number}.png"
-            plot(result.current, layer=layer, lang=config.lang, path=png, dpi=110)
-            figures.append(Figure.from_png(png, caption))
+    for layer, caption in specs:
+        drawn = svg_map(result.current, layer, lang=config.lang)
+        note = f" {drawn.unmapped}" if drawn.unmapped else ""
+        figures.append(Figure.from_svg(drawn.markup, caption + note))
     return Section(words["maps"], [], [], figures)
 
 

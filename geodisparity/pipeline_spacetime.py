@@ -227,16 +227,13 @@ def _dynamics_part(column: str, result: Any, lang: str,
 def _pattern_figure(current: pd.DataFrame, column: str, result: Any, lang: str,
                     caption: str) -> Figure:
     """Draw a static map of the emerging hot spot patterns of one column."""
-    import tempfile
-    from pathlib import Path
-
-    from geodisparity.maps import Layer, plot
+    from geodisparity.maps import Layer
+    from geodisparity.maps.svg import svg_map
 
     layer = Layer(column, kind="emerging", result=result.regions, label=caption)
-    with tempfile.TemporaryDirectory() as folder:
-        png = Path(folder) / "emerging.png"
-        plot(current, layer=layer, lang=lang, path=png, dpi=110)
-        return Figure.from_png(png, caption)
+    drawn = svg_map(current, layer, lang=lang)
+    note = f" {drawn.unmapped}" if drawn.unmapped else ""
+    return Figure.from_svg(drawn.markup, caption + note)
 
 
 def summary(space: SpaceTime | None) -> dict[str, Any]:
