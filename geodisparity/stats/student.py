@@ -14,7 +14,7 @@ converges slowly, i.e. for ``x > (a + 1) / (a + b + 2)``.
 Examples
 --------
 >>> round(t_two_sided_p(2.0, 10), 10)  # 2 * scipy.stats.t.sf(2, 10)
-0.0733880347
+0.0733880348
 >>> t_two_sided_p(0.0, 3), t_two_sided_p(float("inf"), 3)
 (1.0, 0.0)
 """
