@@ -16,6 +16,7 @@ from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
 
 if TYPE_CHECKING:  # pragma: no cover
+    from geodisparity.maps.svg import MapCanvas
     from geodisparity.pipeline import _Analysis
 
 __all__ = ["build_sections", "GAP_HEADERS", "GAP_HEADERS_ZH"]
@@ -153,12 +154,15 @@ GAP_HEADERS_ZH = {
 
 def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
     """Assemble the report's sections, in reading order."""
+    from geodisparity.maps.svg import map_canvas
+
     words = WORDS.get(config.lang, WORDS["en"])
+    canvas = map_canvas(result.current)  # projected and simplified once for every map
     gaps = result.gaps.rename(columns=GAP_HEADERS_ZH if config.lang == "zh" else GAP_HEADERS)
     sections = [
         _data_section(config, result, words),
         Section(words["gaps"], [words["gaps_intro"]], [Table.from_frame(gaps)]),
-        _maps_section(config, result, words),
+        _maps_section(config, result, words, canvas),
     ]
     sections[2:2] = target_sections(config, result.targets)  # after the gaps
     if result.decompositions or len(result.intervals):
@@ -169,7 +173,7 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
         sections.append(_cluster_section(config, result, words))
     from geodisparity.pipeline_spacetime import space_time_sections
 
-    sections += space_time_sections(config, result.space_time, result.current)
+    sections += space_time_sections(config, result.space_time, result.current, canvas=canvas)
     return sections
 
 
@@ -184,7 +188,8 @@ def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -
     return Section(words["data"], lines)
 
 
-def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
+def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str],
+                  canvas: MapCanvas) -> Section:
     """Draw static maps of the income and of the first clustering column's LISA clusters."""
     from geodisparity.maps import Layer
     from geodisparity.maps.svg import svg_map
@@ -200,7 +205,7 @@ def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -
                       words["map_lisa"].format(column=column)))
     figures = []
     for layer, caption in specs:
-        drawn = svg_map(result.current, layer, lang=config.lang)
+        drawn = svg_map(result.current, layer, lang=config.lang, canvas=canvas)
         note = f" {drawn.unmapped}" if drawn.unmapped else ""
         figures.append(Figure.from_svg(drawn.markup, caption + note))
     return Section(words["maps"], [], [], figures)

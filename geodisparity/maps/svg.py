@@ -37,6 +37,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geodisparity.crs import to_equal_area
@@ -49,7 +50,7 @@ from geodisparity.maps.static import format_length, nice_length
 from geodisparity.maps.style import NO_DATA_COLOR
 from geodisparity.maps.tooltip import tooltip_columns
 
-__all__ = ["SvgMap", "svg_map", "check_svg"]
+__all__ = ["MapCanvas", "SvgMap", "map_canvas", "svg_map", "check_svg"]
 
 _MAP_WIDTH = 520.0
 _MAP_HEIGHT_MAX = 520.0
@@ -85,6 +86,55 @@ class SvgMap:
 
     markup: str
     unmapped: str | None = None
+
+
+@dataclass(frozen=True)
+class MapCanvas:
+    """Regions projected, simplified and written as path data once, for several maps.
+
+    ``index`` is the regions' index, ``shown`` which of them have a boundary,
+    ``paths`` the ``d`` attribute of each shown region, ``width`` and
+    ``height`` the map's size in pixels and ``metres_per_pixel`` its scale.
+    """
+
+    index: pd.Index
+    shown: np.ndarray
+    paths: tuple[str, ...]
+    width: float
+    height: float
+    metres_per_pixel: float
+
+
+def map_canvas(regions: gpd.GeoDataFrame | gpd.GeoSeries) -> MapCanvas:
+    """Project and simplify ``regions`` for :func:`svg_map` (reuse it for several layers).
+
+    Parameters
+    ----------
+    regions : GeoDataFrame or GeoSeries
+        Polygons with a CRS.
+
+    Returns
+    -------
+    MapCanvas
+        The drawable regions' path data and the map's size and scale.
+
+    Raises
+    ------
+    EmptyDataError, CRSError, GeometryError
+        As :func:`geodisparity.maps.simplify.to_web_geometry`.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> canvas = map_canvas(gpd.GeoSeries([box(120, 30, 121, 31), None], crs=4326))
+    >>> canvas.shown.tolist(), len(canvas.paths), round(canvas.width)
+    ([True, False], 1, 453)
+    """
+    web = to_web_geometry(regions)
+    shown = drawable(web)
+    pixels, width, height, metres_per_pixel = _to_pixels(to_equal_area(web[shown]))
+    paths = tuple(_geometry_path(geometry) for geometry in pixels.values)
+    return MapCanvas(web.index, shown, paths, width, height, metres_per_pixel)
 
 
 def _text(value: Any) -> str:
@@ -195,7 +245,7 @@ def _scale_bar(metres_per_pixel: float, x: float, y: float) -> list[str]:
 
 
 def svg_map(regions: gpd.GeoDataFrame, layer: Layer, *, lang: str = "en",
-            title: str | None = None) -> SvgMap:
+            title: str | None = None, canvas: MapCanvas | None = None) -> SvgMap:
     """Draw a layer of ``regions`` as an inline SVG map with legend and scale bar.
 
     Parameters
@@ -208,6 +258,9 @@ def svg_map(regions: gpd.GeoDataFrame, layer: Layer, *, lang: str = "en",
         Language of the legend's own words.
     title : str, optional
         Title above the map; default the layer's title.
+    canvas : MapCanvas, optional
+        :func:`map_canvas` of these regions, to draw several maps from one
+        projection and simplification; default computed here.
 
     Returns
     -------
@@ -218,6 +271,8 @@ def svg_map(regions: gpd.GeoDataFrame, layer: Layer, *, lang: str = "en",
     ------
     EmptyDataError, CRSError, GeometryError
         As :func:`geodisparity.maps.simplify.to_web_geometry`.
+    InputError
+        If ``canvas`` was made for other regions.
 
     Examples
     --------
@@ -229,20 +284,22 @@ def svg_map(regions: gpd.GeoDataFrame, layer: Layer, *, lang: str = "en",
     'Not on the map (no boundary): b'
     """
     check_lang(lang)
-    web = to_web_geometry(regions)
-    shown = drawable(web)
-    unmapped = unmapped_note(regions, shown, lang=lang)
+    if canvas is None:
+        canvas = map_canvas(regions)
+    elif not canvas.index.equals(regions.index):
+        raise InputError("canvas was made for other regions; call map_canvas(regions) again")
+    width, height, metres_per_pixel = canvas.width, canvas.height, canvas.metres_per_pixel
+    unmapped = unmapped_note(regions, canvas.shown, lang=lang)
     if unmapped:
-        regions, web = regions[shown], web[shown]
+        regions = regions[canvas.shown]
     styled = style_layer(regions, layer, lang=lang)
-    pixels, width, height, metres_per_pixel = _to_pixels(to_equal_area(web))
     names = _names(regions, lang)
     top = _PAD + _TITLE_HEIGHT
     body = []
-    for geometry, cls, name in zip(pixels.values, styled.classes, names, strict=True):
+    for path, cls, name in zip(canvas.paths, styled.classes, names, strict=True):
         fill = styled.colors[cls] if cls >= 0 else "url(#gd-hatch)"
         body.append(f'<path class="gd-region" fill="{_text(fill)}" fill-rule="evenodd" '
-                    f'd="{_geometry_path(geometry)}"><title>{_text(name)}</title></path>')
+                    f'd="{path}"><title>{_text(name)}</title></path>')
     legend_x = _PAD + width + 2 * _PAD
     legend, legend_height = _legend(styled, lang, legend_x, top)
     total_w = legend_x + _LEGEND_WIDTH
