@@ -45,3 +45,15 @@ def test_edges():
     assert math.isnan(t_two_sided_p(math.nan, 5))
     out = t_two_sided_p(np.array([[0.0, np.inf], [np.nan, 1.0]]), 1)
     assert out.shape == (2, 2) and out[0, 0] == 1.0 and out[1, 1] == pytest.approx(0.5)
+
+
+def test_ols_does_not_import_scipy_special():
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from geodisparity.stats.convergence import ols\n"
+            "fit = ols(np.column_stack([np.ones(5), np.arange(5.0)]), np.array([1, 3, 4, 8, 9.]))\n"
+            "print('scipy.special' in sys.modules, 0 < fit.p_value[1] < 0.01)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
