@@ -6,8 +6,6 @@ the wording a planner reads can change independently.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -18,6 +16,7 @@ from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
 
 if TYPE_CHECKING:  # pragma: no cover
+    from geodisparity.maps.svg import MapCanvas
     from geodisparity.pipeline import _Analysis
 
 __all__ = ["build_sections", "GAP_HEADERS", "GAP_HEADERS_ZH"]
@@ -155,12 +154,15 @@ GAP_HEADERS_ZH = {
 
 def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
     """Assemble the report's sections, in reading order."""
+    from geodisparity.maps.svg import map_canvas
+
     words = WORDS.get(config.lang, WORDS["en"])
+    canvas = map_canvas(result.current)  # projected and simplified once for every map
     gaps = result.gaps.rename(columns=GAP_HEADERS_ZH if config.lang == "zh" else GAP_HEADERS)
     sections = [
         _data_section(config, result, words),
         Section(words["gaps"], [words["gaps_intro"]], [Table.from_frame(gaps)]),
-        _maps_section(config, result, words),
+        _maps_section(config, result, words, canvas),
     ]
     sections[2:2] = target_sections(config, result.targets)  # after the gaps
     if result.decompositions or len(result.intervals):
@@ -171,7 +173,7 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
         sections.append(_cluster_section(config, result, words))
     from geodisparity.pipeline_spacetime import space_time_sections
 
-    sections += space_time_sections(config, result.space_time, result.current)
+    sections += space_time_sections(config, result.space_time, result.current, canvas=canvas)
     return sections
 
 
@@ -186,9 +188,11 @@ def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -
     return Section(words["data"], lines)
 
 
-def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
+def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str],
+                  canvas: MapCanvas) -> Section:
     """Draw static maps of the income and of the first clustering column's LISA clusters."""
-    from geodisparity.maps import Layer, plot
+    from geodisparity.maps import Layer
+    from geodisparity.maps.svg import svg_map
 
     a = config.analysis
     caption = (a.income if result.year is None
@@ -200,11 +204,10 @@ def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -
         specs.append((Layer(column, kind="lisa", result=lisa, label=f"LISA: {column}"),
                       words["map_lisa"].format(column=column)))
     figures = []
-    with tempfile.TemporaryDirectory() as folder:
-        for number, (layer, caption) in enumerate(specs):
-            png = Path(folder) / f"map{number}.png"
-            plot(result.current, layer=layer, lang=config.lang, path=png, dpi=110)
-            figures.append(Figure.from_png(png, caption))
+    for layer, caption in specs:
+        drawn = svg_map(result.current, layer, lang=config.lang, canvas=canvas)
+        note = f" {drawn.unmapped}" if drawn.unmapped else ""
+        figures.append(Figure.from_svg(drawn.markup, caption + note))
     return Section(words["maps"], [], [], figures)
 
 

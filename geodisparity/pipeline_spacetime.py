@@ -225,18 +225,15 @@ def _dynamics_part(column: str, result: Any, lang: str,
 
 
 def _pattern_figure(current: pd.DataFrame, column: str, result: Any, lang: str,
-                    caption: str) -> Figure:
+                    caption: str, canvas: Any = None) -> Figure:
     """Draw a static map of the emerging hot spot patterns of one column."""
-    import tempfile
-    from pathlib import Path
-
-    from geodisparity.maps import Layer, plot
+    from geodisparity.maps import Layer
+    from geodisparity.maps.svg import svg_map
 
     layer = Layer(column, kind="emerging", result=result.regions, label=caption)
-    with tempfile.TemporaryDirectory() as folder:
-        png = Path(folder) / "emerging.png"
-        plot(current, layer=layer, lang=lang, path=png, dpi=110)
-        return Figure.from_png(png, caption)
+    drawn = svg_map(current, layer, lang=lang, canvas=canvas)
+    note = f" {drawn.unmapped}" if drawn.unmapped else ""
+    return Figure.from_svg(drawn.markup, caption + note)
 
 
 def summary(space: SpaceTime | None) -> dict[str, Any]:
@@ -262,7 +259,7 @@ def summary(space: SpaceTime | None) -> dict[str, Any]:
 
 
 def space_time_sections(config: RunConfig, space: SpaceTime | None,
-                        current: pd.DataFrame) -> list[Section]:
+                        current: pd.DataFrame, *, canvas: Any = None) -> list[Section]:
     """Write the report's "Change over time" section (none when nothing was computed)."""
     if space is None or not (space.emerging or space.dynamics or space.notes):
         return []
@@ -286,5 +283,5 @@ def space_time_sections(config: RunConfig, space: SpaceTime | None,
     if space.emerging:  # a static map of the first column's patterns
         column, result = next(iter(space.emerging.items()))
         caption = words["figure"].format(column=column)
-        figures.append(_pattern_figure(current, column, result, lang, caption))
+        figures.append(_pattern_figure(current, column, result, lang, caption, canvas))
     return [Section(words["title"], paragraphs, tables, figures)]

@@ -1,6 +1,7 @@
 """A self-contained HTML report: tables, figures and notes in one file.
 
-The report carries its figures inline (PNG as data URIs) and has no external
+The report carries its figures inline (PNG as data URIs, or SVG maps drawn by
+:mod:`geodisparity.maps.svg` and checked by its ``check_svg``) and has no external
 assets, so it opens offline. The page is rendered from the template packaged
 with geodisparity; titles, notes, paragraphs, captions and table cells enter it
 only as autoescaped variables, never as template source, so ``{{ 7*7 }}`` in a
@@ -74,16 +75,22 @@ def format_value(value: float, digits: int = 4) -> str:
 
 @dataclass(frozen=True)
 class Figure:
-    """An image embedded as a data URI."""
+    """An image embedded as a data URI, or an SVG map embedded as checked markup."""
 
     src: str
     caption: str
+    svg: str | None = None
 
     @classmethod
     def from_png(cls, path: str | os.PathLike[str], caption: str) -> Figure:
         """Embed a PNG file."""
         data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
         return cls(f"data:image/png;base64,{data}", caption)
+
+    @classmethod
+    def from_svg(cls, markup: str, caption: str) -> Figure:
+        """Embed an SVG map made by :func:`geodisparity.maps.svg.svg_map` (checked on render)."""
+        return cls("", caption, markup)
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ def render_report(
     template = env.from_string(template_text)
     safe_sections = [
         Section(s.title, s.paragraphs, [Table(Markup(t.html), t.caption) for t in s.tables],
-                s.figures)
+                [_safe_figure(f) for f in s.figures])
         for s in sections
     ]
     page = template.render(
@@ -173,6 +180,17 @@ def render_report(
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
     return re.sub("[\ud800-\udfff]", "\ufffd", page)  # lone surrogates cannot be UTF-8
+
+
+def _safe_figure(figure: Figure) -> Figure:
+    """Mark a figure's SVG as markup once it passed the map checks (else InputError)."""
+    from markupsafe import Markup
+
+    from geodisparity.maps.svg import check_svg
+
+    if figure.svg is None:
+        return figure
+    return Figure("", figure.caption, Markup(check_svg(figure.svg)))
 
 
 def write_report(

@@ -257,29 +257,21 @@ def write_excel(book: TaskBook, path: str | os.PathLike[str], *, overwrite: bool
     >>> openpyxl.load_workbook(out).active["A2"].data_type
     's'
     """
-    import openpyxl
+    from geodisparity._xlsx import write_xlsx
 
-    workbook = openpyxl.Workbook()
     sheets = [(sheet_names[0], book.items)]
     if book.by_group is not None:
         sheets.append((sheet_names[1], book.by_group))
-    workbook.remove(workbook.active)
-    for title, frame in sheets:
-        _fill_sheet(workbook.create_sheet(title), frame)
     target = Path(path)
     with atomic_path(target, overwrite=overwrite) as tmp:
-        workbook.save(tmp)
+        write_xlsx(tmp, [(title, _rows(frame)) for title, frame in sheets])
     return target
 
 
-def _fill_sheet(sheet: object, frame: pd.DataFrame) -> None:
-    sheet.append([str(c) for c in frame.columns])  # type: ignore[attr-defined]
-    for row in frame.itertuples(index=False, name=None):
-        sheet.append([_cell(v) for v in row])  # type: ignore[attr-defined]
-    for row in sheet.iter_rows():  # type: ignore[attr-defined]
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
+def _rows(frame: pd.DataFrame) -> list[list[object]]:
+    """Return the header and the rows of ``frame`` as plain values (strings stay strings)."""
+    return [[str(c) for c in frame.columns],
+            *([_cell(v) for v in row] for row in frame.itertuples(index=False, name=None))]
 
 
 def _cell(value: object) -> object:

@@ -1,8 +1,9 @@
 """Colours shared by the HTML and static maps.
 
 Class colours of choropleths come from a matplotlib colormap sampled once per
-map; cluster colours follow GeoDa (LISA, local Geary) and ArcGIS (Getis-Ord Gi*
-hot spots).
+map (ColorBrewer's ramps, the defaults among them, are sampled here in the
+same way without importing matplotlib); cluster colours follow GeoDa (LISA,
+local Geary) and ArcGIS (Getis-Ord Gi* hot spots).
 
 Examples
 --------
@@ -85,6 +86,43 @@ EMERGING_COLORS: dict[str, str] = dict(zip(cat.EMERGING_LABELS, (
 ), strict=True))
 
 
+#: ColorBrewer's sequential ramps (9 classes) and diverging RdBu (11 classes), as in
+#: matplotlib's colormaps of those names (Harrower & Brewer 2003, colorbrewer2.org).
+_BREWER = {
+    "OrRd": ("fff7ec", "fee8c8", "fdd49e", "fdbb84", "fc8d59", "ef6548", "d7301f", "b30000",
+             "7f0000"),
+    "Blues": ("f7fbff", "deebf7", "c6dbef", "9ecae1", "6baed6", "4292c6", "2171b5", "08519c",
+              "08306b"),
+    "Greens": ("f7fcf5", "e5f5e0", "c7e9c0", "a1d99b", "74c476", "41ab5d", "238b45", "006d2c",
+               "00441b"),
+    "YlOrRd": ("ffffcc", "ffeda0", "fed976", "feb24c", "fd8d3c", "fc4e2a", "e31a1c", "bd0026",
+               "800026"),
+    "RdBu": ("67001f", "b2182b", "d6604d", "f4a582", "fddbc7", "f7f7f7", "d1e5f0", "92c5de",
+             "4393c3", "2166ac", "053061"),
+}
+_LUT_SIZE = 256
+
+
+def _brewer_colors(name: str, positions: np.ndarray) -> list[str] | None:
+    """Sample a ColorBrewer ramp as matplotlib does, without importing matplotlib.
+
+    matplotlib interpolates the control colours linearly into a 256-entry table
+    and picks entry ``min(int(p * 256), 255)`` for position ``p``; the same is
+    done here, so the colours are identical (tests compare them).
+    """
+    base = name.removesuffix("_r")
+    if base not in _BREWER:
+        return None
+    anchors = np.array([[int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)] for h in _BREWER[base]])
+    if name.endswith("_r"):
+        anchors = anchors[::-1]
+    grid = np.linspace(0.0, 1.0, len(anchors))
+    table = np.column_stack([np.interp(np.linspace(0.0, 1.0, _LUT_SIZE), grid, anchors[:, c])
+                             for c in range(3)])
+    index = np.minimum((np.asarray(positions) * _LUT_SIZE).astype(int), _LUT_SIZE - 1)
+    return ["#" + "".join(f"{round(v * 255):02x}" for v in table[i]) for i in index]
+
+
 def class_colors(k: int, cmap: str | None = None) -> list[str]:
     """Return ``k`` hex colours sampled evenly from a matplotlib colormap.
 
@@ -105,15 +143,18 @@ def class_colors(k: int, cmap: str | None = None) -> list[str]:
     >>> class_colors(1)
     ['#fd8c3c']
     """
+    name = cmap or DEFAULT_CMAP
+    positions = np.array([0.5]) if k == 1 else np.linspace(0.0, 1.0, k)
+    brewer = _brewer_colors(name, positions)
+    if brewer is not None:
+        return brewer
     import matplotlib
     from matplotlib.colors import to_hex
 
-    name = cmap or DEFAULT_CMAP
     try:
         colormap = matplotlib.colormaps[name]
     except KeyError:
         raise InputError(
             f"cmap={name!r} is not a matplotlib colormap; try 'YlOrRd', 'Blues' or 'viridis'"
         ) from None
-    positions = [0.5] if k == 1 else np.linspace(0.0, 1.0, k)
     return [to_hex(colormap(float(p))) for p in positions]

@@ -33,6 +33,7 @@ import pandas as pd
 from geodisparity._inputs import NanPolicy
 from geodisparity._results import HtmlRepr, result_dict, short_repr
 from geodisparity.errors import DuplicateKeyError, InputError, MissingColumnError, format_rows
+from geodisparity.stats.student import t_two_sided_p
 
 __all__ = ["SigmaConvergence", "BetaConvergence", "sigma_convergence", "beta_convergence"]
 
@@ -74,8 +75,6 @@ def ols(x: np.ndarray, y: np.ndarray) -> OLSFit:
     >>> fit.coef.round(6).tolist(), fit.r_squared
     ([1.0, 2.0], 1.0)
     """
-    from scipy.special import stdtr  # Student's t CDF; scipy.stats takes ~1 s to import
-
     n, k = x.shape
     if n <= k:
         raise InputError(f"the regression needs more observations ({n}) than coefficients ({k})")
@@ -88,7 +87,7 @@ def ols(x: np.ndarray, y: np.ndarray) -> OLSFit:
     se = np.sqrt(np.diag(sigma2 * np.linalg.inv(x.T @ x)))
     with np.errstate(divide="ignore", invalid="ignore"):
         t = coef / se
-    p = 2.0 * stdtr(df, -np.abs(t))  # two-sided: 2 P(T_df > |t|)
+    p = t_two_sided_p(t, df)  # 2 P(T_df > |t|), without importing scipy
     tss = float(((y - y.mean()) ** 2).sum())
     r2 = 1.0 - float(resid @ resid) / tss if tss > 0 else float("nan")
     return OLSFit(coef, se, t, p, r2, df)
