@@ -6,10 +6,10 @@ ring that are also consecutive vertices of a ring of the other region, in
 either direction. This is libpysal's vertex-based definition, and the
 neighbour sets agree with ``libpysal.weights.Queen`` / ``Rook`` (see Notes).
 
-Instead of testing pairs of polygons, every ring coordinate is extracted at
-once with shapely and equal coordinates are grouped (exact float equality)
-by :mod:`geodisparity.spatial._coordinate_runs`: coordinates are ordered by
-cell of a coarse grid, so that memory is read almost sequentially, then
+Instead of testing pairs of polygons, the ring coordinates are read from
+shapely block by block and equal coordinates are grouped (exact float
+equality) by :mod:`geodisparity.spatial._coordinate_runs`: coordinates are
+placed by cell of a coarse grid, so that memory is read almost sequentially, then
 each cache-sized chunk of cells is sorted by a hash of the coordinates;
 collisions are detected exactly. Each group of two or more regions yields
 neighbour pairs. Shared edges are found from the same groups by comparing
@@ -39,7 +39,7 @@ import scipy.sparse as sp
 import shapely
 
 from geodisparity.errors import InputError
-from geodisparity.spatial._coordinate_runs import equal_coordinate_runs
+from geodisparity.spatial._coordinate_runs import CoordinateRuns, equal_coordinate_runs
 from geodisparity.spatial._islands import (
     IslandPolicy,
     check_policy,
@@ -167,11 +167,11 @@ def contiguity(
     located = located_rows(every)
     series = every if located.all() else every[located]
     geoms = np.asarray(series.values, dtype=object)
-    vertices = _sorted_vertices(geoms)
+    runs = equal_coordinate_runs(geoms, with_order=rule == "rook")
     if rule == "queen":
-        first, second = _occurrence_pairs(*vertices[3:], len(geoms))
+        first, second = _occurrence_pairs(runs.start, runs.owner, len(geoms))
     else:
-        first, second = _edge_pairs(geoms, vertices)
+        first, second = _edge_pairs(geoms, _with_positions(geoms, runs))
     if tolerance > 0:
         near_first, near_second = near_pairs(series, rule, tolerance, (first, second))
         first = np.concatenate([first, near_first])
@@ -179,8 +179,7 @@ def contiguity(
     matrix = symmetric_binary(first, second, len(geoms))
     if tolerance == 0 and warn_near_misses:
         geographic = bool(series.crs is not None and series.crs.is_geographic)
-        warn_rounding_misses(*vertices[:2], vertices[2:], matrix, series.index,
-                             geographic=geographic, stacklevel=3)
+        warn_rounding_misses(runs, matrix, series.index, geographic=geographic, stacklevel=3)
     matrix = embed(matrix, located)
     what = f"{rule} contiguity" + (f" (tolerance {tolerance:g} m)" if tolerance else "")
     nearest = on_located(located, lambda lonely: (nearest_regions(series, lonely),
@@ -224,8 +223,8 @@ def shared_vertex_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> shared_vertex_pairs(np.array([box(0, 0, 1, 1), box(1, 1, 2, 2), box(3, 3, 4, 4)]))
     (array([0]), array([1]))
     """
-    _, _, _, start, owner_sorted = _sorted_vertices(geoms)
-    return _occurrence_pairs(start, owner_sorted, len(geoms))
+    runs = equal_coordinate_runs(geoms)
+    return _occurrence_pairs(runs.start, runs.owner, len(geoms))
 
 
 def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -283,17 +282,21 @@ def _edge_pairs(geoms: np.ndarray, vertices: tuple[np.ndarray, ...]) -> tuple[np
 
 
 def _sorted_vertices(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Ring coordinates of ``geoms`` and their owner, ordered so that equal ones are adjacent.
+    """Ring coordinates of ``geoms`` grouped, with what rook contiguity needs.
 
-    Returns ``xy``, ``owner`` (position of each coordinate's geometry), and
-    ``order``, ``start`` and ``owner_sorted`` from
+    Returns the sorted ``points``, ``owner`` (position of each coordinate's
+    geometry, in shapely's order), and ``order``, ``start`` and
+    ``owner_sorted`` of
     :func:`~geodisparity.spatial._coordinate_runs.equal_coordinate_runs`.
     """
-    xy = shapely.get_coordinates(geoms)
+    return _with_positions(geoms, equal_coordinate_runs(geoms, with_order=True))
+
+
+def _with_positions(geoms: np.ndarray, runs: CoordinateRuns) -> tuple[np.ndarray, ...]:
+    """:func:`_sorted_vertices` from runs made ``with_order``."""
     counts = shapely.get_num_coordinates(geoms)
-    owner = np.repeat(np.arange(len(geoms), dtype=_index_type(len(xy))), counts)
-    order, start, owner_sorted = equal_coordinate_runs(xy, owner)
-    return xy, owner, order, start, owner_sorted
+    owner = np.repeat(np.arange(len(geoms), dtype=runs.owner.dtype), counts)
+    return runs.points, owner, runs.order, runs.start, runs.owner
 
 
 def _index_type(n: int) -> type:
