@@ -59,6 +59,7 @@ logger = logging.getLogger(__name__)
 Rule = Literal["queen", "rook"]
 
 _REPEATED = 32  # more pairs than this per region: drop repeats with a hash table first
+_PAIR_BLOCK = 1 << 17  # occurrences paired at a time
 
 
 def contiguity(
@@ -313,35 +314,70 @@ def _occurrence_pairs(
     ``start`` is True, and positions, hence owners, ascend within a run, so
     each pair comes out as (smaller, larger). ``owner_sorted`` gives each
     occurrence's geometry. ``linked(here, there)`` receives slices or index
-    arrays of sorted occurrences. Pairs repeat along shared boundaries: when
-    they repeat a lot (long boundaries, as between counties) they are coded
-    as one int64 each and made distinct with a hash table (a small one);
+    arrays of sorted occurrences. Pairs repeat along shared boundaries: they
+    are coded as one int64 each and, block by block of ``_PAIR_BLOCK`` runs'
+    worth of occurrences (temporaries stay small), made distinct with a hash
+    table when they repeat a lot (long boundaries, as between counties);
     otherwise (a lattice) repeats are left to :func:`symmetric_binary`.
     """
+    codes = []
+    cuts = _run_cuts(start, _PAIR_BLOCK)
+    for begin, end in zip(cuts[:-1], cuts[1:], strict=True):
+        block = _block_pair_codes(start, owner_sorted, n_geoms, linked, begin, end)
+        codes.append(pd.unique(block) if block.size > 2 * _PAIR_BLOCK // _REPEATED else block)
+    pairs = np.concatenate(codes)
+    if pairs.size > _REPEATED * n_geoms:
+        pairs = pd.unique(pairs)
+    return (pairs // n_geoms).astype(np.intp), (pairs % n_geoms).astype(np.intp)
+
+
+def _run_cuts(start: np.ndarray, size: int) -> list[int]:
+    """Cut positions about every ``size`` occurrences, at run starts (0 and n included)."""
     n = len(start)
-    same = ~start[1:]  # occurrence k and k + 1 are the same coordinate
+    cuts = [0]
+    for target in range(size, n, size):
+        if target <= cuts[-1]:
+            continue
+        cut = target + int(np.argmax(start[target:]))  # the next run start (argmax stops there)
+        if not start[cut]:
+            break
+        cuts.append(cut)
+    cuts.append(n)
+    return cuts
+
+
+def _block_pair_codes(
+    start: np.ndarray,
+    owner_sorted: np.ndarray,
+    n_geoms: int,
+    linked: Any,
+    begin: int,
+    end: int,
+) -> np.ndarray:
+    """Pair codes of the occurrences ``begin:end`` (runs do not cross the bounds)."""
+    owners = owner_sorted[begin:end]
+    m = end - begin
+    same = ~start[begin + 1 : end]  # occurrence k and k + 1 are the same coordinate
     # Occurrences next to each other (most vertices occur exactly twice).
-    keep = same & (owner_sorted[1:] != owner_sorted[:-1])
+    keep = owners[1:] != owners[:-1]
+    keep &= same
     if linked is not None:
-        keep &= linked(slice(0, n - 1), slice(1, n))
+        keep &= linked(slice(begin, end - 1), slice(begin + 1, end))
     hit = np.flatnonzero(keep)  # (faster than masking twice)
-    codes = [_pair_codes(owner_sorted[hit], owner_sorted[1:][hit], n_geoms)]
+    codes = [_pair_codes(owners[hit], owners[1:][hit], n_geoms)]
     # Occurrences further apart, in runs of three or more (junctions).
     candidate = np.flatnonzero(same[:-1] & same[1:])
     gap = 2
     while candidate.size:
         other = candidate + gap
-        keep = owner_sorted[candidate] != owner_sorted[other]
+        keep = owners[candidate] != owners[other]
         if linked is not None:
-            keep &= linked(candidate, other)
-        codes.append(_pair_codes(owner_sorted[candidate[keep]], owner_sorted[other[keep]], n_geoms))
-        candidate = candidate[other < n - 1]
+            keep &= linked(candidate + begin, other + begin)
+        codes.append(_pair_codes(owners[candidate[keep]], owners[other[keep]], n_geoms))
+        candidate = candidate[other < m - 1]
         candidate = candidate[same[candidate + gap]]
         gap += 1
-    pairs = np.concatenate(codes)
-    if pairs.size > _REPEATED * n_geoms:
-        pairs = pd.unique(pairs)
-    return (pairs // n_geoms).astype(np.intp), (pairs % n_geoms).astype(np.intp)
+    return np.concatenate(codes)
 
 
 def _pair_codes(first: np.ndarray, second: np.ndarray, n_geoms: int) -> np.ndarray:
