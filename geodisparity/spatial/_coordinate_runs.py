@@ -79,9 +79,10 @@ def equal_coordinate_runs(geoms: np.ndarray, *, with_order: bool = False) -> Coo
     batches = _batches(counts)
     grid = _grid_frame(geoms)
     cells = np.empty(n, dtype=np.uint16)
+    cell_counts = np.zeros(_GRID * _GRID, dtype=np.int64)
     for first, last, begin, end in batches:
         cells[begin:end] = _grid_cells(shapely.get_coordinates(geoms[first:last]), grid)
-    cell_counts = _cell_counts(cells)
+        cell_counts += np.bincount(cells[begin:end], minlength=_GRID * _GRID)
     runs = _place_by_cell(geoms, counts, batches, cells, cell_counts, index, with_order)
     del cells
     key_start = _sort_chunks(runs, cell_counts)
@@ -141,14 +142,6 @@ def _grid_cells(points: np.ndarray, grid: tuple[np.ndarray, list[float]]) -> np.
             np.clip(scaled, 0, _GRID - 1, out=scaled)
             digits[:, axis] = scaled  # truncated to 0..255 (NaN: any)
     return digits.view(np.uint16)[:, 0]
-
-
-def _cell_counts(cells: np.ndarray) -> np.ndarray:
-    """Count the coordinates of each cell."""
-    counts = np.zeros(_GRID * _GRID, dtype=np.int64)
-    for begin in range(0, len(cells), _BLOCK):  # (bincount of everything at once copies it)
-        counts += np.bincount(cells[begin : begin + _BLOCK], minlength=_GRID * _GRID)
-    return counts
 
 
 def _place_by_cell(

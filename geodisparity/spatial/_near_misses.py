@@ -147,10 +147,12 @@ def warn_rounding_misses(
     start = runs.start
     if not len(start):
         return
-    single = start.copy()  # coordinates that occur once (a run of one)
-    single[:-1] &= start[1:]
-    candidates = np.flatnonzero(single)
-    points = runs.points[candidates]
+    # Coordinates that occur once: a run of one (the last one if it starts a run).
+    candidates = np.flatnonzero(start[:-1] & start[1:])
+    if start[-1]:
+        candidates = np.append(candidates, len(start) - 1)
+    # (gathered as one complex number per point: rows of two are slow to gather)
+    points = runs.points.view(np.complex128)[candidates, 0].view(np.float64).reshape(-1, 2)
     a, b, count = near_miss_pairs(points, runs.owner[candidates], eps := rounding_scale(points))
     if not a.size:
         return
