@@ -66,8 +66,8 @@ def equal_coordinate_runs(geoms: np.ndarray, *, with_order: bool = False) -> Coo
     longer than the work itself). So the coordinates are read from shapely
     ``_BLOCK`` at a time, twice (for their cells, then to place them), and
     written once, straight to their place in cell order; only the sorted
-    coordinates, their owners, the cell numbers, two run masks and, if asked
-    for, the positions (32-bit when they fit) are as long as all of them.
+    coordinates, their owners (16-bit when they fit), the cell numbers, two
+    run masks and, if asked for, the positions (32-bit when they fit) are as long as all of them.
     """
     counts = shapely.get_num_coordinates(geoms)
     n = int(counts.sum())
@@ -76,6 +76,8 @@ def equal_coordinate_runs(geoms: np.ndarray, *, with_order: bool = False) -> Coo
         empty = np.empty(0, dtype=index)
         return CoordinateRuns(np.empty((0, 2)), empty, np.empty(0, dtype=bool),
                               empty if with_order else None)
+    # Owners are geometry positions: 16 bits suffice for up to 32,767 geometries.
+    owners = np.int16 if len(geoms) < 2**15 else index
     batches = _batches(counts)
     grid = _grid_frame(geoms)
     cells = np.empty(n, dtype=np.uint16)
@@ -83,7 +85,8 @@ def equal_coordinate_runs(geoms: np.ndarray, *, with_order: bool = False) -> Coo
     for first, last, begin, end in batches:
         cells[begin:end] = _grid_cells(shapely.get_coordinates(geoms[first:last]), grid)
         cell_counts += np.bincount(cells[begin:end], minlength=_GRID * _GRID)
-    runs = _place_by_cell(geoms, counts, batches, cells, cell_counts, index, with_order)
+    runs = _place_by_cell(geoms, counts, batches, cells, cell_counts, (owners, index),
+                          with_order)
     del cells
     key_start = _sort_chunks(runs, cell_counts)
     collided = runs.start > key_start  # points differ, keys do not
@@ -150,7 +153,7 @@ def _place_by_cell(
     batches: list[tuple[int, int, int, int]],
     cells: np.ndarray,
     cell_counts: np.ndarray,
-    index: type,
+    types: tuple[type, type],
     with_order: bool,
 ) -> CoordinateRuns:
     """Write each batch's coordinates (and owners, positions) to their place in cell order.
@@ -159,7 +162,8 @@ def _place_by_cell(
     """
     n = len(cells)
     points = np.empty((n, 2))
-    owner = np.empty(n, dtype=index)
+    owners, index = types  # integer types of the owners and of the positions
+    owner = np.empty(n, dtype=owners)
     order = np.empty(n, dtype=index) if with_order else None
     cursor = np.zeros(_GRID * _GRID, dtype=np.int64)  # next free place of each cell
     np.cumsum(cell_counts[:-1], out=cursor[1:])
@@ -176,7 +180,7 @@ def _place_by_cell(
         places += np.arange(end - begin)
         cursor += in_batch
         as_complex(points)[places] = as_complex(batch)[local]
-        owner[places] = np.repeat(np.arange(first, last, dtype=index), counts[first:last])[local]
+        owner[places] = np.repeat(np.arange(first, last, dtype=owners), counts[first:last])[local]
         if order is not None:
             order[places] = local + begin
     return CoordinateRuns(points, owner, np.empty(n, dtype=bool), order)

@@ -296,7 +296,7 @@ def _sorted_vertices(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
 def _with_positions(geoms: np.ndarray, runs: CoordinateRuns) -> tuple[np.ndarray, ...]:
     """:func:`_sorted_vertices` from runs made ``with_order``."""
     counts = shapely.get_num_coordinates(geoms)
-    owner = np.repeat(np.arange(len(geoms), dtype=runs.owner.dtype), counts)
+    owner = np.repeat(np.arange(len(geoms), dtype=runs.order.dtype), counts)
     return runs.points, owner, runs.order, runs.start, runs.owner
 
 
