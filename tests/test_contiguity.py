@@ -165,7 +165,7 @@ def test_hash_collisions_are_resolved_exactly(monkeypatch, crowded):
     expected = contiguity(regions, "rook").neighbors
     # Every point in one grid cell with the same hash: everything collides.
     monkeypatch.setattr(
-        runs_module, "_grid_cells", lambda points: np.zeros(len(points), np.uint16)
+        runs_module, "_grid_cells", lambda points, *_: np.zeros(len(points), np.uint16)
     )
     monkeypatch.setattr(
         runs_module, "_hash_points", lambda points: np.zeros(len(points), np.uint64)
@@ -213,7 +213,7 @@ def test_a_single_grid_cell_still_groups_exactly(monkeypatch):
     monkeypatch.setattr(
         runs_module,
         "_grid_cells",
-        lambda points: np.zeros(len(points), np.uint16),
+        lambda points, *_: np.zeros(len(points), np.uint16),
     )
     ours = contiguity(grid(5, 4), "queen", islands="keep")
     expected = libpysal.weights.lat2W(5, 4, rook=False)

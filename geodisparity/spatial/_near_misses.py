@@ -120,9 +120,7 @@ def near_miss_pairs(
 
 
 def warn_rounding_misses(
-    xy: np.ndarray,
-    owner: np.ndarray,
-    runs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    runs: Any,
     matrix: sp.csr_array,
     ids: Any,
     *,
@@ -133,10 +131,10 @@ def warn_rounding_misses(
 
     Parameters
     ----------
-    xy, owner : numpy.ndarray
-        Ring coordinates and their region positions.
-    runs : tuple
-        ``order, start, owner_sorted`` of the exact grouping.
+    runs : CoordinateRuns
+        The exact grouping of the ring coordinates (sorted ``points``,
+        ``owner`` and ``start``; see
+        :func:`~geodisparity.spatial._coordinate_runs.equal_coordinate_runs`).
     matrix : scipy.sparse.csr_array
         The contiguity found (near pairs already linked are not reported).
     ids : pandas.Index
@@ -146,14 +144,16 @@ def warn_rounding_misses(
     stacklevel : int
         Stack level of the warning.
     """
-    order, start, owner_sorted = runs
-    if not len(order):
+    start = runs.start
+    if not len(start):
         return
-    single = start.copy()  # coordinates that occur once (a run of one)
-    single[:-1] &= start[1:]
-    candidates = order[np.flatnonzero(single)]
-    points = xy[candidates]
-    a, b, count = near_miss_pairs(points, owner[candidates], eps := rounding_scale(points))
+    # Coordinates that occur once: a run of one (the last one if it starts a run).
+    candidates = np.flatnonzero(start[:-1] & start[1:])
+    if start[-1]:
+        candidates = np.append(candidates, len(start) - 1)
+    # (gathered as one complex number per point: rows of two are slow to gather)
+    points = runs.points.view(np.complex128)[candidates, 0].view(np.float64).reshape(-1, 2)
+    a, b, count = near_miss_pairs(points, runs.owner[candidates], eps := rounding_scale(points))
     if not a.size:
         return
     linked = np.asarray(matrix[a, b]).ravel() != 0

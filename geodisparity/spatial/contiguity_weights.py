@@ -6,10 +6,10 @@ ring that are also consecutive vertices of a ring of the other region, in
 either direction. This is libpysal's vertex-based definition, and the
 neighbour sets agree with ``libpysal.weights.Queen`` / ``Rook`` (see Notes).
 
-Instead of testing pairs of polygons, every ring coordinate is extracted at
-once with shapely and equal coordinates are grouped (exact float equality)
-by :mod:`geodisparity.spatial._coordinate_runs`: coordinates are ordered by
-cell of a coarse grid, so that memory is read almost sequentially, then
+Instead of testing pairs of polygons, the ring coordinates are read from
+shapely block by block and equal coordinates are grouped (exact float
+equality) by :mod:`geodisparity.spatial._coordinate_runs`: coordinates are
+placed by cell of a coarse grid, so that memory is read almost sequentially, then
 each cache-sized chunk of cells is sorted by a hash of the coordinates;
 collisions are detected exactly. Each group of two or more regions yields
 neighbour pairs. Shared edges are found from the same groups by comparing
@@ -39,7 +39,7 @@ import scipy.sparse as sp
 import shapely
 
 from geodisparity.errors import InputError
-from geodisparity.spatial._coordinate_runs import equal_coordinate_runs
+from geodisparity.spatial._coordinate_runs import CoordinateRuns, equal_coordinate_runs
 from geodisparity.spatial._islands import (
     IslandPolicy,
     check_policy,
@@ -59,6 +59,7 @@ logger = logging.getLogger(__name__)
 Rule = Literal["queen", "rook"]
 
 _REPEATED = 32  # more pairs than this per region: drop repeats with a hash table first
+_PAIR_BLOCK = 1 << 17  # occurrences paired at a time
 
 
 def contiguity(
@@ -167,11 +168,11 @@ def contiguity(
     located = located_rows(every)
     series = every if located.all() else every[located]
     geoms = np.asarray(series.values, dtype=object)
-    vertices = _sorted_vertices(geoms)
+    runs = equal_coordinate_runs(geoms, with_order=rule == "rook")
     if rule == "queen":
-        first, second = _occurrence_pairs(*vertices[3:], len(geoms))
+        first, second = _occurrence_pairs(runs.start, runs.owner, len(geoms))
     else:
-        first, second = _edge_pairs(geoms, vertices)
+        first, second = _edge_pairs(geoms, _with_positions(geoms, runs))
     if tolerance > 0:
         near_first, near_second = near_pairs(series, rule, tolerance, (first, second))
         first = np.concatenate([first, near_first])
@@ -179,8 +180,7 @@ def contiguity(
     matrix = symmetric_binary(first, second, len(geoms))
     if tolerance == 0 and warn_near_misses:
         geographic = bool(series.crs is not None and series.crs.is_geographic)
-        warn_rounding_misses(*vertices[:2], vertices[2:], matrix, series.index,
-                             geographic=geographic, stacklevel=3)
+        warn_rounding_misses(runs, matrix, series.index, geographic=geographic, stacklevel=3)
     matrix = embed(matrix, located)
     what = f"{rule} contiguity" + (f" (tolerance {tolerance:g} m)" if tolerance else "")
     nearest = on_located(located, lambda lonely: (nearest_regions(series, lonely),
@@ -224,8 +224,8 @@ def shared_vertex_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> shared_vertex_pairs(np.array([box(0, 0, 1, 1), box(1, 1, 2, 2), box(3, 3, 4, 4)]))
     (array([0]), array([1]))
     """
-    _, _, _, start, owner_sorted = _sorted_vertices(geoms)
-    return _occurrence_pairs(start, owner_sorted, len(geoms))
+    runs = equal_coordinate_runs(geoms)
+    return _occurrence_pairs(runs.start, runs.owner, len(geoms))
 
 
 def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -283,17 +283,21 @@ def _edge_pairs(geoms: np.ndarray, vertices: tuple[np.ndarray, ...]) -> tuple[np
 
 
 def _sorted_vertices(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Ring coordinates of ``geoms`` and their owner, ordered so that equal ones are adjacent.
+    """Ring coordinates of ``geoms`` grouped, with what rook contiguity needs.
 
-    Returns ``xy``, ``owner`` (position of each coordinate's geometry), and
-    ``order``, ``start`` and ``owner_sorted`` from
+    Returns the sorted ``points``, ``owner`` (position of each coordinate's
+    geometry, in shapely's order), and ``order``, ``start`` and
+    ``owner_sorted`` of
     :func:`~geodisparity.spatial._coordinate_runs.equal_coordinate_runs`.
     """
-    xy = shapely.get_coordinates(geoms)
+    return _with_positions(geoms, equal_coordinate_runs(geoms, with_order=True))
+
+
+def _with_positions(geoms: np.ndarray, runs: CoordinateRuns) -> tuple[np.ndarray, ...]:
+    """:func:`_sorted_vertices` from runs made ``with_order``."""
     counts = shapely.get_num_coordinates(geoms)
-    owner = np.repeat(np.arange(len(geoms), dtype=_index_type(len(xy))), counts)
-    order, start, owner_sorted = equal_coordinate_runs(xy, owner)
-    return xy, owner, order, start, owner_sorted
+    owner = np.repeat(np.arange(len(geoms), dtype=runs.order.dtype), counts)
+    return runs.points, owner, runs.order, runs.start, runs.owner
 
 
 def _index_type(n: int) -> type:
@@ -310,35 +314,70 @@ def _occurrence_pairs(
     ``start`` is True, and positions, hence owners, ascend within a run, so
     each pair comes out as (smaller, larger). ``owner_sorted`` gives each
     occurrence's geometry. ``linked(here, there)`` receives slices or index
-    arrays of sorted occurrences. Pairs repeat along shared boundaries: when
-    they repeat a lot (long boundaries, as between counties) they are coded
-    as one int64 each and made distinct with a hash table (a small one);
+    arrays of sorted occurrences. Pairs repeat along shared boundaries: they
+    are coded as one int64 each and, block by block of ``_PAIR_BLOCK`` runs'
+    worth of occurrences (temporaries stay small), made distinct with a hash
+    table when they repeat a lot (long boundaries, as between counties);
     otherwise (a lattice) repeats are left to :func:`symmetric_binary`.
     """
+    codes = []
+    cuts = _run_cuts(start, _PAIR_BLOCK)
+    for begin, end in zip(cuts[:-1], cuts[1:], strict=True):
+        block = _block_pair_codes(start, owner_sorted, n_geoms, linked, begin, end)
+        codes.append(pd.unique(block) if block.size > 2 * _PAIR_BLOCK // _REPEATED else block)
+    pairs = np.concatenate(codes)
+    if pairs.size > _REPEATED * n_geoms:
+        pairs = pd.unique(pairs)
+    return (pairs // n_geoms).astype(np.intp), (pairs % n_geoms).astype(np.intp)
+
+
+def _run_cuts(start: np.ndarray, size: int) -> list[int]:
+    """Cut positions about every ``size`` occurrences, at run starts (0 and n included)."""
     n = len(start)
-    same = ~start[1:]  # occurrence k and k + 1 are the same coordinate
+    cuts = [0]
+    for target in range(size, n, size):
+        if target <= cuts[-1]:
+            continue
+        cut = target + int(np.argmax(start[target:]))  # the next run start (argmax stops there)
+        if not start[cut]:
+            break
+        cuts.append(cut)
+    cuts.append(n)
+    return cuts
+
+
+def _block_pair_codes(
+    start: np.ndarray,
+    owner_sorted: np.ndarray,
+    n_geoms: int,
+    linked: Any,
+    begin: int,
+    end: int,
+) -> np.ndarray:
+    """Pair codes of the occurrences ``begin:end`` (runs do not cross the bounds)."""
+    owners = owner_sorted[begin:end]
+    m = end - begin
+    same = ~start[begin + 1 : end]  # occurrence k and k + 1 are the same coordinate
     # Occurrences next to each other (most vertices occur exactly twice).
-    keep = same & (owner_sorted[1:] != owner_sorted[:-1])
+    keep = owners[1:] != owners[:-1]
+    keep &= same
     if linked is not None:
-        keep &= linked(slice(0, n - 1), slice(1, n))
+        keep &= linked(slice(begin, end - 1), slice(begin + 1, end))
     hit = np.flatnonzero(keep)  # (faster than masking twice)
-    codes = [_pair_codes(owner_sorted[hit], owner_sorted[1:][hit], n_geoms)]
+    codes = [_pair_codes(owners[hit], owners[1:][hit], n_geoms)]
     # Occurrences further apart, in runs of three or more (junctions).
     candidate = np.flatnonzero(same[:-1] & same[1:])
     gap = 2
     while candidate.size:
         other = candidate + gap
-        keep = owner_sorted[candidate] != owner_sorted[other]
+        keep = owners[candidate] != owners[other]
         if linked is not None:
-            keep &= linked(candidate, other)
-        codes.append(_pair_codes(owner_sorted[candidate[keep]], owner_sorted[other[keep]], n_geoms))
-        candidate = candidate[other < n - 1]
+            keep &= linked(candidate + begin, other + begin)
+        codes.append(_pair_codes(owners[candidate[keep]], owners[other[keep]], n_geoms))
+        candidate = candidate[other < m - 1]
         candidate = candidate[same[candidate + gap]]
         gap += 1
-    pairs = np.concatenate(codes)
-    if pairs.size > _REPEATED * n_geoms:
-        pairs = pd.unique(pairs)
-    return (pairs // n_geoms).astype(np.intp), (pairs % n_geoms).astype(np.intp)
+    return np.concatenate(codes)
 
 
 def _pair_codes(first: np.ndarray, second: np.ndarray, n_geoms: int) -> np.ndarray:
