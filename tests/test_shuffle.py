@@ -20,8 +20,10 @@ def rows_of(values, permutations, seed):
     return np.vstack([block.copy() for block in shuffled_rows(values, permutations, rng)])
 
 
+@pytest.mark.parametrize("loop_swaps", [0, _shuffle.LOOP_SWAPS])  # dlaswp, slot loop
 @pytest.mark.parametrize("n", [2, 4])
-def test_every_ordering_is_equally_likely(n):
+def test_every_ordering_is_equally_likely(n, loop_swaps, monkeypatch):
+    monkeypatch.setattr(_shuffle, "LOOP_SWAPS", loop_swaps)
     draws = 48_000
     rows = rows_of(np.arange(float(n)), draws, seed=3)
     index = {order: k for k, order in enumerate(all_orders(range(n)))}
@@ -53,6 +55,15 @@ def test_integer_path_for_large_n_gives_the_same_steps(monkeypatch):
     a = rows_of(np.arange(500.0), 40, seed=5)
     monkeypatch.setattr(_shuffle, "_FLOAT_EXACT_N", 0)
     assert np.array_equal(a, rows_of(np.arange(500.0), 40, seed=5))
+
+
+@pytest.mark.parametrize(("n", "permutations"), [(2, 1), (3, 7), (90, 999), (513, 200)])
+def test_slot_loop_and_dlaswp_give_the_same_rows(n, permutations, monkeypatch):
+    # Small jobs swap slot by slot in numpy: the very swaps dlaswp applies.
+    monkeypatch.setattr(_shuffle, "LOOP_SWAPS", 10**12)
+    looped = rows_of(np.arange(float(n)), permutations, seed=n)
+    monkeypatch.setattr(_shuffle, "LOOP_SWAPS", 0)
+    assert np.array_equal(looped, rows_of(np.arange(float(n)), permutations, seed=n))
 
 
 class ScriptedBits:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -256,31 +256,41 @@ def simplify_coverage(
     return gpd.GeoSeries(values, index=geometry.index, crs=geometry.crs)
 
 
-class _DeltaEncoder:
-    """Integer coordinates as differences to the previous vertex, across all rings."""
+class _Rings(NamedTuple):
+    """Rings of many polygons as integer vertices, in drawing order."""
 
-    def __init__(self, decimals: int):
-        self.scale = 10.0**decimals
-        self.last = np.zeros(2, dtype=np.int64)
+    vertices: np.ndarray  # (v, 2) int64, closing vertex and repeats left out
+    count: np.ndarray  # vertices per ring
+    geometry: np.ndarray  # position of each ring's geometry
+    exterior: np.ndarray  # True for a polygon's exterior ring
+    kept: np.ndarray  # ring drawn: >= 3 vertices, and its exterior too
 
-    def ring(self, ring: Any) -> list[int]:
-        xy = np.rint(np.asarray(ring.coords)[:-1, :2] * self.scale).astype(np.int64)
-        if len(xy) > 1:  # rounding can repeat a vertex: keep one
-            keep = np.ones(len(xy), dtype=bool)
-            keep[1:] = np.any(xy[1:] != xy[:-1], axis=1)
-            xy = xy[keep]
-        if len(xy) < 3:
-            return []
-        deltas = np.diff(xy, axis=0, prepend=self.last[np.newaxis, :])
-        self.last = xy[-1]
-        return deltas.ravel().tolist()
 
-    def polygon(self, polygon: Any) -> list[list[int]]:
-        exterior = self.ring(polygon.exterior)
-        if not exterior:
-            return []
-        holes = (self.ring(r) for r in polygon.interiors)
-        return [exterior, *(h for h in holes if h)]
+def _rings(values: np.ndarray, scale: float) -> _Rings:
+    """Round every ring of ``values`` to integer units of ``1 / scale``; drop collapsed ones."""
+    parts, part_geometry = shapely.get_parts(values, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    xy, ring = shapely.get_coordinates(rings, return_index=True)
+    closing = np.ones(len(ring), dtype=bool)
+    closing[:-1] = ring[1:] != ring[:-1]
+    xy, ring = xy[~closing], ring[~closing]
+    integer = np.rint(xy * scale).astype(np.int64)
+    new = np.ones(len(ring), dtype=bool)  # rounding can repeat a vertex: keep one
+    new[1:] = (ring[1:] != ring[:-1]) | np.any(integer[1:] != integer[:-1], axis=1)
+    integer, ring = integer[new], ring[new]
+    count = np.bincount(ring, minlength=len(rings))
+    exterior = np.ones(len(rings), dtype=bool)
+    exterior[1:] = ring_part[1:] != ring_part[:-1]
+    polygon_kept = np.zeros(len(parts), dtype=bool)
+    polygon_kept[ring_part[exterior]] = count[exterior] >= 3
+    kept = (count >= 3) & polygon_kept[ring_part]
+    return _Rings(integer[kept[ring]], count, part_geometry[ring_part], exterior, kept)
+
+
+def _as_objects(geometry: Sequence[Any] | gpd.GeoSeries) -> np.ndarray:
+    values = np.empty(len(geometry), dtype=object)
+    values[:] = list(geometry.values if isinstance(geometry, gpd.GeoSeries) else geometry)
+    return values
 
 
 def encode_geometry(geometry: Sequence[Any] | gpd.GeoSeries, *, decimals: int) -> str:
@@ -318,16 +328,29 @@ def encode_geometry(geometry: Sequence[Any] | gpd.GeoSeries, *, decimals: int) -
     >>> encode_geometry([None, box(0, 0, 1, 1)], decimals=0)
     '[[],[[[1,0,0,1,-1,0,0,-1]]]]'
     """
-    encoder = _DeltaEncoder(decimals)
-    items: list[Any] = []
-    for geom in geometry:
-        if geom is None or geom.is_empty:
-            items.append([])
-            continue
-        parts = geom.geoms if geom.geom_type == "MultiPolygon" else [geom]
-        polygons = [p for p in (encoder.polygon(part) for part in parts) if p]
-        if not polygons:  # smaller than the rounding unit: keep it visible as a dot
-            dot = geom.envelope.buffer(0.5 / encoder.scale, quad_segs=1)
-            polygons = [[encoder.ring(dot.exterior)]]
-        items.append(polygons)
+    scale = 10.0**decimals
+    values = _as_objects(geometry)
+    present = ~(shapely.is_missing(values) | shapely.is_empty(values))
+    drawn = np.zeros(len(values), dtype=bool)
+    rings = _rings(values, scale)
+    drawn[rings.geometry[rings.kept]] = True
+    dots = np.flatnonzero(present & ~drawn)
+    if len(dots):  # smaller than the rounding unit: keep it visible as a dot
+        envelopes = shapely.envelope(values[dots])
+        values[dots] = shapely.buffer(envelopes, 0.5 / scale, quad_segs=1)
+        rings = _rings(values, scale)
+    deltas = np.diff(rings.vertices, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    flat = deltas.ravel().tolist()
+    items: list[Any] = [[] for _ in range(len(values))]
+    start = 0
+    for index in np.flatnonzero(rings.kept).tolist():
+        end = start + 2 * int(rings.count[index])
+        polygons = items[rings.geometry[index]]
+        if rings.exterior[index]:
+            polygons.append([flat[start:end]])
+        else:
+            polygons[-1].append(flat[start:end])
+        start = end
+    for dot in dots:  # a dot that rounding collapses too is an empty ring
+        items[dot] = items[dot] or [[[]]]
     return json.dumps(items, separators=(",", ":"))

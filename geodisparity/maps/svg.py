@@ -133,28 +133,13 @@ def map_canvas(regions: gpd.GeoDataFrame | gpd.GeoSeries) -> MapCanvas:
     web = to_web_geometry(regions)
     shown = drawable(web)
     pixels, width, height, metres_per_pixel = _to_pixels(to_equal_area(web[shown]))
-    paths = tuple(_geometry_path(geometry) for geometry in pixels.values)
+    paths = tuple(_geometry_paths(np.asarray(pixels.values, dtype=object)))
     return MapCanvas(web.index, shown, paths, width, height, metres_per_pixel)
 
 
 def _text(value: Any) -> str:
     """Escape text for SVG character data or attributes (lone surrogates replaced)."""
     return html.escape(re.sub("[\ud800-\udfff]", "\ufffd", str(value)), quote=True)
-
-
-def _ring_path(coords: np.ndarray) -> str:
-    """Return one closed subpath ``Mx,y dx,dy ... z`` (relative moves, repeats dropped)."""
-    keep = np.ones(len(coords), dtype=bool)
-    keep[1:] = np.any(coords[1:] != coords[:-1], axis=1)
-    points = coords[keep]
-    if len(points) > 1 and np.array_equal(points[0], points[-1]):
-        points = points[:-1]
-    if len(points) < 3:
-        return ""
-    tenths = np.round(points * 10).astype(np.int64)
-    steps = np.diff(tenths, axis=0)
-    text = " ".join(f"{_number(dx)},{_number(dy)}" for dx, dy in steps)
-    return f"M{_number(tenths[0, 0])},{_number(tenths[0, 1])}l{text}z"
 
 
 def _number(tenths: int) -> str:
@@ -166,15 +151,44 @@ def _number(tenths: int) -> str:
     return f"{sign}{whole or ''}.{rest}"
 
 
-def _geometry_path(geometry: Any) -> str:
-    """Return the ``d`` attribute of a (multi)polygon already in pixel coordinates."""
-    parts = []
-    for polygon in shapely.get_parts(geometry):
-        rings = [shapely.get_exterior_ring(polygon)]
-        rings += [shapely.get_interior_ring(polygon, i)
-                  for i in range(shapely.get_num_interior_rings(polygon))]
-        parts += [_ring_path(shapely.get_coordinates(ring)) for ring in rings]
-    return "".join(part for part in parts if part)
+def _geometry_paths(geometries: np.ndarray) -> list[str]:
+    """Return the ``d`` attribute of each (multi)polygon already in pixel coordinates.
+
+    Each ring is one closed subpath ``Mx,y dx,dy ... z`` in tenths of a pixel
+    (relative moves; repeated vertices and the closing one dropped, rings left
+    with fewer than 3 vertices skipped).
+    """
+    parts, part_geometry = shapely.get_parts(geometries, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    new = np.ones(len(ring), dtype=bool)
+    new[1:] = (ring[1:] != ring[:-1]) | np.any(coords[1:] != coords[:-1], axis=1)
+    coords, ring = coords[new], ring[new]
+    count = np.bincount(ring, minlength=len(rings))
+    last = np.cumsum(count) - 1
+    first = last - count + 1
+    closed = count > 1
+    closed[closed] = np.all(coords[first[closed]] == coords[last[closed]], axis=1)
+    keep = np.ones(len(ring), dtype=bool)
+    keep[last[closed]] = False
+    count -= closed
+    keep &= count[ring] >= 3
+    coords, ring = coords[keep], ring[keep]
+    tenths = np.round(coords * 10).astype(np.int64)
+    start = np.ones(len(ring), dtype=bool)
+    start[1:] = ring[1:] != ring[:-1]
+    moves = tenths.copy()
+    moves[1:] -= tenths[:-1]
+    moves[start] = tenths[start]
+    numbers, position = np.unique(moves, return_inverse=True)
+    text = [_number(value) for value in numbers.tolist()]
+    pairs = [f"{text[x]},{text[y]}" for x, y in position.reshape(-1, 2).tolist()]
+    paths = [""] * len(geometries)
+    bounds = np.flatnonzero(start).tolist() + [len(pairs)]
+    owner = part_geometry[ring_part[ring[start]]].tolist()
+    for geometry, begin, end in zip(owner, bounds[:-1], bounds[1:], strict=True):
+        paths[geometry] += f"M{pairs[begin]}l{' '.join(pairs[begin + 1 : end])}z"
+    return paths
 
 
 def _to_pixels(projected: gpd.GeoSeries) -> tuple[gpd.GeoSeries, float, float, float]:

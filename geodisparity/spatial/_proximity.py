@@ -79,8 +79,6 @@ def nearest_regions(series: Any, lonely: np.ndarray) -> np.ndarray:
     distance). Regions are visited by increasing lower bound of their
     distance, from the bounding boxes, so only a few are measured.
     """
-    from scipy.spatial import cKDTree
-
     geoms = np.asarray(series.values, dtype=object)
     geographic = series.crs is not None and series.crs.is_geographic
     bounds = shapely.bounds(geoms)
@@ -91,14 +89,14 @@ def nearest_regions(series: Any, lonely: np.ndarray) -> np.ndarray:
 
     nearest = np.empty(len(lonely), dtype=np.intp)
     for k, island in enumerate(lonely):
-        tree = cKDTree(vertices(island))
+        own = vertices(island)
         bound = _distance_lower_bound(bounds, island, geographic)
         bound[island] = np.inf
         best, best_distance = -1, np.inf
         for region in np.argsort(bound, kind="stable"):
             if bound[region] > best_distance:
                 break
-            distance = tree.query(vertices(region), k=1)[0].min()
+            distance = least_distance(own, vertices(region))
             if distance < best_distance:
                 best, best_distance = region, distance
         nearest[k] = best
@@ -106,6 +104,61 @@ def nearest_regions(series: Any, lonely: np.ndarray) -> np.ndarray:
 
 
 EARTH_RADIUS_M = 6_371_008.8
+
+#: Vertex pairs measured at once (a few MB); beyond :data:`PAIRS_LIMIT` pairs left
+#: after pruning, a k-d tree is used (``scipy.spatial``, whose import costs ~0.2 s).
+CHUNK_PAIRS = 1 << 17
+PAIRS_LIMIT = 1 << 21
+
+
+def least_distance(points: np.ndarray, others: np.ndarray) -> float:
+    """Least Euclidean distance between a vertex of ``points`` and one of ``others``.
+
+    A sample of ``points``, and the vertices of each set nearest the other's
+    bounding box, give an upper bound; only vertices within it of the other
+    set's bounding box can do better, and only those are compared (exact).
+
+    Examples
+    --------
+    >>> least_distance(np.array([[0.0, 0.0], [5.0, 5.0]]), np.array([[3.0, 4.0], [9.0, 9.0]]))
+    2.23606797749979
+    """
+    sample = points[:: max(1, len(points) * len(others) // CHUNK_PAIRS)]
+    bound = min(_brute_least(sample, others),
+                _brute_least(_facing(points, others), _facing(others, points)))
+    if bound == 0.0:
+        return bound
+    points = points[_box_gap(points, others) <= bound]
+    others = others[_box_gap(others, points) <= bound]
+    points = points[_box_gap(points, others) <= bound]
+    if len(points) * len(others) > PAIRS_LIMIT:
+        from scipy.spatial import cKDTree  # large, close vertex sets only
+
+        return float(cKDTree(points).query(others, k=1)[0].min())
+    return min(bound, _brute_least(points, others))
+
+
+def _box_gap(points: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Distance from each of ``points`` to the bounding box of ``others`` (a lower bound)."""
+    below = others.min(axis=0) - points
+    above = points - others.max(axis=0)
+    return np.sqrt(np.square(np.maximum(0.0, np.maximum(below, above))).sum(axis=1))
+
+
+def _facing(points: np.ndarray, others: np.ndarray, count: int = 64) -> np.ndarray:
+    """Return the ``count`` vertices of ``points`` nearest the bounding box of ``others``."""
+    if len(points) <= count:
+        return points
+    return points[np.argpartition(_box_gap(points, others), count)[:count]]
+
+
+def _brute_least(points: np.ndarray, others: np.ndarray) -> float:
+    step = max(1, CHUNK_PAIRS // max(1, len(points)))
+    least = np.inf
+    for start in range(0, len(others), step):
+        gaps = points[:, None, :] - others[None, start : start + step, :]
+        least = min(least, float(np.sqrt(np.square(gaps).sum(axis=2).min())))
+    return least
 
 
 def _distance_lower_bound(bounds: np.ndarray, i: int, geographic: bool) -> np.ndarray:

@@ -12,7 +12,10 @@ Fisher-Yates, forward: for ``i = 0 .. n - 2`` swap slots ``i`` and
 drawn all at once, from 32-bit random words by Lemire's multiply-and-reject
 method (exact: a word is redrawn when it falls in the small biased remainder),
 and the swaps are then applied in one compiled call, LAPACK's ``dlaswp``
-(which performs exactly this sequence of row interchanges). The permutations are
+(which performs exactly this sequence of row interchanges). Small jobs (up to
+:data:`LOOP_SWAPS` slot steps in all) apply the same swaps slot by slot, each
+step vectorised over the rows, which gives identical rows and spares the
+import of ``scipy.linalg`` (about 0.1 s). The permutations are
 uniform, as with ``Generator.shuffle``, at about half its cost (measured at
 160,000 values), since the random numbers are made in bulk rather than by one
 call per element. Rows are shuffled a few at a time (about
@@ -49,7 +52,6 @@ from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg.lapack import dlaswp
 
 from geodisparity._resources import check_memory
 
@@ -69,6 +71,10 @@ __all__ = [
 #: one row). Small enough for the random words and swap targets to stay in cache:
 #: measured faster than 16 times larger blocks at n = 10,000.
 BLOCK_ELEMENTS = 1 << 17
+
+#: Up to this many slot steps (``(n - 1)`` per block) in a whole job, the swaps are
+#: applied by a numpy loop over the slots instead of ``dlaswp`` (same result).
+LOOP_SWAPS = 4096
 
 #: Up to this many values, the forms use the dense matrix (faster than sparse at
 #: n = 90), and blocks hold :data:`SMALL_BLOCK_ELEMENTS` values (measured faster).
@@ -153,10 +159,28 @@ def _rows_per_block(n: int, permutations: int, elements: int) -> int:
     return max(1, min(permutations, elements // n))
 
 
-def _shuffle_in_place(part: np.ndarray, rng: np.random.Generator, slots: _Slots) -> None:
+def _swap_by_slot(part: np.ndarray, steps: np.ndarray) -> None:
+    """Swap slot ``i`` with ``i + steps[:, i]`` in every row, for ``i = 0 .. n - 2`` in order."""
+    rows = np.arange(part.shape[0])
+    for i in range(steps.shape[1]):
+        target = steps[:, i] + i
+        held = part[:, i].copy()
+        part[:, i] = part[rows, target]
+        part[rows, target] = held
+
+
+def _shuffle_in_place(
+    part: np.ndarray, rng: np.random.Generator, slots: _Slots, *, loop: bool = False
+) -> None:
     """Apply a fresh Fisher-Yates pass to each row of the C-contiguous ``part``."""
     rows, n = part.shape
-    pivots = _pivots(_draw_steps(rows, n, rng, slots), n, slots)
+    steps = _draw_steps(rows, n, rng, slots)
+    if loop:
+        _swap_by_slot(part, steps)
+        return
+    from scipy.linalg.lapack import dlaswp  # imported only for large jobs
+
+    pivots = _pivots(steps, n, slots)
     out = dlaswp(part.reshape(-1, 1), pivots.reshape(-1), overwrite_a=1)
     if not np.shares_memory(out, part):  # the wrapper copied: take its result
         part[...] = out.reshape(rows, n)
@@ -199,13 +223,14 @@ def shuffled_rows(
     if n * step >= 2**31:  # dlaswp takes 32-bit positions
         raise ValueError(f"too many values to permute: n={n}")
     slots = _slots(n)
+    loop = -(-permutations // step) * (n - 1) <= LOOP_SWAPS
     block = np.empty((rows or step, n))
     block[...] = values
     done = 0
     while done < permutations:
         count = min(block.shape[0], permutations - done)
         for start in range(0, count, step):
-            _shuffle_in_place(block[start : min(start + step, count)], rng, slots)
+            _shuffle_in_place(block[start : min(start + step, count)], rng, slots, loop=loop)
         yield block[:count]
         done += count
 
