@@ -132,3 +132,16 @@ def test_errors():
         gd.dagum_gini([-1, 2], ["a", "b"])
     with pytest.raises(InputError, match="groups is required"):
         gd.dagum_gini([1, 2], None)
+
+
+def test_a_group_with_zero_income_adds_nothing_and_warns_nothing():
+    """Found by the property tests: 0/0 inside a zero-income group is 0, the identity holds."""
+    import warnings
+
+    import geodisparity as gd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = gd.dagum_gini([0.0, 0.0, 1.0, 3.0], ["a", "a", "b", "b"], None)
+    assert result.gini == pytest.approx(gd.gini([0.0, 0.0, 1.0, 3.0]))
+    assert result.within + result.net_between + result.transvariation == pytest.approx(result.gini)

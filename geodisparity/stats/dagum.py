@@ -213,9 +213,11 @@ def _decompose(
     p = population / population.sum()
     s = income / income.sum()
     absolute = directed + directed.T
-    gini_jh = absolute / (np.outer(population, population) * (mean[:, None] + mean[None, :]))
-    gini_jh = np.nan_to_num(gini_jh)  # two groups both at zero income
     with np.errstate(divide="ignore", invalid="ignore"):
+        gini_jh = absolute / (np.outer(population, population) * (mean[:, None] + mean[None, :]))
+        # A group (or pair) with zero income has no differences: 0/0 is taken as 0. Its
+        # within term is weighted by its income share s_j = 0, so the identity G = sum holds.
+        gini_jh = np.nan_to_num(gini_jh)
         affluence = np.where(absolute > 0, (directed - directed.T) / absolute, 0.0)
     weight = np.outer(p, s) + np.outer(s, p)
     upper = np.triu(np.ones((gs.k, gs.k), dtype=bool), k=1)
