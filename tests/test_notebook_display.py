@@ -4,12 +4,12 @@ import dataclasses
 import html
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from browser_helpers import chromium_browser  # noqa: F401  (the "browser" fixture)
 from shapely.geometry import box
 
 import geodisparity as gd
@@ -139,24 +139,8 @@ def test_show_checks_the_height(hostile_map, height):
         OfflineMap(hostile_map, height=height)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from browser_helpers import CHROMIUM, FLAGS, _unavailable
-
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"Chromium not found at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.browser
-def test_shown_map_draws_offline_inside_a_notebook_like_page(chromium, tmp_path):
+def test_shown_map_draws_offline_inside_a_notebook_like_page(browser, tmp_path):
     """The iframe a notebook shows draws every region in Chromium with every network
     request blocked, and hostile names stay text (no dialog, no script run)."""
     from test_maps_browser import _grid
@@ -167,7 +151,7 @@ def test_shown_map_draws_offline_inside_a_notebook_like_page(chromium, tmp_path)
     notebook.write_text("<!DOCTYPE html><html><body><h1>Out[1]:</h1>"
                         f"{gd.show(m, height=600)._repr_html_()}</body></html>",
                         encoding="utf-8")
-    page = chromium.new_page(viewport={"width": 1100, "height": 800})
+    page = browser.new_page(viewport={"width": 1100, "height": 800})
     requests, blocked, dialogs, errors = [], [], [], []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.on("pageerror", lambda e: errors.append(str(e)))
