@@ -12,6 +12,7 @@ import pandas as pd
 
 from geodisparity.categories import HOTSPOT_LABELS, ISOLATED, LISA_LABELS, NOT_SIGNIFICANT
 from geodisparity.config import RunConfig
+from geodisparity.pipeline_missing import notes_section
 from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
 
@@ -165,6 +166,8 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
         _maps_section(config, result, words, canvas),
     ]
     sections[2:2] = target_sections(config, result.targets)  # after the gaps
+    notes = notes_section(config, result.left_out)  # regions left out, no permutation test
+    sections[1:1] = [notes] if notes is not None else []
     if result.decompositions or len(result.intervals):
         sections.append(_decomposition_section(result, words))
     if result.convergence:
@@ -180,11 +183,13 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
 def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
     lines = [
         words["boundaries_line"].format(source=config.boundaries.source, n=len(result.current)),
-        words["table_line"].format(path=config.table.path),
     ]
+    if config.table.path is not None:  # else the attributes of the boundary file
+        lines.append(words["table_line"].format(path=config.table.path))
     if result.year is not None:
         lines.append(words["year_line"].format(year=result.year))
-    lines += [line for line in str(result.join_report).splitlines() if line.strip()]
+    if result.join_report is not None:
+        lines += [line for line in str(result.join_report).splitlines() if line.strip()]
     return Section(words["data"], lines)
 
 
