@@ -136,6 +136,13 @@ _EXPORTS.update({
     "PaceWarning": "geodisparity.errors",
 })
 
+# GCJ-02 boundaries to WGS 84, and rasters in the study file (issue 12, examples).
+_EXPORTS.update({
+    "gcj02_to_wgs84": "geodisparity.gcj02",
+    "wgs84_to_gcj02": "geodisparity.gcj02",
+    "gcj02_offset": "geodisparity.gcj02",
+})
+
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
 _SUBMODULES: frozenset[str] = frozenset(
     {"boundaries", "io", "stats", "spatial", "maps", "crs", "errors", "categories"}
@@ -273,3 +280,6 @@ if TYPE_CHECKING:  # pragma: no cover - targets, composite indices and task book
     from geodisparity.stats.attainment import target_attainment  # noqa: F401
     from geodisparity.stats.composite import CompositeIndex, composite_index  # noqa: F401
     from geodisparity.taskbook import TaskBook, task_book  # noqa: F401
+
+if TYPE_CHECKING:  # pragma: no cover - GCJ-02 conversion (issue 12, examples)
+    from geodisparity.gcj02 import gcj02_offset, gcj02_to_wgs84, wgs84_to_gcj02  # noqa: F401

@@ -21,7 +21,7 @@ PAGES: list[tuple[str, tuple[str, ...]]] = [
     ("gaps", ("geodisparity.stats",)),
     ("clusters", ("geodisparity.spatial",)),
     ("maps", ("geodisparity.maps",)),
-    ("crs", ("geodisparity.crs",)),
+    ("crs", ("geodisparity.crs", "geodisparity.gcj02")),
     ("errors", ("geodisparity.errors",)),
 ]
 SUBMODULES_MARKER = "submodules"
