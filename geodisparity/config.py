@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from geodisparity import expressions
+from geodisparity.config_rasters import RASTERS, RasterEntry, raster_indicators, read_rasters
 from geodisparity.config_schema import (
     ANALYSIS,
     BOUNDARIES,
@@ -38,7 +39,6 @@ from geodisparity.config_schema import (
     SchemaError,
     Section,
 )
-from geodisparity.config_rasters import RASTERS, RasterEntry, raster_indicators, read_rasters
 from geodisparity.config_targets import (
     AttainmentConfig,
     CompositeConfig,
