@@ -42,6 +42,8 @@ __all__ = ["RasterEntry", "RASTERS", "STATISTICS", "read_rasters", "raster_indic
 
 #: Statistics a ``[[rasters]]`` entry may ask for; ``range`` is max - min.
 STATISTICS = ("mean", "sum", "min", "max", "range", "std", "count", "majority")
+#: Statistics that a weights raster changes into what residents experience.
+WEIGHTED = ("mean", "std")
 
 RASTERS = Section("rasters", "Rasters (zonal statistics)", array=True, description=(
     "Indicators computed from rasters: each entry adds a column holding a statistic of the "
@@ -63,8 +65,8 @@ RASTERS = Section("rasters", "Rasters (zonal statistics)", array=True, descripti
         description="Band of the raster (1 is the first)."),
     Key("weights", "text", example="data/population.tif",
         description="A second raster of weights (e.g. gridded population) for a weighted "
-                    "mean: the value that residents experience. It must be on the same grid "
-                    "as `path`."),
+                    "mean or std: the value that residents experience. It must be on the same "
+                    "grid as `path`."),
     Key("crs", "text", example="EPSG:4326",
         description="CRS of a raster that declares none (netCDF files often do not); a raster "
                     "with no CRS is refused without it."),
@@ -110,9 +112,10 @@ def read_rasters(reader: Reader) -> tuple[RasterEntry, ...]:
                 raise reader.fail(f"{where}.{key} = {values[key]!r} must not be empty")
         if isinstance(values["label"], dict):
             _check_label(reader, values["label"], f"{where}.label")
-        if values["weights"] is not None and values["statistic"] != "mean":
-            raise reader.fail(f"{where}.weights gives a weighted mean: set statistic = "
-                              f"\"mean\" (got {values['statistic']!r})")
+        if values["weights"] is not None and values["statistic"] not in WEIGHTED:
+            raise reader.fail(f"{where}.weights weights the mean or std of the cells; "
+                              f"statistic = {values['statistic']!r} does not use weights: "
+                              f"set statistic = \"mean\" or \"std\", or remove weights")
         entries.append(RasterEntry(**values))
     names = [entry.name for entry in entries]
     repeated = sorted({name for name in names if names.count(name) > 1})

@@ -112,7 +112,7 @@ def _check_name(entry: RasterEntry, frame: Any) -> None:
 
 def _zonal(regions: Any, entry: RasterEntry, config: RunConfig) -> tuple[pd.Series, str]:
     """One statistic of one raster over the regions, and the raster's CRS for the report."""
-    from geodisparity.raster import zonal_stats
+    from geodisparity import zonal_stats
 
     weights = None if entry.weights is None else str(config.resolve(entry.weights))
     frame = zonal_stats(regions, str(config.resolve(entry.path)), stats=(entry.statistic,),
