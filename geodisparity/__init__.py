@@ -273,3 +273,16 @@ if TYPE_CHECKING:  # pragma: no cover - targets, composite indices and task book
     from geodisparity.stats.attainment import target_attainment  # noqa: F401
     from geodisparity.stats.composite import CompositeIndex, composite_index  # noqa: F401
     from geodisparity.taskbook import TaskBook, task_book  # noqa: F401
+
+# Rasters summarised per region: exact zonal statistics, weighting, Dask (issue 12).
+_EXPORTS.update({
+    "zonal_stats": "geodisparity.raster.zonal",
+    "RasterError": "geodisparity.errors",
+    "OutsideRasterWarning": "geodisparity.errors",
+})
+_SUBMODULES = _SUBMODULES | {"raster"}
+__all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover - rasters (issue 12)
+    from geodisparity.errors import OutsideRasterWarning, RasterError  # noqa: F401
+    from geodisparity.raster.zonal import zonal_stats  # noqa: F401
