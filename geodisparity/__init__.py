@@ -283,3 +283,17 @@ if TYPE_CHECKING:  # pragma: no cover - targets, composite indices and task book
 
 if TYPE_CHECKING:  # pragma: no cover - GCJ-02 conversion (issue 12, examples)
     from geodisparity.gcj02 import gcj02_offset, gcj02_to_wgs84, wgs84_to_gcj02  # noqa: F401
+
+
+# Rasters summarised per region: exact zonal statistics, weighting, Dask (issue 12).
+_EXPORTS.update({
+    "zonal_stats": "geodisparity.raster.zonal",
+    "RasterError": "geodisparity.errors",
+    "OutsideRasterWarning": "geodisparity.errors",
+})
+_SUBMODULES = _SUBMODULES | {"raster"}
+__all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover - rasters (issue 12)
+    from geodisparity.errors import OutsideRasterWarning, RasterError  # noqa: F401
+    from geodisparity.raster.zonal import zonal_stats  # noqa: F401

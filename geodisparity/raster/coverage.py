@@ -1,0 +1,245 @@
+"""Exact fractions of raster cells covered by polygons, in time proportional to the perimeter.
+
+How it works
+------------
+The area of a polygon inside a cell is the integral of its winding number over the cell.
+Every ring edge changes the winding number by its sign to its right, so each edge is cut
+where it crosses a row or column line of the grid; each piece lies in one cell and gives
+
+- to its own cell the exact area between the piece and the cell's right side,
+  ``(col + 1 - x_mid) * dy`` (the piece is straight, so the mid-point is exact), and
+- to every cell further right in the row the full ``dy`` (stored once, in the next
+  cell, and spread by a cumulative sum along the row).
+
+Every cell thus gets its exact covered fraction; fractions within 1e-12 of 0 or 1 are
+snapped, so that no rounding residue makes an outside cell "touched". The work is one
+pass over the edges plus the crossings (the polygon's perimeter in cells), then a
+cumulative sum over the region's bounding box.
+
+Why not exactextract as the engine: its Python binding takes features one by one through
+GDAL/GEOS objects; on China's 2,875 counties (4.2 million vertices) on a 350 x 225 DEM it
+took 31 s, while this vectorised pass takes a few seconds (scripts/bench/bench_zonal.py),
+and gives the same fractions to ~1e-12. It would also add a compiled dependency.
+
+Examples
+--------
+>>> import shapely
+>>> from affine import Affine
+>>> square = shapely.box(0.5, 0.5, 2.0, 2.0)          # a 1.5 x 1.5 square on a unit grid
+>>> pieces = boundary_pieces([square], Affine(1, 0, 0, 0, -1, 3), (3, 3))
+>>> coverage_window(pieces, 0, (0, 3, 0, 3)).round(3).tolist()
+[[0.0, 0.0, 0.0], [0.5, 1.0, 0.0], [0.25, 0.5, 0.0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+
+from geodisparity.errors import GeometryError, InputError
+
+__all__ = ["BoundaryPieces", "boundary_pieces", "coverage_window", "region_boxes"]
+
+# Cells whose exact fraction rounds to within this of 0 or 1 are taken as 0 or 1.
+_SNAP = 1e-12
+
+
+@dataclass(frozen=True)
+class BoundaryPieces:
+    """Pieces of all regions' boundaries, one per crossed cell, sorted by region then row.
+
+    Attributes
+    ----------
+    region, row, col : numpy.ndarray
+        Region position (0-based), cell row and column of each piece.
+    area : numpy.ndarray
+        Signed area from the piece to its cell's right side.
+    cover : numpy.ndarray
+        Signed row height of the piece, added to every cell to its right.
+    start : numpy.ndarray
+        ``start[i]:start[i + 1]`` are the pieces of region ``i`` (length ``n + 1``).
+    """
+
+    region: np.ndarray
+    row: np.ndarray
+    col: np.ndarray
+    area: np.ndarray
+    cover: np.ndarray
+    start: np.ndarray
+
+    @property
+    def n_regions(self) -> int:
+        """Number of regions."""
+        return len(self.start) - 1
+
+    def of(self, i: int, rows: tuple[int, int] | None = None) -> slice:
+        """Slice of region ``i``'s pieces, optionally only those in ``rows = (r0, r1)``."""
+        lo, hi = int(self.start[i]), int(self.start[i + 1])
+        if rows is None:
+            return slice(lo, hi)
+        part = self.row[lo:hi]
+        return slice(lo + int(np.searchsorted(part, rows[0])),
+                     lo + int(np.searchsorted(part, rows[1])))
+
+
+def _pixel_edges(geoms: np.ndarray, transform: Any) -> tuple[np.ndarray, ...]:
+    """Ring edges of every polygon in (column, row) pixel coordinates, with their region."""
+    a, b, c, d, e, f = (transform.a, transform.b, transform.c,
+                        transform.d, transform.e, transform.f)
+    if b != 0 or d != 0:
+        raise InputError(
+            f"raster: a rotated or sheared grid (transform {tuple(transform)[:6]}) is not "
+            "supported; warp it to a north-up grid first (e.g. gdalwarp)"
+        )
+    oriented = shapely.orient_polygons(geoms, exterior_cw=False)
+    parts, part_region = shapely.get_parts(oriented, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    ring_region = part_region[ring_part]
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    cols = (coords[:, 0] - c) / a
+    rows = (coords[:, 1] - f) / e
+    same = ring[1:] == ring[:-1]
+    x0, y0 = cols[:-1][same], rows[:-1][same]
+    x1, y1 = cols[1:][same], rows[1:][same]
+    region = ring_region[ring[:-1][same]]
+    # Exteriors are counter-clockwise in map coordinates; the pixel axes may flip that.
+    sign = -1.0 if a * e > 0 else 1.0
+    moving = y0 != y1                      # horizontal edges add no area to any cell
+    return x0[moving], y0[moving], x1[moving], y1[moving], region[moving], sign
+
+
+def _crossings(lo: np.ndarray, hi: np.ndarray, p0: np.ndarray, p1: np.ndarray):
+    """Edge index and parameter ``t`` of every integer line strictly between ``p0`` and ``p1``."""
+    first = np.floor(lo) + 1
+    count = np.maximum(np.ceil(hi) - first, 0).astype(np.int64)
+    edge = np.repeat(np.arange(len(lo)), count)
+    offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    line = first[edge] + offsets
+    return edge, (line - p0[edge]) / (p1[edge] - p0[edge])
+
+
+def boundary_pieces(
+    geoms: Sequence[Any] | np.ndarray, transform: Any, shape: tuple[int, int]
+) -> BoundaryPieces:
+    """Cut every region's boundary at the grid lines: one piece per crossed cell.
+
+    Parameters
+    ----------
+    geoms : sequence of shapely (Multi)Polygon
+        Regions in the raster's CRS; ``None`` or empty geometries give no pieces.
+    transform : affine.Affine
+        The raster's north-up transform (no rotation).
+    shape : tuple of int
+        The raster's ``(height, width)``; pieces outside it are kept (the cumulative
+        sum needs those left of the raster) and clipped later by :func:`coverage_window`.
+
+    Returns
+    -------
+    BoundaryPieces
+
+    Raises
+    ------
+    GeometryError
+        If a geometry is not a polygon or multipolygon.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    kinds = shapely.get_type_id(geoms)
+    bad = np.flatnonzero(~np.isin(kinds, (-1, 3, 6)) & ~shapely.is_empty(geoms))
+    if bad.size:
+        raise GeometryError(
+            f"regions: zonal statistics need polygons; rows at positions "
+            f"{', '.join(map(str, bad[:10]))} hold {shapely.get_type_id(geoms[bad[0]])!s} "
+            "geometries (type id; 3 = Polygon, 6 = MultiPolygon)"
+        )
+    x0, y0, x1, y1, region, sign = _pixel_edges(geoms, transform)
+    ex, tx = _crossings(np.minimum(x0, x1), np.maximum(x0, x1), x0, x1)
+    ey, ty = _crossings(np.minimum(y0, y1), np.maximum(y0, y1), y0, y1)
+    n = len(x0)
+    edge = np.concatenate([np.arange(n), np.arange(n), ex, ey])
+    t = np.concatenate([np.zeros(n), np.ones(n), tx, ty])
+    order = np.lexsort((t, edge))
+    edge, t = edge[order], t[order]
+    keep = (edge[1:] == edge[:-1]) & (t[1:] > t[:-1])
+    e, ta, tb = edge[:-1][keep], t[:-1][keep], t[1:][keep]
+    dx, dy = x1[e] - x0[e], y1[e] - y0[e]
+    xm = x0[e] + 0.5 * (ta + tb) * dx
+    ym = y0[e] + 0.5 * (ta + tb) * dy
+    height = (tb - ta) * dy * sign
+    col = np.floor(xm).astype(np.int64)
+    row = np.floor(ym).astype(np.int64)
+    reg = region[e]
+    order = np.lexsort((col, row, reg))
+    reg, row, col = reg[order], row[order], col[order]
+    height = height[order]
+    area = (col + 1 - xm[order]) * height
+    start = np.searchsorted(reg, np.arange(len(geoms) + 1))
+    return BoundaryPieces(reg, row, col, area, height, start)
+
+
+def region_boxes(pieces: BoundaryPieces, shape: tuple[int, int]) -> np.ndarray:
+    """Cell bounding box ``(r0, r1, c0, c1)`` of each region, clipped to the raster.
+
+    A region without pieces, or wholly outside the raster, gets an empty box (``r0 == r1``).
+    """
+    n = pieces.n_regions
+    boxes = np.zeros((n, 4), dtype=np.int64)
+    counts = np.diff(pieces.start)
+    has = np.flatnonzero(counts)
+    if has.size:
+        first = pieces.start[has]
+        boxes[has, 0] = pieces.row[first]
+        boxes[has, 1] = pieces.row[pieces.start[has + 1] - 1] + 1
+        boxes[has, 2] = np.minimum.reduceat(pieces.col, first)
+        boxes[has, 3] = np.maximum.reduceat(pieces.col, first) + 1
+    height, width = shape
+    boxes[:, 0:2] = boxes[:, 0:2].clip(0, height)
+    boxes[:, 2:4] = boxes[:, 2:4].clip(0, width)
+    empty = (boxes[:, 0] >= boxes[:, 1]) | (boxes[:, 2] >= boxes[:, 3])
+    boxes[empty] = 0
+    return boxes
+
+
+def coverage_window(
+    pieces: BoundaryPieces, i: int, window: tuple[int, int, int, int]
+) -> np.ndarray:
+    """Exact covered fraction of every cell of ``window = (r0, r1, c0, c1)`` by region ``i``.
+
+    Pieces left of the window still count (their row height reaches into it), so any
+    window of the raster gives the same fractions as the whole.
+
+    Parameters
+    ----------
+    pieces : BoundaryPieces
+        From :func:`boundary_pieces`.
+    i : int
+        Region position.
+    window : tuple of int
+        Rows ``r0:r1`` and columns ``c0:c1`` of the raster.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(r1 - r0, c1 - c0)`` fractions in [0, 1].
+    """
+    r0, r1, c0, c1 = window
+    h, w = r1 - r0, c1 - c0
+    part = pieces.of(i, (r0, r1))
+    row = pieces.row[part] - r0
+    col = pieces.col[part] - c0
+    inside = (col >= 0) & (col < w)
+    flat_cell = row[inside] * w + col[inside]
+    area = np.bincount(flat_cell, pieces.area[part][inside], minlength=h * w)
+    nxt = col + 1
+    spread = nxt < w
+    flat_next = row[spread] * w + np.maximum(nxt[spread], 0)
+    cover = np.bincount(flat_next, pieces.cover[part][spread], minlength=h * w)
+    winding = np.cumsum(cover.reshape(h, w), axis=1)
+    frac = area.reshape(h, w) + winding
+    np.clip(frac, 0.0, 1.0, out=frac)
+    frac[frac < _SNAP] = 0.0
+    frac[frac > 1.0 - _SNAP] = 1.0
+    return frac
