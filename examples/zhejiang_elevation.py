@@ -68,14 +68,14 @@ def compare(table: pd.DataFrame) -> pd.DataFrame:
     """The 26 mountain counties against the rest: counts, means and medians of each measure."""
     group = table["mountain26"].map({True: "26 mountain counties", False: "other counties"})
     measures = ["elevation_mean_m", "elevation_std_m", "elevation_range_m"]
-    summary = table.groupby(group)[measures].agg(["mean", "median"])
+    summary = table.groupby(group.rename("group"))[measures].agg(["mean", "median"])
     summary.columns = [f"{measure}_{how}" for measure, how in summary.columns]
     summary.insert(0, "counties", group.value_counts())
     summary.insert(1, "with_dem_cells", table.groupby(group)["elevation_mean_m"].count())
     return summary.loc[["26 mountain counties", "other counties"]]
 
 
-def describe(summary: pd.DataFrame, table: pd.DataFrame, gcj_shift: float) -> str:
+def describe(summary: pd.DataFrame, table: pd.DataFrame, gcj_shift: pd.Series) -> str:
     """A few plain sentences for the terminal."""
     mountain, other = summary.loc["26 mountain counties"], summary.loc["other counties"]
     no_cells = table.index[table["elevation_mean_m"].isna()]
@@ -103,8 +103,9 @@ def describe(summary: pd.DataFrame, table: pd.DataFrame, gcj_shift: float) -> st
         names = ", ".join(f"{table.loc[i, 'name_en']} ({i})" for i in no_cells)
         lines.append(f"No land cell of the 0.2-degree DEM falls in {len(no_cells)} island "
                      f"or small coastal units, left without a value: {names}.")
-    lines.append(f"GCJ-02 -> WGS 84 changes the county means by at most {gcj_shift:.1f} m at "
-                 f"this resolution (boundaries moved by 470-610 m; cells are ~20 km).")
+    lines.append(f"GCJ-02 -> WGS 84 changes the county means by {gcj_shift.median():.1f} m "
+                 f"(median; at most {gcj_shift.max():.1f} m) at this resolution: the "
+                 f"boundaries move by 470-610 m, the cells are ~20 km.")
     return "\n".join(lines)
 
 
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     counties = gd.boundaries.load("zhejiang/counties").set_index("adcode")
     table = county_elevation(dem, counties)
     wgs84 = county_elevation(dem, gd.gcj02_to_wgs84(counties))
-    gcj_shift = float((table["elevation_mean_m"] - wgs84["elevation_mean_m"]).abs().max())
+    gcj_shift = (table["elevation_mean_m"] - wgs84["elevation_mean_m"]).abs()
     summary = compare(table)
 
     args.output.mkdir(parents=True, exist_ok=True)

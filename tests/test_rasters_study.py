@@ -21,7 +21,7 @@ from geodisparity.cli import main
 from geodisparity.config import ConfigError, parse_config
 
 rasterio = pytest.importorskip("rasterio")
-from rasterio.transform import from_origin  # noqa: E402
+from affine import Affine  # noqa: E402
 
 CELL = 500.0
 X0, Y0 = 1_000_000.0, 3_500_000.0  # top-left corner of the block, EPSG:3857 metres
@@ -45,7 +45,7 @@ def _regions() -> gpd.GeoDataFrame:
 
 def _write_raster(path, values, *, crs="EPSG:3857", nodata=NODATA) -> None:
     profile = {"driver": "GTiff", "height": 6, "width": 6, "count": 1, "dtype": "float64",
-               "transform": from_origin(X0, Y0, CELL, CELL), "nodata": nodata}
+               "transform": Affine(CELL, 0.0, X0, 0.0, -CELL, Y0), "nodata": nodata}
     if crs is not None:
         profile["crs"] = crs
     with rasterio.open(path, "w", **profile) as dst:
