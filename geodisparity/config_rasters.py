@@ -70,6 +70,11 @@ RASTERS = Section("rasters", "Rasters (zonal statistics)", array=True, descripti
     Key("crs", "text", example="EPSG:4326",
         description="CRS of a raster that declares none (netCDF files often do not); a raster "
                     "with no CRS is refused without it."),
+    Key("gcj02", "true or false", default=False, example=True,
+        description="The boundaries are in GCJ-02 (AMap, Tencent; the bundled Chinese layers): "
+                    "move them to WGS 84 (`gd.gcj02_to_wgs84`) before overlaying this raster. "
+                    "The offset is about 0.5 km in eastern China: it matters for rasters finer "
+                    "than about 1 km, not for coarser ones."),
     Key("label", "text or table {en, zh}", example={"en": "Mean elevation", "zh": "平均海拔"},
         description="Label of the column in maps and reports: text, or one per language."),
     Key("unit", "text", example="m", description="Unit shown after values."),
@@ -86,6 +91,7 @@ class RasterEntry:
     band: int = 1
     weights: str | None = None
     crs: str | None = None
+    gcj02: bool = False
     label: str | dict[str, str] | None = None
     unit: str | None = None
 
@@ -100,6 +106,8 @@ class RasterEntry:
             parts.append(f"weighted by {PurePath(self.weights).name}")
         if self.crs:
             parts.append(f"CRS {self.crs} given in the study file")
+        if self.gcj02:
+            parts.append("boundaries moved from GCJ-02 to WGS 84")
         return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
 
 

@@ -88,9 +88,14 @@ def add_raster_columns(joined: Any, config: RunConfig) -> tuple[Any, RasterRun |
     regions = joined.drop_duplicates(subset=key).set_index(key)
     regions = regions[[regions.geometry.name]]
     result, rows, missing = joined.copy(), [], {}
+    moved = None
     for entry in config.rasters:
         _check_name(entry, result)
-        values, crs = _zonal(regions, entry, config)
+        if entry.gcj02 and moved is None:
+            from geodisparity.gcj02 import gcj02_to_wgs84
+
+            moved = gcj02_to_wgs84(regions)
+        values, crs = _zonal(moved if entry.gcj02 else regions, entry, config)
         result[entry.name] = result[key].map(values).to_numpy(dtype=float)
         empty = values.index[values.isna()]
         if len(empty):

@@ -203,7 +203,53 @@ def test_two_entries_may_not_make_one_column():
 
 
 def test_indicator_entry_may_describe_a_raster_column():
-    config = parse_config({**BASE, "rasters": [{"path": "a.tif", "name": "x", "unit": "m"}],
+    config = parse_config({**BASE, "boundaries": {"source": "r.geojson", "key": "code"},
+                           "rasters": [{"path": "a.tif", "name": "x", "unit": "m"}],
                            "indicators": [{"name": "x", "target": 5.0}]})
     assert [entry.name for entry in config.indicators] == ["x"]  # described once
     assert config.indicators[0].indicator.target == 5.0
+
+
+def test_long_table_gets_the_raster_value_in_every_year(study):
+    table = pd.read_csv(study / "table.csv")
+    later = table.assign(income=table["income"] * 1.1)
+    pd.concat([table.assign(year=2020), later.assign(year=2021)]).to_csv(
+        study / "table.csv", index=False)
+    text = STUDY.replace('key = "code"\n[analysis]', 'key = "code"\nyear = "year"\n[analysis]')
+    result = _run(study, 'lang = "zh"\n' + text)
+    assert result.exit_code == 0, result.output
+    regions = pd.read_csv(study / "out" / "regions.csv").set_index("code")
+    for code, value in _expected(VALUES).items():  # the analysis year's rows
+        assert regions.loc[code, "elevation"] == pytest.approx(value, rel=1e-9)
+    gaps = pd.read_csv(study / "out" / "gaps.csv")
+    assert list(gaps["year"]) == [2020, 2021]
+    report = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "栅格数据" in report and "有值的区域数" in report  # the section in Chinese
+
+
+def test_gcj02_boundaries_moved_before_a_fine_raster(tmp_path):
+    """With gcj02 = true the statistics are those of the WGS 84 outlines, not the GCJ-02 ones."""
+    import geodisparity as gd
+    from geodisparity.pipeline_rasters import add_raster_columns
+
+    # A 100 m (0.001 degree) raster near Hangzhou whose values are the column number, so a
+    # shift of ~450 m east changes a region's mean by ~4.5.
+    transform = Affine(0.001, 0.0, 120.0, 0.0, -0.001, 30.02)
+    values = np.tile(np.arange(40, dtype=float), (20, 1))
+    with rasterio.open(tmp_path / "fine.tif", "w", driver="GTiff", height=20, width=40, count=1,
+                       dtype="float64", transform=transform, crs="EPSG:4326") as dst:
+        dst.write(values, 1)
+    regions = gpd.GeoDataFrame({"code": ["a", "b"]}, crs="EPSG:4326", geometry=[
+        shapely.box(120.010, 30.005, 120.020, 30.015), shapely.box(120.020, 30.005, 120.030,
+                                                                   30.015)])
+    config = parse_config({**BASE, "boundaries": {"source": "r.geojson", "key": "code"},
+                           "rasters": [
+        {"path": "fine.tif", "name": "moved", "gcj02": True},
+        {"path": "fine.tif", "name": "as_is"}]}, base_dir=tmp_path)
+    result, run = add_raster_columns(regions, config)
+    expected = gd.zonal_stats(gd.gcj02_to_wgs84(regions).set_index("code"),
+                              tmp_path / "fine.tif", stats="mean")["mean"]
+    np.testing.assert_allclose(result["moved"], expected.to_numpy(), rtol=1e-12)
+    # GCJ-02 is east of WGS 84 here, so the WGS 84 outline sits ~4.5 columns further west.
+    assert (result["as_is"] - result["moved"]).between(4.0, 5.0).all()
+    assert "boundaries moved from GCJ-02 to WGS 84" in run.table["source"].iloc[0]
