@@ -95,11 +95,17 @@ class RasterEntry:
     label: str | dict[str, str] | None = None
     unit: str | None = None
 
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang`` (else English, else the column name)."""
+        if isinstance(self.label, dict):
+            return self.label.get(lang) or self.label.get("en") or self.name
+        return self.label or self.name
+
     def describe(self) -> str:
-        """One line for the report: ``elevation = mean of dem.nc (band 1)``."""
+        """How the column is computed, for the report: ``mean of dem.nc (band 2)``."""
         from pathlib import PurePath
 
-        parts = [f"{self.name} = {self.statistic} of {PurePath(self.path).name}"]
+        parts = [f"{self.statistic} of {PurePath(self.path).name}"]
         if self.band != 1:
             parts.append(f"band {self.band}")
         if self.weights:

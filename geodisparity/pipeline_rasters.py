@@ -36,7 +36,8 @@ WORDS = {
                   "region count by the share inside; nodata, fill values and NaN are left "
                   "out; the regions were reprojected to each raster's CRS."),
         "missing": "{column}: no valid cell in {n} regions ({rows}); their value is missing.",
-        "column": "column", "source": "computed as", "regions": "regions with a value",
+        "column": "column", "label": "label", "source": "computed as",
+        "regions": "regions with a value",
         "crs": "raster CRS",
     },
     "zh": {
@@ -44,7 +45,8 @@ WORDS = {
         "intro": ("以下各列由栅格分区统计得出：部分位于区域内的像元按其面积占比计入；"
                   "无效值、填充值和 NaN 不计入；区域边界已投影到各栅格的坐标系。"),
         "missing": "{column}：{n} 个区域内没有有效像元（{rows}），其值缺失。",
-        "column": "列", "source": "计算方式", "regions": "有值的区域数", "crs": "栅格坐标系",
+        "column": "列", "label": "名称", "source": "计算方式", "regions": "有值的区域数",
+        "crs": "栅格坐标系",
     },
 }
 
@@ -60,10 +62,13 @@ class RasterRun:
         (with a value) and ``crs`` (the raster's) per ``[[rasters]]`` entry.
     missing : dict
         Column -> ids of the regions with no valid cell.
+    entries : tuple of RasterEntry
+        The ``[[rasters]]`` entries, for labels and units.
     """
 
     table: pd.DataFrame
     missing: dict[str, list[Any]]
+    entries: tuple[RasterEntry, ...] = ()
 
 
 def raster_inputs(config: RunConfig) -> dict[str, Path]:
@@ -104,7 +109,7 @@ def add_raster_columns(joined: Any, config: RunConfig) -> tuple[Any, RasterRun |
                            len(empty), format_rows(empty))
         rows.append({"column": entry.name, "source": entry.describe(),
                      "regions": int(values.notna().sum()), "crs": crs})
-    return result, RasterRun(pd.DataFrame(rows), missing)
+    return result, RasterRun(pd.DataFrame(rows), missing, config.rasters)
 
 
 def _check_name(entry: RasterEntry, frame: Any) -> None:
@@ -136,5 +141,8 @@ def raster_sections(run: RasterRun | None, lang: str) -> list[Section]:
     paragraphs = [words["intro"]]
     paragraphs += [words["missing"].format(column=column, n=len(ids), rows=format_rows(ids))
                    for column, ids in run.missing.items()]
-    table = run.table.rename(columns={c: words[c] for c in ("column", "source", "regions", "crs")})
+    labels = {entry.name: entry.label_in(lang) for entry in run.entries}
+    table = run.table.assign(label=run.table["column"].map(labels).fillna(run.table["column"]))
+    table = table[["column", "label", "source", "regions", "crs"]]
+    table = table.rename(columns={c: words[c] for c in table.columns})
     return [Section(words["title"], paragraphs, [Table.from_frame(table)])]
