@@ -96,7 +96,7 @@ class RasterEntry:
     unit: str | None = None
 
     def label_in(self, lang: str) -> str:
-        """The label in ``lang`` (else English, else the column name)."""
+        """Return the label in ``lang`` (else English, else the column name)."""
         if isinstance(self.label, dict):
             return self.label.get(lang) or self.label.get("en") or self.name
         return self.label or self.name
