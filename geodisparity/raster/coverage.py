@@ -46,11 +46,13 @@ __all__ = ["BoundaryPieces", "boundary_pieces", "coverage_window", "region_boxes
 
 # Cells whose exact fraction rounds to within this of 0 or 1 are taken as 0 or 1.
 _SNAP = 1e-12
+# Vertices per batch of regions cut at once.
+_BATCH = 1 << 17
 
 
 @dataclass(frozen=True)
 class BoundaryPieces:
-    """Pieces of all regions' boundaries, one per crossed cell, sorted by region then row.
+    """Boundary pieces of every region summed per crossed cell, sorted by region, row, column.
 
     Attributes
     ----------
@@ -134,8 +136,8 @@ def boundary_pieces(
     transform : affine.Affine
         The raster's north-up transform (no rotation).
     shape : tuple of int
-        The raster's ``(height, width)``; pieces outside it are kept (the cumulative
-        sum needs those left of the raster) and clipped later by :func:`coverage_window`.
+        The raster's ``(height, width)``; pieces above, below or right of it are
+        dropped, those left of it gathered in column -1 (their row height still counts).
 
     Returns
     -------
@@ -155,29 +157,79 @@ def boundary_pieces(
             f"{', '.join(map(str, bad[:10]))} hold {shapely.get_type_id(geoms[bad[0]])!s} "
             "geometries (type id; 3 = Polygon, 6 = MultiPolygon)"
         )
-    x0, y0, x1, y1, region, sign = _pixel_edges(geoms, transform)
-    ex, tx = _crossings(np.minimum(x0, x1), np.maximum(x0, x1), x0, x1)
-    ey, ty = _crossings(np.minimum(y0, y1), np.maximum(y0, y1), y0, y1)
-    n = len(x0)
+    found = []
+    for lo, hi in _batches(geoms):
+        x0, y0, x1, y1, region, sign = _pixel_edges(geoms[lo:hi], transform)
+        e, xm, ym, dy = _split(x0, y0, x1, y1)
+        found.append(_by_cell(region[e] + lo, xm, ym, dy * sign, shape))
+    reg, row, col, area, height = (np.concatenate(arrays) for arrays in zip(*found, strict=True))
+    start = np.searchsorted(reg, np.arange(len(geoms) + 1))
+    return BoundaryPieces(reg, row, col, area, height, start)
+
+
+def _batches(geoms: np.ndarray) -> list[tuple[int, int]]:
+    """Consecutive runs of regions with about ``_BATCH`` vertices each.
+
+    Small batches keep the temporary arrays in the allocator's cache; a fresh 30 MB array
+    per step costs more in page faults than the arithmetic on it.
+    """
+    ends = np.cumsum(shapely.get_num_coordinates(geoms))
+    cuts = np.searchsorted(ends, np.arange(_BATCH, ends[-1] if ends.size else 0, _BATCH))
+    bounds = np.unique(np.r_[0, cuts + 1, len(geoms)].clip(0, len(geoms)))
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+
+
+def _split(x0, y0, x1, y1):
+    """Cut edges at the integer rows and columns: edge, mid-point and signed height of pieces.
+
+    Most edges of detailed boundaries cross no grid line; only the others are sorted.
+    """
+    xlo, xhi = np.minimum(x0, x1), np.maximum(x0, x1)
+    ylo, yhi = np.minimum(y0, y1), np.maximum(y0, y1)
+    crosses = (np.ceil(xhi) - np.floor(xlo) > 1) | (np.ceil(yhi) - np.floor(ylo) > 1)
+    whole = np.flatnonzero(~crosses)
+    cut = np.flatnonzero(crosses)
+    ex, tx = _crossings(xlo[cut], xhi[cut], x0[cut], x1[cut])
+    ey, ty = _crossings(ylo[cut], yhi[cut], y0[cut], y1[cut])
+    n = len(cut)
     edge = np.concatenate([np.arange(n), np.arange(n), ex, ey])
     t = np.concatenate([np.zeros(n), np.ones(n), tx, ty])
     order = np.lexsort((t, edge))
     edge, t = edge[order], t[order]
     keep = (edge[1:] == edge[:-1]) & (t[1:] > t[:-1])
-    e, ta, tb = edge[:-1][keep], t[:-1][keep], t[1:][keep]
+    ta, tb = t[:-1][keep], t[1:][keep]
+    e = cut[edge[:-1][keep]]
+    mid = 0.5 * (ta + tb)
     dx, dy = x1[e] - x0[e], y1[e] - y0[e]
-    xm = x0[e] + 0.5 * (ta + tb) * dx
-    ym = y0[e] + 0.5 * (ta + tb) * dy
-    height = (tb - ta) * dy * sign
+    return (np.concatenate([whole, e]),
+            np.concatenate([0.5 * (x0[whole] + x1[whole]), x0[e] + mid * dx]),
+            np.concatenate([0.5 * (y0[whole] + y1[whole]), y0[e] + mid * dy]),
+            np.concatenate([y1[whole] - y0[whole], (tb - ta) * dy]))
+
+
+def _by_cell(reg, xm, ym, height, shape):
+    """Sum the pieces of each region in each cell, keeping only what the raster can use.
+
+    Rows outside the raster and columns right of it never matter; columns left of it only
+    through their row height, so they are gathered in column -1.
+    """
+    rows, cols = shape
     col = np.floor(xm).astype(np.int64)
     row = np.floor(ym).astype(np.int64)
-    reg = region[e]
-    order = np.lexsort((col, row, reg))
-    reg, row, col = reg[order], row[order], col[order]
-    height = height[order]
-    area = (col + 1 - xm[order]) * height
-    start = np.searchsorted(reg, np.arange(len(geoms) + 1))
-    return BoundaryPieces(reg, row, col, area, height, start)
+    area = (col + 1 - xm) * height
+    keep = (row >= 0) & (row < rows) & (col < cols)
+    reg, row, col, area, height = reg[keep], row[keep], col[keep], area[keep], height[keep]
+    np.maximum(col, -1, out=col)
+    key = (reg * rows + row) * (cols + 1) + (col + 1)
+    order = np.argsort(key)
+    key = key[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
+    area = np.add.reduceat(area[order], first) if key.size else area
+    height = np.add.reduceat(height[order], first) if key.size else height
+    key = key[first]
+    reg, rest = np.divmod(key, rows * (cols + 1))
+    row, col = np.divmod(rest, cols + 1)
+    return reg, row, col - 1, area, height
 
 
 def region_boxes(pieces: BoundaryPieces, shape: tuple[int, int]) -> np.ndarray:
