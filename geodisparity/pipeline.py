@@ -22,6 +22,7 @@ import pandas as pd
 from geodisparity._output import atomic_path, input_files, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
+from geodisparity.pipeline_outputs import REUSE_OUTPUTS, write_reuse_outputs
 from geodisparity.pipeline_rasters import add_raster_columns, raster_inputs, raster_sections
 from geodisparity.pipeline_targets import (
     analyse_targets,
@@ -170,6 +171,7 @@ def run_pipeline(
     out_dir = Path(output) if output is not None else config.resolve(config.output)
     targets = {kind: out_dir / name for kind, name in OUTPUT_FILES.items()}
     targets.update({kind: out_dir / name for kind, name in target_outputs(config).items()})
+    targets.update({kind: out_dir / name for kind, name in REUSE_OUTPUTS.items()})
     inputs = _input_files(config)
     with staged_outputs(targets, overwrite=overwrite, inputs=inputs) as staged:
         result = _analyse(config, say)
@@ -283,6 +285,7 @@ def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]
     write_text(staged["summary"], json.dumps(summary, indent=2, ensure_ascii=False, default=str),
                overwrite=True)
     write_target_outputs(result.targets, staged)
+    write_reuse_outputs(config, result, staged)
 
 
 def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
@@ -540,7 +543,7 @@ def _summary_json(config: RunConfig, result: _Analysis) -> dict[str, Any]:
         "gaps": json.loads(result.gaps.to_json(orient="records")),
         "moran": json.loads(result.global_table.to_json(orient="records")),
         "change_over_time": _space_time_summary(result.space_time),
-        "left_out": left_out_records(result.left_out),
+        "dropped_regions": left_out_records(result.left_out),
     }
 
 

@@ -117,9 +117,9 @@ def test_name_join_and_dropped_regions_are_reported(tmp_path):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     hole = f"{YEAR.set_index('adcode').at[HOLE, 'name_en']} ({HOLE})"
     assert {"Analysis": "Gap statistics", "Region": hole, "Year": None,
-            "Missing": "income"} in summary["left_out"]
+            "Missing": "income"} in summary["dropped_regions"]
     assert {"Analysis": "Clusters of income", "Region": hole, "Year": None,
-            "Missing": "income"} in summary["left_out"]
+            "Missing": "income"} in summary["dropped_regions"]
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "Regions left out" in report and hole in report
 
