@@ -94,18 +94,21 @@ def _offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _forward(coords: np.ndarray) -> np.ndarray:
-    lon, lat = coords[:, 0], coords[:, 1]
-    d_lon, d_lat = _offset(lon, lat)
-    return np.column_stack([lon + d_lon, lat + d_lat])
+    """Move (lon, lat[, z]) rows from WGS 84 to GCJ-02 (z, if any, unchanged)."""
+    moved = np.array(coords, dtype=float)
+    d_lon, d_lat = _offset(moved[:, 0], moved[:, 1])
+    moved[:, 0] += d_lon
+    moved[:, 1] += d_lat
+    return moved
 
 
 def _inverse(coords: np.ndarray) -> np.ndarray:
     """Solve forward(w) = g for w by fixed-point iteration (the offset varies slowly)."""
-    target = coords[:, :2]
+    target = np.array(coords, dtype=float)
     guess = target.copy()
     for _ in range(_MAX_ITERATIONS):
-        error = _forward(guess) - target
-        guess -= error
+        error = _forward(guess)[:, :2] - target[:, :2]
+        guess[:, :2] -= error
         if not np.isfinite(error).all() or np.abs(error).max(initial=0.0) < _TOLERANCE:
             break
     return guess
@@ -233,7 +236,7 @@ def _apply(geometries: Geometries, move: Any, name: str) -> Geometries:
     import shapely
 
     def transform(values: Any) -> Any:
-        return shapely.transform(values, move)
+        return shapely.transform(values, move, include_z=None)  # keeps z where there is one
 
     if hasattr(geometries, "geometry") and hasattr(geometries, "crs"):  # GeoSeries/GeoDataFrame
         _check_geographic(geometries.crs, name)

@@ -96,3 +96,10 @@ def test_not_geometries_refused():
 
 def test_public_names():
     assert gd.gcj02_to_wgs84 is gcj02_to_wgs84 and "gcj02_to_wgs84" in gd.__all__
+
+
+def test_z_kept_and_only_lon_lat_moved():
+    point = Point(120.0, 30.0, 55.0)
+    back = gcj02_to_wgs84(point)
+    assert back.has_z and back.z == 55.0
+    assert back.x != 120.0 and gcj02_to_wgs84(Point(120.0, 30.0)).x == back.x
