@@ -255,3 +255,12 @@ def test_gcj02_boundaries_moved_before_a_fine_raster(tmp_path):
     # GCJ-02 is east of WGS 84 here, so the WGS 84 outline sits ~4.5 columns further west.
     assert (result["as_is"] - result["moved"]).between(4.0, 5.0).all()
     assert "boundaries moved from GCJ-02 to WGS 84" in run.table["source"].iloc[0]
+
+
+@pytest.mark.parametrize("path", ["/vsicurl/https://example.invalid/dem.tif",
+                                  "https://example.invalid/dem.tif", "NETCDF:terrain.tif:dem"])
+def test_gdal_virtual_paths_are_not_opened(study, path):
+    """A study file is data: its raster path must be a file, never a GDAL network source."""
+    result = _run(study, STUDY.replace('path = "terrain.tif"', f'path = "{path}"', 1))
+    assert result.exit_code == 1
+    assert "rasters[1].path" in result.output and "no such file" in result.output
