@@ -22,7 +22,7 @@ import pandas as pd
 from geodisparity._output import atomic_path, input_files, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
-from geodisparity.pipeline_outputs import REUSE_OUTPUTS, write_reuse_outputs
+from geodisparity.pipeline_outputs import write_reuse_outputs
 from geodisparity.pipeline_rasters import add_raster_columns, raster_inputs, raster_sections
 from geodisparity.pipeline_targets import (
     analyse_targets,
@@ -42,6 +42,8 @@ OUTPUT_FILES = {
     "gaps": "gaps.csv",
     "clusters": "clusters.csv",
     "summary": "summary.json",
+    "geopackage": "regions.gpkg",  # for reuse: see geodisparity.pipeline_outputs
+    "tables": "tables.xlsx",
 }
 
 
@@ -171,7 +173,6 @@ def run_pipeline(
     out_dir = Path(output) if output is not None else config.resolve(config.output)
     targets = {kind: out_dir / name for kind, name in OUTPUT_FILES.items()}
     targets.update({kind: out_dir / name for kind, name in target_outputs(config).items()})
-    targets.update({kind: out_dir / name for kind, name in REUSE_OUTPUTS.items()})
     inputs = _input_files(config)
     with staged_outputs(targets, overwrite=overwrite, inputs=inputs) as staged:
         result = _analyse(config, say)
