@@ -52,7 +52,7 @@ STATISTICS: dict[str, str] = {
     "std": "sqrt(sum(e * (v - mean)**2) / sum(e)), the e-weighted population std",
     "variance": "sum(e * (v - mean)**2) / sum(e)",
     "majority": "the value with the largest sum(e) among cells with coverage > 0 "
-                "(the smallest such value on a tie)",
+                "(the largest such value on a tie, as exactextract)",
 }
 
 
@@ -148,7 +148,8 @@ def _merge_histograms(a, b):
 def _majority(histogram) -> float:
     if histogram is None or len(histogram[0]) == 0 or not (histogram[1] > 0).any():
         return np.nan
-    return float(histogram[0][int(np.argmax(histogram[1]))])  # argmax: first (smallest) key
+    last = len(histogram[1]) - 1 - int(np.argmax(histogram[1][::-1]))  # the largest on a tie
+    return float(histogram[0][last])
 
 
 def finish(parts: Partials, stats: tuple[str, ...]) -> dict[str, np.ndarray]:

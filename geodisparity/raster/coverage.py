@@ -289,8 +289,8 @@ def coverage_window(
     spread = nxt < w
     flat_next = row[spread] * w + np.maximum(nxt[spread], 0)
     cover = np.bincount(flat_next, pieces.cover[part][spread], minlength=h * w)
-    winding = np.cumsum(cover.reshape(h, w), axis=1)
-    frac = area.reshape(h, w) + winding
+    winding = np.cumsum(cover.reshape(h, w), axis=1, dtype=np.float64)
+    frac = np.add(area.reshape(h, w), winding, dtype=np.float64)  # bincount of none: int
     np.clip(frac, 0.0, 1.0, out=frac)
     frac[frac < _SNAP] = 0.0
     frac[frac > 1.0 - _SNAP] = 1.0

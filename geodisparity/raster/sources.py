@@ -138,6 +138,8 @@ def _from_array(
     from affine import Affine
 
     array = np.asarray(raster)
+    if array.ndim == 2 and band != 1:
+        raise InputError(f"band: {name} is a 2-D array (one band), so band={band!r} is not in it")
     if array.ndim == 3:
         if not 1 <= band <= array.shape[0]:
             raise InputError(f"band: {band!r} is not in 1..{array.shape[0]} for {name}")

@@ -130,8 +130,9 @@ def _centre_inside(geom: Any, frac: np.ndarray, box: np.ndarray, transform: Any)
     inside = (frac >= 1.0).astype(np.float64)
     rows, cols = np.nonzero((frac > 0) & (frac < 1))
     if rows.size:
-        xs, ys = transform * (cols + box[2] + 0.5, rows + box[0] + 0.5)
-        inside[rows, cols] = shapely.contains_xy(geom, np.asarray(xs), np.asarray(ys))
+        xs = transform.c + (cols + box[2] + 0.5) * transform.a
+        ys = transform.f + (rows + box[0] + 0.5) * transform.e
+        inside[rows, cols] = shapely.contains_xy(geom, xs, ys)
     return inside
 
 
