@@ -41,11 +41,16 @@ def test_hand_computed_square_and_triangle():
     Affine(-0.7, 0, 12.0, 0, 0.6, -1.0),    # both axes flipped
     Affine(0.7, 0, 0.1, 0, 0.6, -1.0),      # south-up
     Affine(0.7, 0, 3.1, 0, -0.6, 8.3),      # the polygon overflows the raster on all sides
+    Affine(0.7, 0, -4.1, 0, -0.6, 10.3),    # ... on the right and at the bottom
 ])
 def test_fractions_match_shapely_intersections(transform):
     holed = shapely.Point(5, 5).buffer(3.3).difference(shapely.Point(5.2, 5.1).buffer(1.1))
     two = shapely.MultiPolygon([holed, shapely.box(9.05, 1.1, 10.9, 9.7)])
     expected = _by_shapely(two, transform, (20, 20))
+    pieces = boundary_pieces([two], transform, (20, 20))
+    r0, r1, c0, c1 = region_boxes(pieces, (20, 20))[0]
+    assert expected[:r0].sum() == expected[r1:].sum() == 0  # the box holds the region
+    assert expected[:, :c0].sum() == expected[:, c1:].sum() == 0
     np.testing.assert_allclose(_fractions(two, transform, (20, 20)), expected, atol=1e-12)
     window = (3, 17, 5, 9)  # a window gives the same fractions as the whole raster
     np.testing.assert_allclose(_fractions(two, transform, (20, 20), window),

@@ -136,8 +136,8 @@ def boundary_pieces(
     transform : affine.Affine
         The raster's north-up transform (no rotation).
     shape : tuple of int
-        The raster's ``(height, width)``; pieces above, below or right of it are
-        dropped, those left of it gathered in column -1 (their row height still counts).
+        The raster's ``(height, width)``; pieces above or below it are dropped, those
+        left or right of it gathered in columns -1 and ``width``.
 
     Returns
     -------
@@ -210,25 +210,26 @@ def _split(x0, y0, x1, y1):
 def _by_cell(reg, xm, ym, height, shape):
     """Sum the pieces of each region in each cell, keeping only what the raster can use.
 
-    Rows outside the raster and columns right of it never matter; columns left of it only
-    through their row height, so they are gathered in column -1.
+    Rows outside the raster never matter; cells left of it only through their row height,
+    so they are gathered in column -1, and cells right of it only to say that the region
+    reaches the right edge, so they are gathered in column ``width``.
     """
     rows, cols = shape
     col = np.floor(xm).astype(np.int64)
     row = np.floor(ym).astype(np.int64)
     area = (col + 1 - xm) * height
-    keep = (row >= 0) & (row < rows) & (col < cols)
+    keep = (row >= 0) & (row < rows)
     reg, row, col, area, height = reg[keep], row[keep], col[keep], area[keep], height[keep]
-    np.maximum(col, -1, out=col)
-    key = (reg * rows + row) * (cols + 1) + (col + 1)
+    np.clip(col, -1, cols, out=col)
+    key = (reg * rows + row) * (cols + 2) + (col + 1)
     order = np.argsort(key)
     key = key[order]
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
     area = np.add.reduceat(area[order], first) if key.size else area
     height = np.add.reduceat(height[order], first) if key.size else height
     key = key[first]
-    reg, rest = np.divmod(key, rows * (cols + 1))
-    row, col = np.divmod(rest, cols + 1)
+    reg, rest = np.divmod(key, rows * (cols + 2))
+    row, col = np.divmod(rest, cols + 2)
     return reg, row, col - 1, area, height
 
 
