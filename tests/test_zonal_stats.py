@@ -60,6 +60,17 @@ def test_nodata_of_the_file_and_nan_are_left_out(tmp_path):
     assert by_argument.loc["sq", "count"] == pytest.approx(1.25)
 
 
+def test_a_mask_band_hides_its_cells(tmp_path):
+    import rasterio
+
+    path = write_tif(tmp_path / "v.tif", VALUES, grid(3))
+    with rasterio.open(path, "r+") as dataset:
+        dataset.write_mask(np.where(VALUES == 5.0, 0, 255).astype(np.uint8))
+    got = gd.zonal_stats(_square(), path, stats=("count", "min"))
+    assert got.loc["sq", "count"] == pytest.approx(1.25)  # the centre cell (5) is masked
+    assert got.loc["sq", "min"] == 4.0
+
+
 def test_netcdf_fill_value_and_missing_crs(tmp_path):
     rasterio = pytest.importorskip("rasterio")
     from rasterio.shutil import copy as copy_dataset

@@ -85,12 +85,14 @@ class Partials:
         if values.size == 0:
             return
         w = float(e.sum())
-        total = float(e @ values)
+        total = float(np.multiply(e, values).sum())  # pairwise sum; no BLAS threads
         dev = values - (total / w if w > 0 else 0.0)
         self.count[i] = cover.sum()
         self.weight[i] = w
         self.total[i] = total
-        self.m2[i] = e @ (dev * dev)
+        dev *= dev
+        dev *= e
+        self.m2[i] = dev.sum()
         self.low[i] = values.min()
         self.high[i] = values.max()
         if self.histograms is not None:

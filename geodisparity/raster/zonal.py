@@ -262,7 +262,7 @@ def zonal_stats(
     use_dask = bool(dask) or client is not None
     tiles = plan_tiles(source.shape, tile_size(tile, source, tiled=use_dask))
     tasks = make_tasks(tiles, pieces, boxes, geoms=geoms if mode == "centre" else None,
-                       source=source, weights=aligned)
+                       source=source, weights=aligned, cut=use_dask)
     histogram = "majority" in names
     if use_dask:
         from geodisparity.raster.dask_tasks import run_tasks
