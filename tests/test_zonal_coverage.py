@@ -79,3 +79,18 @@ def test_lines_are_refused_and_rotation_is_refused():
         boundary_pieces([shapely.LineString([(0, 0), (1, 1)])], unit, (3, 3))
     with pytest.raises(InputError, match="rotated"):
         boundary_pieces([shapely.box(0, 0, 1, 1)], Affine(1, 0.2, 0, 0, -1, 3), (3, 3))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_edges_through_cell_corners_and_long_edges(seed):
+    rng = np.random.default_rng(seed)
+    unit = Affine(1, 0, 0, 0, -1, 12)
+    # Diagonals through cell corners (crossings of a row and a column coincide) ...
+    diamond = shapely.Polygon([(6, 0), (12, 6), (6, 12), (0, 6)])
+    # ... and a star with long edges crossing many rows and columns in every direction.
+    angles = np.sort(rng.uniform(0, 2 * np.pi, 40))
+    radii = rng.uniform(1.0, 5.5, 40)
+    star = shapely.Polygon(np.c_[6 + radii * np.cos(angles), 6 + radii * np.sin(angles)])
+    for shape in (diamond, star.buffer(0)):
+        np.testing.assert_allclose(_fractions(shape, unit, (12, 12)),
+                                   _by_shapely(shape, unit, (12, 12)), atol=1e-12)
