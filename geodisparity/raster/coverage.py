@@ -256,7 +256,8 @@ def _by_cell(reg, xm, ym, height, shape):
     key = key[first]
     reg, rest = np.divmod(key, rows * (cols + 2))
     row, col = np.divmod(rest, cols + 2)
-    return reg, row, col - 1, area, height
+    # 32-bit cells and regions: the pieces travel to Dask workers.
+    return reg.astype(np.int32), row.astype(np.int32), (col - 1).astype(np.int32), area, height
 
 
 def region_boxes(pieces: BoundaryPieces, shape: tuple[int, int]) -> np.ndarray:
@@ -307,8 +308,8 @@ def coverage_window(
     r0, r1, c0, c1 = window
     h, w = r1 - r0, c1 - c0
     part = pieces.of(i, (r0, r1))
-    row = pieces.row[part] - r0
-    col = pieces.col[part] - c0
+    row = pieces.row[part].astype(np.int64) - r0
+    col = pieces.col[part].astype(np.int64) - c0
     inside = (col >= 0) & (col < w)
     flat_cell = row[inside] * w + col[inside]
     area = np.bincount(flat_cell, pieces.area[part][inside], minlength=h * w)
