@@ -2,11 +2,11 @@
 
 Modules, in the order data flows through them:
 
-- :mod:`~geodisparity.raster.sources`: open a path or an array; CRS; missing cells;
-- :mod:`~geodisparity.raster.alignment`: a weights raster on the values' grid;
-- :mod:`~geodisparity.raster.coverage`: exact covered fractions of cells;
-- :mod:`~geodisparity.raster.windows`: tile-by-tile reduction (larger than memory);
-- :mod:`~geodisparity.raster.dask_tasks`: tiles as Dask tasks;
-- :mod:`~geodisparity.raster.accumulate`: partial sums that merge exactly across tiles;
-- :mod:`~geodisparity.raster.zonal`: :func:`~geodisparity.raster.zonal.zonal_stats`.
+- ``sources``: open a path or an array; its CRS; missing cells (nodata, fill value, NaN);
+- ``alignment``: a weights raster on the values' grid, or resampled on request;
+- ``coverage``: exact covered fractions of cells, from the boundaries alone;
+- ``windows``: tile-by-tile reduction, for rasters larger than memory;
+- ``dask_tasks``: the tiles as Dask tasks (threads or a distributed cluster);
+- ``accumulate``: per-region partial sums that merge exactly across tiles;
+- ``zonal``: ``zonal_stats``, exported as ``geodisparity.zonal_stats``.
 """

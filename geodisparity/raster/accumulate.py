@@ -52,7 +52,7 @@ STATISTICS: dict[str, str] = {
     "std": "sqrt(sum(e * (v - mean)**2) / sum(e)), the e-weighted population std",
     "variance": "sum(e * (v - mean)**2) / sum(e)",
     "majority": "the value with the largest sum(e) among cells with coverage > 0 "
-                "(the smallest such value on a tie)",
+                "(the largest such value on a tie, as exactextract)",
 }
 
 
@@ -85,12 +85,14 @@ class Partials:
         if values.size == 0:
             return
         w = float(e.sum())
-        total = float(e @ values)
+        total = float(np.multiply(e, values).sum())  # pairwise sum; no BLAS threads
         dev = values - (total / w if w > 0 else 0.0)
         self.count[i] = cover.sum()
         self.weight[i] = w
         self.total[i] = total
-        self.m2[i] = e @ (dev * dev)
+        dev *= dev
+        dev *= e
+        self.m2[i] = dev.sum()
         self.low[i] = values.min()
         self.high[i] = values.max()
         if self.histograms is not None:
@@ -148,7 +150,8 @@ def _merge_histograms(a, b):
 def _majority(histogram) -> float:
     if histogram is None or len(histogram[0]) == 0 or not (histogram[1] > 0).any():
         return np.nan
-    return float(histogram[0][int(np.argmax(histogram[1]))])  # argmax: first (smallest) key
+    last = len(histogram[1]) - 1 - int(np.argmax(histogram[1][::-1]))  # the largest on a tie
+    return float(histogram[0][last])
 
 
 def finish(parts: Partials, stats: tuple[str, ...]) -> dict[str, np.ndarray]:

@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -69,14 +70,13 @@ class AlignedWeights:
 
     def _resampled(self, window: Window, values: RasterSource):
         import rasterio
-        from affine import Affine
         from rasterio.enums import Resampling
         from rasterio.warp import reproject
 
         r0, r1, c0, c1 = window
         out = np.full((r1 - r0, c1 - c0), np.nan)
         common = dict(
-            destination=out, dst_transform=values.transform * Affine.translation(c0, r0),
+            destination=out, dst_transform=_shifted(values.transform, r0, c0),
             dst_crs=values.crs.to_wkt(), dst_nodata=np.nan,
             src_nodata=self.source.nodata, resampling=Resampling[self.resampling],
         )
@@ -90,6 +90,14 @@ class AlignedWeights:
         if self.source.scale != 1.0 or self.source.offset != 0.0:
             out = out * self.source.scale + self.source.offset
         return out, ~np.isnan(out)
+
+
+def _shifted(transform: Any, row: int, col: int) -> Any:
+    """Return the transform of a window starting at cell ``(row, col)`` (north-up grids)."""
+    from affine import Affine
+
+    t = transform
+    return Affine(t.a, t.b, t.c + col * t.a, t.d, t.e, t.f + row * t.e)
 
 
 def _same_grid(a: RasterSource, b: RasterSource) -> bool:

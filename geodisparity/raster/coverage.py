@@ -114,14 +114,68 @@ def _pixel_edges(geoms: np.ndarray, transform: Any) -> tuple[np.ndarray, ...]:
     return x0[moving], y0[moving], x1[moving], y1[moving], region[moving], sign
 
 
-def _crossings(lo: np.ndarray, hi: np.ndarray, p0: np.ndarray, p1: np.ndarray):
-    """Edge index and parameter ``t`` of every integer line strictly between ``p0`` and ``p1``."""
-    first = np.floor(lo) + 1
-    count = np.maximum(np.ceil(hi) - first, 0).astype(np.int64)
-    edge = np.repeat(np.arange(len(lo)), count)
-    offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-    line = first[edge] + offsets
-    return edge, (line - p0[edge]) / (p1[edge] - p0[edge])
+def _lines_between(p0: np.ndarray, p1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First integer line after ``p0`` towards ``p1``, and how many lie strictly between."""
+    up = p1 > p0
+    first = np.where(up, np.floor(p0) + 1, np.ceil(p0) - 1)
+    count = np.where(up, np.ceil(p1) - np.floor(p0) - 1, np.ceil(p0) - np.floor(p1) - 1)
+    return first, np.maximum(count, 0).astype(np.int64)
+
+
+def _crossings(p0, p1, q0, q1, first, count, other_count):
+    """Parameter ``t`` of each crossing of the p-lines, in order along each edge, and its rank.
+
+    The rank of a crossing among all of its edge's crossings is its index among the p-lines
+    plus the number of q-lines crossed before it, counted from the point it lies at.
+    """
+    edge = np.repeat(np.arange(len(p0)), count)
+    index = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    step = np.where(p1 > p0, 1.0, -1.0)[edge]
+    t = (first[edge] + step * index - p0[edge]) / (p1[edge] - p0[edge])
+    q = q0[edge] + t * (q1[edge] - q0[edge])
+    q_from = q0[edge]
+    before = np.where(q1[edge] > q_from, np.ceil(q) - np.floor(q_from) - 1,
+                      np.ceil(q_from) - np.floor(q) - 1)
+    before = np.clip(before, 0, other_count[edge]).astype(np.int64)
+    return edge, t, index + before
+
+
+def _split(x0, y0, x1, y1):
+    """Cut edges at the integer rows and columns: edge, mid-point and signed height of pieces.
+
+    Each crossing's place along its edge is computed, not sorted for: crossings of columns
+    and rows interleave by how many of the other kind come first. Two crossings that
+    coincide (a cell corner) may take one slot or swap; the piece between them has no
+    length, so nothing is lost.
+    """
+    fx, nx = _lines_between(x0, x1)
+    fy, ny = _lines_between(y0, y1)
+    crosses = (nx + ny) > 0
+    whole = np.flatnonzero(~crosses)
+    cut = np.flatnonzero(crosses)
+    x0c, y0c, x1c, y1c = x0[cut], y0[cut], x1[cut], y1[cut]
+    nxc, nyc = nx[cut], ny[cut]
+    ex, tx, rx = _crossings(x0c, x1c, y0c, y1c, fx[cut], nxc, nyc)
+    ey, ty, ry = _crossings(y0c, y1c, x0c, x1c, fy[cut], nyc, nxc)
+    slots = nxc + nyc + 2
+    base = np.cumsum(slots) - slots
+    t = np.full(int(slots.sum()), np.nan)
+    t[base] = 0.0
+    t[base + slots - 1] = 1.0
+    t[base[ex] + 1 + rx] = tx
+    t[base[ey] + 1 + ry] = ty
+    edge = np.repeat(np.arange(len(cut)), slots)
+    filled = ~np.isnan(t)
+    edge, t = edge[filled], t[filled]
+    keep = (edge[1:] == edge[:-1]) & (t[1:] > t[:-1])
+    ta, tb = t[:-1][keep], t[1:][keep]
+    e = cut[edge[:-1][keep]]
+    mid = 0.5 * (ta + tb)
+    dx, dy = x1[e] - x0[e], y1[e] - y0[e]
+    return (np.concatenate([whole, e]),
+            np.concatenate([0.5 * (x0[whole] + x1[whole]), x0[e] + mid * dx]),
+            np.concatenate([0.5 * (y0[whole] + y1[whole]), y0[e] + mid * dy]),
+            np.concatenate([y1[whole] - y0[whole], (tb - ta) * dy]))
 
 
 def boundary_pieces(
@@ -136,8 +190,8 @@ def boundary_pieces(
     transform : affine.Affine
         The raster's north-up transform (no rotation).
     shape : tuple of int
-        The raster's ``(height, width)``; pieces above, below or right of it are
-        dropped, those left of it gathered in column -1 (their row height still counts).
+        The raster's ``(height, width)``; pieces above or below it are dropped, those
+        left or right of it gathered in columns -1 and ``width``.
 
     Returns
     -------
@@ -179,57 +233,31 @@ def _batches(geoms: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
 
 
-def _split(x0, y0, x1, y1):
-    """Cut edges at the integer rows and columns: edge, mid-point and signed height of pieces.
-
-    Most edges of detailed boundaries cross no grid line; only the others are sorted.
-    """
-    xlo, xhi = np.minimum(x0, x1), np.maximum(x0, x1)
-    ylo, yhi = np.minimum(y0, y1), np.maximum(y0, y1)
-    crosses = (np.ceil(xhi) - np.floor(xlo) > 1) | (np.ceil(yhi) - np.floor(ylo) > 1)
-    whole = np.flatnonzero(~crosses)
-    cut = np.flatnonzero(crosses)
-    ex, tx = _crossings(xlo[cut], xhi[cut], x0[cut], x1[cut])
-    ey, ty = _crossings(ylo[cut], yhi[cut], y0[cut], y1[cut])
-    n = len(cut)
-    edge = np.concatenate([np.arange(n), np.arange(n), ex, ey])
-    t = np.concatenate([np.zeros(n), np.ones(n), tx, ty])
-    order = np.lexsort((t, edge))
-    edge, t = edge[order], t[order]
-    keep = (edge[1:] == edge[:-1]) & (t[1:] > t[:-1])
-    ta, tb = t[:-1][keep], t[1:][keep]
-    e = cut[edge[:-1][keep]]
-    mid = 0.5 * (ta + tb)
-    dx, dy = x1[e] - x0[e], y1[e] - y0[e]
-    return (np.concatenate([whole, e]),
-            np.concatenate([0.5 * (x0[whole] + x1[whole]), x0[e] + mid * dx]),
-            np.concatenate([0.5 * (y0[whole] + y1[whole]), y0[e] + mid * dy]),
-            np.concatenate([y1[whole] - y0[whole], (tb - ta) * dy]))
-
-
 def _by_cell(reg, xm, ym, height, shape):
     """Sum the pieces of each region in each cell, keeping only what the raster can use.
 
-    Rows outside the raster and columns right of it never matter; columns left of it only
-    through their row height, so they are gathered in column -1.
+    Rows outside the raster never matter; cells left of it only through their row height,
+    so they are gathered in column -1, and cells right of it only to say that the region
+    reaches the right edge, so they are gathered in column ``width``.
     """
     rows, cols = shape
     col = np.floor(xm).astype(np.int64)
     row = np.floor(ym).astype(np.int64)
     area = (col + 1 - xm) * height
-    keep = (row >= 0) & (row < rows) & (col < cols)
+    keep = (row >= 0) & (row < rows)
     reg, row, col, area, height = reg[keep], row[keep], col[keep], area[keep], height[keep]
-    np.maximum(col, -1, out=col)
-    key = (reg * rows + row) * (cols + 1) + (col + 1)
+    np.clip(col, -1, cols, out=col)
+    key = (reg * rows + row) * (cols + 2) + (col + 1)
     order = np.argsort(key)
     key = key[order]
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
     area = np.add.reduceat(area[order], first) if key.size else area
     height = np.add.reduceat(height[order], first) if key.size else height
     key = key[first]
-    reg, rest = np.divmod(key, rows * (cols + 1))
-    row, col = np.divmod(rest, cols + 1)
-    return reg, row, col - 1, area, height
+    reg, rest = np.divmod(key, rows * (cols + 2))
+    row, col = np.divmod(rest, cols + 2)
+    # 32-bit cells and regions: the pieces travel to Dask workers.
+    return reg.astype(np.int32), row.astype(np.int32), (col - 1).astype(np.int32), area, height
 
 
 def region_boxes(pieces: BoundaryPieces, shape: tuple[int, int]) -> np.ndarray:
@@ -280,8 +308,8 @@ def coverage_window(
     r0, r1, c0, c1 = window
     h, w = r1 - r0, c1 - c0
     part = pieces.of(i, (r0, r1))
-    row = pieces.row[part] - r0
-    col = pieces.col[part] - c0
+    row = pieces.row[part].astype(np.int64) - r0
+    col = pieces.col[part].astype(np.int64) - c0
     inside = (col >= 0) & (col < w)
     flat_cell = row[inside] * w + col[inside]
     area = np.bincount(flat_cell, pieces.area[part][inside], minlength=h * w)
@@ -289,8 +317,8 @@ def coverage_window(
     spread = nxt < w
     flat_next = row[spread] * w + np.maximum(nxt[spread], 0)
     cover = np.bincount(flat_next, pieces.cover[part][spread], minlength=h * w)
-    winding = np.cumsum(cover.reshape(h, w), axis=1)
-    frac = area.reshape(h, w) + winding
+    winding = np.cumsum(cover.reshape(h, w), axis=1, dtype=np.float64)
+    frac = np.add(area.reshape(h, w), winding, dtype=np.float64)  # bincount of none: int
     np.clip(frac, 0.0, 1.0, out=frac)
     frac[frac < _SNAP] = 0.0
     frac[frac > 1.0 - _SNAP] = 1.0

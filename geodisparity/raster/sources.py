@@ -2,7 +2,7 @@
 
 A :class:`RasterSource` describes the grid (shape, transform, CRS) and reads any window
 as float64 values with a validity mask. Missing cells are the file's nodata (for netCDF,
-the variable's ``_FillValue``, which GDAL reports as nodata), the dataset's mask, and NaN.
+the variable's ``_FillValue``, which GDAL reports as nodata), its mask or alpha band, and NaN.
 Scale and offset (netCDF ``scale_factor`` / ``add_offset``) are applied. The source holds
 only a path or an array, so it can be sent to Dask workers, which open the file themselves.
 
@@ -59,6 +59,8 @@ class RasterSource:
         The file's block ``(rows, cols)``, to align windows with it.
     origin : tuple of int
         Raster cell of ``array[0, 0]`` (non-zero for a tile cut by :meth:`tile`).
+    mask_band : bool
+        The file has a mask band or alpha band (read along with the values).
     """
 
     path: str | None
@@ -72,6 +74,7 @@ class RasterSource:
     offset: float = 0.0
     block: tuple[int, int] = (256, 256)
     origin: tuple[int, int] = (0, 0)
+    mask_band: bool = False
 
     @property
     def label(self) -> str:
@@ -90,22 +93,22 @@ class RasterSource:
     def read(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """Read ``window = (r0, r1, c0, c1)`` as float64 values and a validity mask."""
         r0, r1, c0, c1 = window
+        mask = None
         if self.array is not None:
             dr, dc = self.origin
             raw = self.array[r0 - dr:r1 - dr, c0 - dc:c1 - dc]
-            masked = None
         else:
             import rasterio
             from rasterio.windows import Window as RioWindow
 
+            window_ = RioWindow(c0, r0, c1 - c0, r1 - r0)
             with rasterio.open(self.path) as dataset:
-                masked = dataset.read(
-                    self.band, window=RioWindow(c0, r0, c1 - c0, r1 - r0), masked=True
-                )
-            raw = masked.data
+                raw = dataset.read(self.band, window=window_)
+                if self.mask_band:
+                    mask = dataset.read_masks(self.band, window=window_)
         valid = _valid(raw, self.nodata)
-        if masked is not None:
-            valid &= ~np.ma.getmaskarray(masked)
+        if mask is not None:
+            valid &= mask > 0
         values = raw.astype(np.float64)
         if self.scale != 1.0 or self.offset != 0.0:
             values = values * self.scale + self.offset
@@ -138,6 +141,8 @@ def _from_array(
     from affine import Affine
 
     array = np.asarray(raster)
+    if array.ndim == 2 and band != 1:
+        raise InputError(f"band: {name} is a 2-D array (one band), so band={band!r} is not in it")
     if array.ndim == 3:
         if not 1 <= band <= array.shape[0]:
             raise InputError(f"band: {band!r} is not in 1..{array.shape[0]} for {name}")
@@ -183,12 +188,14 @@ def _from_path(raster: Any, *, band: int, crs: Any, nodata: float | None, name: 
                 "(e.g. crs='EPSG:4326' for a longitude/latitude grid)"
             )
         block = dataset.block_shapes[band - 1]
+        flags = {flag.name for flag in dataset.mask_flag_enums[band - 1]}
         return RasterSource(
             path=path, array=None, band=band, shape=(dataset.height, dataset.width),
             transform=dataset.transform, crs=found,
             nodata=float(nodata) if nodata is not None else dataset.nodatavals[band - 1],
             scale=float(dataset.scales[band - 1] or 1.0),
             offset=float(dataset.offsets[band - 1] or 0.0), block=tuple(block),
+            mask_band=bool(flags & {"per_dataset", "alpha"}),
         )
 
 

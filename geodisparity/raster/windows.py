@@ -100,9 +100,9 @@ def _subset_pieces(pieces: BoundaryPieces, regions: np.ndarray, rows: tuple[int,
 
 def make_tasks(
     tiles: list[Window], pieces: BoundaryPieces, boxes: np.ndarray, *, geoms: Any,
-    source: RasterSource, weights: Any,
+    source: RasterSource, weights: Any, cut: bool,
 ) -> list[TileTask]:
-    """One task per tile that meets at least one region."""
+    """One task per tile that meets at least one region (``cut``: arrays cut to the tile)."""
     tasks = []
     for window in tiles:
         r0, r1, c0, c1 = window
@@ -118,7 +118,8 @@ def make_tasks(
             window=window, regions=regions, boxes=clipped,
             pieces=_subset_pieces(pieces, regions, (r0, r1)),
             geoms=None if geoms is None else geoms[regions],
-            source=source.tile(window), weights=None if weights is None else weights.tile(window),
+            source=source.tile(window) if cut else source,
+            weights=weights.tile(window) if cut and weights is not None else weights,
         ))
     return tasks
 
@@ -130,8 +131,9 @@ def _centre_inside(geom: Any, frac: np.ndarray, box: np.ndarray, transform: Any)
     inside = (frac >= 1.0).astype(np.float64)
     rows, cols = np.nonzero((frac > 0) & (frac < 1))
     if rows.size:
-        xs, ys = transform * (cols + box[2] + 0.5, rows + box[0] + 0.5)
-        inside[rows, cols] = shapely.contains_xy(geom, np.asarray(xs), np.asarray(ys))
+        xs = transform.c + (cols + box[2] + 0.5) * transform.a
+        ys = transform.f + (rows + box[0] + 0.5) * transform.e
+        inside[rows, cols] = shapely.contains_xy(geom, xs, ys)
     return inside
 
 

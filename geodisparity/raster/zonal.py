@@ -7,6 +7,7 @@ windows (tile by tile, in this process or as Dask tasks) -> accumulate (merge pa
 
 from __future__ import annotations
 
+import os
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,10 @@ def _mode(coverage: str, all_touched: bool) -> str:
     return "all_touched" if all_touched else coverage
 
 
+def _is_file(raster: Any) -> bool:
+    return isinstance(raster, str | os.PathLike | RasterSource)
+
+
 def _region_geoms(regions: Any, crs: Any) -> np.ndarray:
     import geopandas as gpd
 
@@ -83,8 +88,9 @@ def _check_overlap(boxes: np.ndarray, geoms: np.ndarray, index: pd.Index,
     outside = (boxes[:, 0] >= boxes[:, 1]) & ~shapely.is_empty(geoms) & ~shapely.is_missing(
         geoms)
     if outside.all() and len(geoms):
-        left, top = source.transform * (0, 0)
-        right, bottom = source.transform * (source.shape[1], source.shape[0])
+        t = source.transform
+        left, top = t.c, t.f
+        right, bottom = t.c + source.shape[1] * t.a, t.f + source.shape[0] * t.e
         extent = shapely.total_bounds(geoms)
         raise RasterError(
             f"raster: {source.label} (extent {min(left, right):g}, {min(top, bottom):g}, "
@@ -134,7 +140,7 @@ def zonal_stats(
     - ``std``, ``variance``: the ``e``-weighted population variance
       ``sum(e (v - mean)^2) / sum(e)`` and its square root;
     - ``min``, ``max``, ``range``: over valid cells with ``c > 0``;
-    - ``majority``: the value with the largest ``sum(e)`` (the smallest on a tie).
+    - ``majority``: the value with the largest ``sum(e)`` (the largest value on a tie).
 
     Missing cells (the file's nodata, a netCDF ``_FillValue``, the dataset mask, NaN, and
     with weights a missing weight) are left out. A region with no valid covered cell gets
@@ -154,8 +160,10 @@ def zonal_stats(
     band : int, default 1
         Band of ``raster`` (1-based).
     weights : str, os.PathLike or numpy.ndarray, optional
-        A weights raster (e.g. residents per cell) on the same grid as ``raster``, or any
-        grid with ``resample_weights``. An array uses ``transform`` and ``crs``.
+        A weights raster (e.g. residents per cell) on the same grid as ``raster``, or on
+        any grid with ``resample_weights``. An array is taken to be on the values' grid;
+        for an array on another grid, pass
+        ``geodisparity.raster.sources.open_source(array, transform=..., crs=...)``.
     all_touched : bool, default False
         Count every cell the region touches in full (``c = 1``), like rasterio's
         ``all_touched``; not exact.
@@ -241,8 +249,10 @@ def zonal_stats(
     source = open_source(raster, band=band, transform=transform, crs=crs, nodata=nodata)
     aligned = None
     if weights is not None:
-        weights_source = open_source(weights, band=weights_band, transform=transform,
-                                     crs=crs if crs is not None else source.crs, name="weights")
+        on_values_grid = {} if _is_file(weights) else {"transform": source.transform,
+                                                       "crs": source.crs}
+        weights_source = open_source(weights, band=weights_band, name="weights",
+                                     **on_values_grid)
         aligned = align_weights(weights_source, source, resampling=resample_weights)
     geoms = _region_geoms(regions, source.crs)
     index = regions.index
@@ -252,7 +262,7 @@ def zonal_stats(
     use_dask = bool(dask) or client is not None
     tiles = plan_tiles(source.shape, tile_size(tile, source, tiled=use_dask))
     tasks = make_tasks(tiles, pieces, boxes, geoms=geoms if mode == "centre" else None,
-                       source=source, weights=aligned)
+                       source=source, weights=aligned, cut=use_dask)
     histogram = "majority" in names
     if use_dask:
         from geodisparity.raster.dask_tasks import run_tasks
