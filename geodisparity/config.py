@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from geodisparity import expressions
+from geodisparity.config_rasters import RASTERS, RasterEntry, raster_indicators, read_rasters
 from geodisparity.config_schema import (
     ANALYSIS,
     BOUNDARIES,
@@ -69,6 +70,7 @@ __all__ = [
 #: A section module adds its :class:`~geodisparity.config_schema.Section` here (one line).
 STUDY_FILE: tuple[Section, ...] = (
     *CORE_SECTIONS,
+    RASTERS,
 )
 
 class ConfigError(GeodisparityError, ValueError):
@@ -192,6 +194,7 @@ class RunConfig:
     targets: tuple[Indicator, ...] = ()
     attainment: AttainmentConfig = field(default_factory=AttainmentConfig)
     composite: CompositeConfig | None = None
+    rasters: tuple[RasterEntry, ...] = ()  # [[rasters]]: columns from zonal statistics
     title: str = "Regional disparities"
     note: str | None = None
     lang: str = "en"
@@ -285,12 +288,14 @@ def parse_config(
     if not isinstance(raw, dict):
         raise reader.fail(f"expected a table of keys, got {type(raw).__name__}")
     top = reader.section(TOP, ignore={section.name for section in STUDY_FILE})
+    indicators, rasters = _indicators(reader), read_rasters(reader)
     config = RunConfig(
         boundaries=BoundariesConfig(**reader.section(BOUNDARIES)),
         table=_table(reader),
         analysis=_analysis(reader),
         clusters=_clusters(reader),
-        indicators=_indicators(reader),
+        indicators=indicators + raster_indicators(rasters, {i.name for i in indicators}),
+        rasters=rasters,
         layers=_layers(reader),
         **read_target_sections(reader),
         **top,

@@ -190,3 +190,17 @@ class NoPermutationWarning(GeodisparityWarning):
 
 
 __all__ += ["NoPermutationWarning"]
+
+
+# --- added with raster zonal statistics (issue 12) -------------------------------------------
+
+
+class RasterError(GeodisparityError, ValueError):
+    """A raster cannot be used with the regions (no overlap, unsupported grid)."""
+
+
+class OutsideRasterWarning(GeodisparityWarning):
+    """Some regions lie wholly outside the raster; their statistics are NaN."""
+
+
+__all__ += ["RasterError", "OutsideRasterWarning"]

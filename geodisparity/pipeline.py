@@ -23,6 +23,7 @@ from geodisparity._output import atomic_path, input_files, staged_outputs, write
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
 from geodisparity.pipeline_outputs import write_reuse_outputs
+from geodisparity.pipeline_rasters import add_raster_columns, raster_inputs, raster_sections
 from geodisparity.pipeline_targets import (
     analyse_targets,
     target_layers,
@@ -188,6 +189,7 @@ def _input_files(config: RunConfig) -> list[Path]:
     named = {} if config.table.path is None else {"table.path": config.resolve(config.table.path)}
     if source not in boundaries.available():
         named["boundaries.source"] = config.resolve(source)
+    named.update(raster_inputs(config))
     for key, path in named.items():
         if not path.exists():
             raise DataFileError(_not_found(path, key) if key == "boundaries.source"
@@ -212,6 +214,7 @@ class _Analysis:
     regions: pd.DataFrame
     space_time: Any = None  # pipeline_spacetime.SpaceTime: change over time
     targets: Any = None  # pipeline_targets.TargetRun, when the study sets targets
+    rasters: Any = None  # pipeline_rasters.RasterRun, when the study has [[rasters]]
     left_out: tuple[Any, ...] = ()  # pipeline_missing.LeftOut: regions dropped (missing values)
 
 
@@ -220,6 +223,7 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     joined, report = _load_and_join(config)
     if report is not None:
         say(str(report).splitlines()[0])
+    joined, rasters = add_raster_columns(joined, config)
     long = _derive_indicators(joined, config)
     year = _analysis_year(long, config)
     current = long if config.table.year is None else long[long[config.table.year] == year]
@@ -249,7 +253,8 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
         current = targets.annotate(current, config.boundaries.key)
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
                      weights, global_table, cluster_table, _region_table(current, cluster_table),
-                     space_time=changes, targets=targets, left_out=tuple(left_out))
+                     space_time=changes, targets=targets, rasters=rasters,
+                     left_out=tuple(left_out))
 
 
 def _gap_rows(long: pd.DataFrame, config: RunConfig) -> tuple[pd.DataFrame, list[Any]]:
@@ -274,6 +279,7 @@ def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]
     write_frame(result.cluster_table.reset_index(names="region"), staged["clusters"],
                 overwrite=True)
     sections = build_sections(config, result)
+    sections[1:1] = raster_sections(result.rasters, config.lang)  # after "Data and join"
     write_report(staged["report"], sections, title=config.title, note=config.note,
                  lang=config.lang, atlas=OUTPUT_FILES["atlas"], overwrite=True)
     summary = _summary_json(config, result)

@@ -24,7 +24,8 @@ PAGES: list[tuple[str, tuple[str, ...]]] = [
     ("gaps", ("geodisparity.stats",)),
     ("clusters", ("geodisparity.spatial",)),
     ("maps", ("geodisparity.maps",)),
-    ("crs", ("geodisparity.crs",)),
+    ("crs", ("geodisparity.crs", "geodisparity.gcj02")),
+    ("rasters", ("geodisparity.raster",)),
     ("errors", ("geodisparity.errors",)),
 ]
 SUBMODULES_MARKER = "submodules"
