@@ -273,3 +273,14 @@ if TYPE_CHECKING:  # pragma: no cover - targets, composite indices and task book
     from geodisparity.stats.attainment import target_attainment  # noqa: F401
     from geodisparity.stats.composite import CompositeIndex, composite_index  # noqa: F401
     from geodisparity.taskbook import TaskBook, task_book  # noqa: F401
+
+# Accessibility of services: two-step floating catchment (issue 12).
+_EXPORTS.update({
+    "accessibility": "geodisparity.access.fca",
+    "access_by_region": "geodisparity.access.regions",
+})
+__all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover - accessibility (issue 12)
+    from geodisparity.access.fca import accessibility  # noqa: F401
+    from geodisparity.access.regions import access_by_region  # noqa: F401

@@ -22,6 +22,7 @@ PAGES: list[tuple[str, tuple[str, ...]]] = [
     ("clusters", ("geodisparity.spatial",)),
     ("maps", ("geodisparity.maps",)),
     ("crs", ("geodisparity.crs",)),
+    ("access", ("geodisparity.access",)),
     ("errors", ("geodisparity.errors",)),
 ]
 SUBMODULES_MARKER = "submodules"
