@@ -131,9 +131,11 @@ def _coordinates(geometry: Any) -> np.ndarray:
     import shapely
 
     values = np.asarray(geometry.values, dtype=object)
-    points = shapely.get_type_id(values) == 0
-    located = np.where(points, values, shapely.centroid(values))
-    return shapely.get_coordinates(located).reshape(len(values), 2)
+    others = shapely.get_type_id(values) != 0
+    if others.any():
+        values = values.copy()
+        values[others] = shapely.centroid(values[others])
+    return shapely.get_coordinates(values).reshape(len(values), 2)
 
 
 def pairs_from_cost(cost: Any, demand_ids: pd.Index, supply_ids: pd.Index, *,
@@ -167,7 +169,8 @@ def pairs_from_cost(cost: Any, demand_ids: pd.Index, supply_ids: pd.Index, *,
         raise InputError(f"cost has {int(negative.sum())} negative values, at (demand, supply) "
                          f"{format_rows(where)}; travel costs must be 0 or more")
     keep = np.isfinite(values) & (values <= limit)
-    return Pairs(rows[keep].astype(np.intp), cols[keep].astype(np.intp), values[keep])
+    return Pairs(rows[keep].astype(np.intp, copy=False), cols[keep].astype(np.intp, copy=False),
+                 values[keep])
 
 
 def _wide(cost: pd.DataFrame, demand_ids: pd.Index, supply_ids: pd.Index) -> tuple[np.ndarray, ...]:
@@ -179,16 +182,28 @@ def _wide(cost: pd.DataFrame, demand_ids: pd.Index, supply_ids: pd.Index) -> tup
 
 
 def _long(cost: pd.Series, demand_ids: pd.Index, supply_ids: pd.Index) -> tuple[np.ndarray, ...]:
-    if cost.index.has_duplicates:
+    index = cost.index
+    if index.has_duplicates:
         raise DuplicateKeyError(f"cost gives some (demand, supply) pairs twice: "
-                                f"{format_rows(cost.index[cost.index.duplicated()].unique())}")
-    rows = demand_ids.get_indexer(cost.index.get_level_values(0))
-    cols = supply_ids.get_indexer(cost.index.get_level_values(1))
-    _known(cost.index.get_level_values(0)[rows < 0], "demand")
-    _known(cost.index.get_level_values(1)[cols < 0], "supply")
+                                f"{format_rows(index[index.duplicated()].unique())}")
+    rows = _positions(index, 0, demand_ids, "demand")
+    cols = _positions(index, 1, supply_ids, "supply")
     values = _numbers(cost.to_frame()).ravel()
     present = ~np.isnan(values)
     return rows[present], cols[present], values[present]
+
+
+def _positions(index: pd.MultiIndex, level: int, ids: pd.Index, argument: str) -> np.ndarray:
+    """Row positions in ``ids`` of one level of a (demand, supply) index, via its codes."""
+    labels = index.levels[level]
+    codes = np.asarray(index.codes[level])
+    at = ids.get_indexer(labels)
+    used = np.zeros(len(labels), dtype=bool)
+    used[codes[codes >= 0]] = True
+    _known(labels[used & (at < 0)], argument)
+    if (codes < 0).any():
+        raise InputError(f"cost has missing {argument} ids in {int((codes < 0).sum())} pairs")
+    return at[codes]
 
 
 def _same_ids(found: pd.Index, expected: pd.Index, where: str, argument: str) -> None:

@@ -132,8 +132,9 @@ def _region_of(points: Any, regions: Any) -> np.ndarray:
     import shapely
 
     values = np.asarray(points.values, dtype=object)
-    inner = np.where(shapely.get_type_id(values) == 0, values,
-                     shapely.point_on_surface(values))
+    others = shapely.get_type_id(values) != 0
+    inner = values.copy()
+    inner[others] = shapely.point_on_surface(values[others])
     tree = shapely.STRtree(np.asarray(regions.values, dtype=object))
     point_at, region_at = tree.query(inner, predicate="within")
     where = np.full(len(values), -1, dtype=np.intp)
