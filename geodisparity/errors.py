@@ -180,3 +180,13 @@ __all__ += [
     "NearMissWarning",
     "PaceWarning",
 ]
+
+
+# --- added with the study-file schema -------------------------------------------------------
+
+
+class NoPermutationWarning(GeodisparityWarning):
+    """``permutations = 0``: no permutation test runs, so nothing is classed significant."""
+
+
+__all__ += ["NoPermutationWarning"]

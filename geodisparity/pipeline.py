@@ -182,7 +182,7 @@ def _input_files(config: RunConfig) -> list[Path]:
     from geodisparity import boundaries
 
     source = config.boundaries.source
-    named = {"table.path": config.resolve(config.table.path)}
+    named = {} if config.table.path is None else {"table.path": config.resolve(config.table.path)}
     if source not in boundaries.available():
         named["boundaries.source"] = config.resolve(source)
     for key, path in named.items():
@@ -214,7 +214,8 @@ class _Analysis:
 def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     say("reading boundaries and table")
     joined, report = _load_and_join(config)
-    say(str(report).splitlines()[0])
+    if report is not None:
+        say(str(report).splitlines()[0])
     long = _derive_indicators(joined, config)
     year = _analysis_year(long, config)
     current = long if config.table.year is None else long[long[config.table.year] == year]
@@ -274,10 +275,12 @@ def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
     regions = load_regions(source, layer=b.layer, key=b.key, name=b.name, encoding=b.encoding,
                            crs=b.crs)
     t = config.table
+    if t.path is None:  # no [table]: the attributes of the boundary file
+        return regions, None
     table = read_table(config.resolve(t.path), key=t.key, sheet=t.sheet, encoding=t.encoding)
-    names = (b.name, None) if b.name else None
-    return join(regions, table, left_on=b.key, right_on=t.key, names=names, year=t.year,
-                strict=t.strict)
+    names = (b.name, t.names) if b.name else None
+    return join(regions, table, left_on=None if t.key is None else b.key, right_on=t.key,
+                names=names, year=t.year, strict=t.strict)
 
 
 def _derive_indicators(frame: Any, config: RunConfig) -> Any:
@@ -498,7 +501,7 @@ def _summary_json(config: RunConfig, result: _Analysis) -> dict[str, Any]:
         "title": config.title,
         "note": config.note,
         "analysis_year": result.year,
-        "join": str(result.join_report),
+        "join": None if result.join_report is None else str(result.join_report),
         "gaps": json.loads(result.gaps.to_json(orient="records")),
         "moran": json.loads(result.global_table.to_json(orient="records")),
         "change_over_time": _space_time_summary(result.space_time),

@@ -180,11 +180,13 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
 def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
     lines = [
         words["boundaries_line"].format(source=config.boundaries.source, n=len(result.current)),
-        words["table_line"].format(path=config.table.path),
     ]
+    if config.table.path is not None:  # else the attributes of the boundary file
+        lines.append(words["table_line"].format(path=config.table.path))
     if result.year is not None:
         lines.append(words["year_line"].format(year=result.year))
-    lines += [line for line in str(result.join_report).splitlines() if line.strip()]
+    if result.join_report is not None:
+        lines += [line for line in str(result.join_report).splitlines() if line.strip()]
     return Section(words["data"], lines)
 
 
