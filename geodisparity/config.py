@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from geodisparity import expressions
+from geodisparity.config_access import ACCESS, AccessConfig, check_access, read_access
 from geodisparity.config_schema import (
     ANALYSIS,
     BOUNDARIES,
@@ -69,6 +70,7 @@ __all__ = [
 #: A section module adds its :class:`~geodisparity.config_schema.Section` here (one line).
 STUDY_FILE: tuple[Section, ...] = (
     *CORE_SECTIONS,
+    ACCESS,
 )
 
 class ConfigError(GeodisparityError, ValueError):
@@ -192,6 +194,7 @@ class RunConfig:
     targets: tuple[Indicator, ...] = ()
     attainment: AttainmentConfig = field(default_factory=AttainmentConfig)
     composite: CompositeConfig | None = None
+    access: AccessConfig | None = None
     title: str = "Regional disparities"
     note: str | None = None
     lang: str = "en"
@@ -293,6 +296,7 @@ def parse_config(
         indicators=_indicators(reader),
         layers=_layers(reader),
         **read_target_sections(reader),
+        access=read_access(reader),
         **top,
         base_dir=base_dir or Path.cwd(),
     )
@@ -416,6 +420,7 @@ def _check_cross_references(config: RunConfig, reader: _Reader) -> None:
     if repeated:
         raise reader.fail(f"indicator names must be unique; repeated: {', '.join(repeated)}")
     check_composite(config, reader)
+    check_access(config, reader)
     clustered = set(config.clusters.columns)
     for number, layer in enumerate(config.layers, start=1):
         if layer.kind in ("lisa", "hotspot") and layer.column not in clustered:
