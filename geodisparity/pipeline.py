@@ -22,6 +22,7 @@ import pandas as pd
 from geodisparity._output import atomic_path, input_files, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
+from geodisparity.pipeline_access import access_inputs, access_layers, add_access
 from geodisparity.pipeline_targets import (
     analyse_targets,
     target_layers,
@@ -185,6 +186,7 @@ def _input_files(config: RunConfig) -> list[Path]:
     named = {} if config.table.path is None else {"table.path": config.resolve(config.table.path)}
     if source not in boundaries.available():
         named["boundaries.source"] = config.resolve(source)
+    named.update(access_inputs(config))
     for key, path in named.items():
         if not path.exists():
             raise DataFileError(_not_found(path, key) if key == "boundaries.source"
@@ -209,6 +211,7 @@ class _Analysis:
     regions: pd.DataFrame
     space_time: Any = None  # pipeline_spacetime.SpaceTime: change over time
     targets: Any = None  # pipeline_targets.TargetRun, when the study sets targets
+    access: Any = None  # pipeline_access.AccessRun, with an [access] section
 
 
 def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
@@ -216,6 +219,7 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     joined, report = _load_and_join(config)
     if report is not None:
         say(str(report).splitlines()[0])
+    joined, access = add_access(joined, config)
     long = _derive_indicators(joined, config)
     year = _analysis_year(long, config)
     current = long if config.table.year is None else long[long[config.table.year] == year]
@@ -241,7 +245,7 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
         current = targets.annotate(current, config.boundaries.key)
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
                      weights, global_table, cluster_table, _region_table(current, cluster_table),
-                     space_time=changes, targets=targets)
+                     space_time=changes, targets=targets, access=access)
 
 
 def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]) -> None:
@@ -465,6 +469,7 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
 
     layers += space_time_layers(result.space_time, result.cluster_table, config.lang)
     layers += target_layers(result.targets, config)
+    layers += access_layers(config, result.year)
     outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
     return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
                  title=config.title, note=config.note, lang=config.lang)
