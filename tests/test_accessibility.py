@@ -281,6 +281,17 @@ def test_access_by_region_warns_for_points_outside_and_gives_nan_for_empty_regio
     assert result.iloc[0] == 1.0 and np.isnan(result.iloc[1])
 
 
+def test_a_point_on_a_shared_border_counts_once_in_the_first_region():
+    points = gpd.GeoDataFrame({"access": [4.0, 1.0], "pop": [10, 30]}, crs=UTM51,
+                              geometry=[Point(X0 + 10, Y0 + 5), Point(X0 + 15, Y0 + 5)])
+    regions = gpd.GeoSeries([box(X0, Y0, X0 + 10, Y0 + 10), box(X0 + 10, Y0, X0 + 20, Y0 + 10)],
+                            crs=UTM51, index=["west", "east"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = gd.access_by_region(points, regions, population="pop")
+    assert result.to_dict() == {"west": 4.0, "east": 1.0}
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 

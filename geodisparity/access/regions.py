@@ -39,9 +39,10 @@ def access_by_region(
     ``sum(P_i A_i) / sum(P_i)`` over the demand points ``i`` inside a region:
     the score of the average resident, as
     :func:`~geodisparity.accessibility` scores would be for the region's
-    whole population. A point counts in the region that contains it (the
-    first one, should regions overlap); points on a shared border or outside
-    every region are left out with a :class:`~geodisparity.errors.DroppedRowsWarning`.
+    whole population. A point counts once, in the region that contains it
+    (on a shared border, or where regions overlap, the first such region in
+    ``regions``' order); points outside every region are left out with a
+    :class:`~geodisparity.errors.DroppedRowsWarning`.
     Non-point demand rows (e.g. small census areas) count by a point inside
     each (``representative_point``).
 
@@ -136,7 +137,7 @@ def _region_of(points: Any, regions: Any) -> np.ndarray:
     inner = values.copy()
     inner[others] = shapely.point_on_surface(values[others])
     tree = shapely.STRtree(np.asarray(regions.values, dtype=object))
-    point_at, region_at = tree.query(inner, predicate="within")
+    point_at, region_at = tree.query(inner, predicate="intersects")
     where = np.full(len(values), -1, dtype=np.intp)
     # query returns pairs sorted by point; keep the lowest region position per point
     order = np.lexsort((region_at, point_at))
