@@ -237,7 +237,9 @@ def access_sections(config: RunConfig, run: AccessRun | None, current: Any,
         demand=words["regions" if a.demand == "regions" else "points"], per=f"{a.per:,g}")
     table = pd.DataFrame({words["statistic"]: words["rows"],
                           words["value"]: _spread(current, a.name, run.population)})
-    caption = words["caption"].format(label=label, year="" if year is None else year)
+    caption = words["caption"].format(label=label, year=year)
+    if year is None:
+        caption = caption.replace(" (None)", "").replace("（None）", "")
     return [Section(words["title"], [how], [Table.from_frame(table, caption=caption)])]
 
 

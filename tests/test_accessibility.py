@@ -86,6 +86,8 @@ def test_hand_worked_enhanced_bands():
     villages, clinics = line_case()
     result = score(villages, clinics, method="e2sfca", decay=[(1500, 1.0), (2500, 0.5)])
     np.testing.assert_allclose(result, [1 / 300, 1 / 300 + 0.002, 0.004], rtol=1e-12)
+    as_dict = score(villages, clinics, method="e2sfca", decay={2500: 0.5, 1500: 1.0})
+    pd.testing.assert_series_equal(as_dict, result)
 
 
 def test_hand_worked_gaussian():

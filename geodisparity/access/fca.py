@@ -68,7 +68,7 @@ def accessibility(
     capacity: Hashable | Sequence[float] | np.ndarray | pd.Series,
     method: str = "2sfca",
     catchment: float | None = None,
-    decay: str | Sequence[tuple[float, float]] | None = None,
+    decay: str | Sequence[tuple[float, float]] | dict[float, float] | None = None,
     cost: pd.DataFrame | pd.Series | None = None,
     crs: Any = None,
     per: float = 1.0,
@@ -112,8 +112,9 @@ def accessibility(
         How far a catchment reaches, ``d0``: metres for straight-line distance,
         the unit of ``cost`` otherwise (e.g. minutes). Needed except with
         ``decay`` bands, whose last distance is then the catchment.
-    decay : "gaussian" or sequence of (distance, weight) pairs, optional
-        For ``method="e2sfca"`` only: bands ``[(d1, w1), (d2, w2), ...]`` with
+    decay : "gaussian", sequence of (distance, weight) pairs or dict, optional
+        For ``method="e2sfca"`` only: bands ``[(d1, w1), (d2, w2), ...]`` (or
+        ``{d1: w1, d2: w2, ...}``) with
         increasing distances give weight ``w1`` up to ``d1`` (included),
         ``w2`` above ``d1`` up to ``d2``, and so on, 0 beyond the last band;
         or ``"gaussian"`` (Dai 2010, above). Default for ``"e2sfca"``: Luo &
@@ -243,6 +244,8 @@ def _catchment(method: str, catchment: Any, decay: Any) -> _Catchment:
 
 def _bands(decay: Any, catchment: Any) -> _Catchment:
     """Step weights: ``w_k`` for distances above ``d_{k-1}`` up to ``d_k`` (included)."""
+    if isinstance(decay, dict):  # {distance: weight}, as PySAL access's step_fn takes
+        decay = sorted(decay.items())
     try:
         table = np.asarray(decay, dtype=float)
     except (TypeError, ValueError):
