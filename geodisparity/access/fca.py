@@ -113,11 +113,11 @@ def accessibility(
         the unit of ``cost`` otherwise (e.g. minutes). Needed except with
         ``decay`` bands, whose last distance is then the catchment.
     decay : "gaussian", sequence of (distance, weight) pairs or dict, optional
-        For ``method="e2sfca"`` only: bands ``[(d1, w1), (d2, w2), ...]`` (or
-        ``{d1: w1, d2: w2, ...}``) with
-        increasing distances give weight ``w1`` up to ``d1`` (included),
-        ``w2`` above ``d1`` up to ``d2``, and so on, 0 beyond the last band;
-        or ``"gaussian"`` (Dai 2010, above). Default for ``"e2sfca"``: Luo &
+        For ``method="e2sfca"`` only: bands ``[(d1, w1), (d2, w2), ...]``
+        (or a dict ``{d1: w1, d2: w2}``) with increasing distances give
+        weight ``w1`` up to ``d1`` (included), ``w2`` above ``d1`` up to
+        ``d2``, and so on, 0 beyond the last band; or ``"gaussian"`` (Dai
+        2010, above). Default for ``"e2sfca"``: Luo &
         Qi's weights 1, 0.68 and 0.22 on three equal bands of the catchment.
     cost : DataFrame or Series, optional
         Travel costs (e.g. minutes by road) instead of straight-line
