@@ -12,6 +12,7 @@ import pandas as pd
 
 from geodisparity.categories import HOTSPOT_LABELS, ISOLATED, LISA_LABELS, NOT_SIGNIFICANT
 from geodisparity.config import RunConfig
+from geodisparity.pipeline_missing import notes_section
 from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
 
@@ -165,6 +166,8 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
         _maps_section(config, result, words, canvas),
     ]
     sections[2:2] = target_sections(config, result.targets)  # after the gaps
+    notes = notes_section(config, result.left_out)  # regions left out, no permutation test
+    sections[1:1] = [notes] if notes is not None else []
     if result.decompositions or len(result.intervals):
         sections.append(_decomposition_section(result, words))
     if result.convergence:
