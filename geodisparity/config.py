@@ -301,6 +301,11 @@ def parse_config(
         base_dir=base_dir or Path.cwd(),
     )
     _check_cross_references(config, reader)
+    if config.clusters.permutations == 0 and config.clusters.columns:
+        warnings.warn(
+            f"{source}: clusters.permutations = 0: no permutation test runs, so no region is "
+            f"classed as a LISA cluster or Gi* hot spot; set 999 to test them",
+            NoPermutationWarning, stacklevel=2)
     return config
 
 
@@ -369,11 +374,6 @@ def _analysis(reader: _Reader) -> AnalysisConfig:
 
 def _clusters(reader: _Reader) -> ClustersConfig:
     values = reader.section(CLUSTERS)
-    if values["permutations"] == 0 and values["columns"]:
-        warnings.warn(
-            f"{reader.source}: clusters.permutations = 0: no permutation test runs, so no region "
-            f"is classed as a LISA cluster or Gi* hot spot; set 999 to test them",
-            NoPermutationWarning, stacklevel=4)
     return ClustersConfig(**{
         **values, "columns": _names(values["columns"]), "alpha": float(values["alpha"]),
         "adjust": None if values["adjust"] == "none" else values["adjust"]})

@@ -23,7 +23,7 @@ from geodisparity._output import atomic_path, input_files, staged_outputs, write
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
 from geodisparity.pipeline_access import access_inputs, access_layers, add_access
-from geodisparity.pipeline_outputs import REUSE_OUTPUTS, write_reuse_outputs
+from geodisparity.pipeline_outputs import write_reuse_outputs
 from geodisparity.pipeline_targets import (
     analyse_targets,
     target_layers,
@@ -42,6 +42,8 @@ OUTPUT_FILES = {
     "gaps": "gaps.csv",
     "clusters": "clusters.csv",
     "summary": "summary.json",
+    "geopackage": "regions.gpkg",  # for reuse: see geodisparity.pipeline_outputs
+    "tables": "tables.xlsx",
 }
 
 
@@ -171,7 +173,6 @@ def run_pipeline(
     out_dir = Path(output) if output is not None else config.resolve(config.output)
     targets = {kind: out_dir / name for kind, name in OUTPUT_FILES.items()}
     targets.update({kind: out_dir / name for kind, name in target_outputs(config).items()})
-    targets.update({kind: out_dir / name for kind, name in REUSE_OUTPUTS.items()})
     inputs = _input_files(config)
     with staged_outputs(targets, overwrite=overwrite, inputs=inputs) as staged:
         result = _analyse(config, say)

@@ -36,11 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from geodisparity.config import RunConfig
     from geodisparity.pipeline import _Analysis
 
-__all__ = ["REUSE_OUTPUTS", "gpkg_column_names", "sheet_names", "run_tables",
+__all__ = ["gpkg_column_names", "sheet_names", "run_tables",
            "write_reuse_outputs"]
-
-#: Output kind -> file name, beside the CSV files.
-REUSE_OUTPUTS = {"geopackage": "regions.gpkg", "tables": "tables.xlsx"}
 
 _RESERVED = {"fid", "geometry", "geom"}
 _NOT_WORD = re.compile(r"\W+")

@@ -2,6 +2,7 @@
 
 import dataclasses
 import importlib.util
+import re
 import tomllib
 from pathlib import Path
 
@@ -173,3 +174,22 @@ def test_a_new_section_is_checked_once_listed(monkeypatch):
     reader = config_module._Reader({**raw, "nearby": {"radius": 0}}, "study.toml")
     with pytest.raises(ConfigError, match=r"study\.toml: nearby\.radius = 0 must be greater"):
         reader.section(extra)
+
+
+def test_example_study_comments_offer_real_keys_and_values():
+    """Commented-out options of the example study (`# key = value`) are keys of their section."""
+    text = (ROOT / "examples" / "zhejiang_demo.toml").read_text(encoding="utf-8")
+    assert re.search(r'^lang = "en" .*"zh"', text, re.MULTILINE)
+    sections = {s.name: s for s in STUDY_FILE}
+    section, offered = "", []
+    for line in text.splitlines():
+        heading = re.match(r"^\[\[?(\w+)\]\]?", line)
+        if heading:
+            section = heading.group(1)
+        option = re.match(r"^# (\w+) = (\S+)", line)
+        if option:
+            key = sections[section].key(option.group(1))  # StopIteration: not a key
+            key.check(tomllib.loads(f"v = {option.group(2)}")["v"], key.path)
+            offered.append(key.path)
+    assert {"table.names", "analysis.missing", "clusters.missing", "boundaries.crs"} <= set(
+        offered)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
@@ -146,3 +147,22 @@ def test_permutations_0_warns_and_the_report_says_no_test_ran(tmp_path):
     assert result.exit_code == 0, result.output
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "No permutation test ran (clusters.permutations = 0)" in report
+
+
+def test_join_takes_the_crs_of_a_file_that_declares_none(tmp_path):
+    layer = boundaries.load("zhejiang/counties")[["adcode", "geometry"]].head(5)
+    layer.to_file(tmp_path / "counties.shp")
+    (tmp_path / "counties.prj").unlink()
+    YEAR[["adcode", "income"]].to_csv(tmp_path / "t.csv", index=False)
+    args = ["join", str(tmp_path / "counties.shp"), str(tmp_path / "t.csv"),
+            "--left-on", "adcode", "--right-on", "adcode"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1
+    assert "counties.shp declares no coordinate reference system" in refused.output
+    assert "--crs on the command line" in refused.output
+    out = tmp_path / "joined.gpkg"
+    joined = CliRunner().invoke(main, [*args, "--crs", "EPSG:4326", "-o", str(out)])
+    assert joined.exit_code == 0, joined.output
+    result = gpd.read_file(out)
+    assert result.crs.to_epsg() == 4326 and len(result) == 5
+    assert result["income"].notna().all()
