@@ -297,3 +297,13 @@ __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 if TYPE_CHECKING:  # pragma: no cover - rasters (issue 12)
     from geodisparity.errors import OutsideRasterWarning, RasterError  # noqa: F401
     from geodisparity.raster.zonal import zonal_stats  # noqa: F401
+# Accessibility of services: two-step floating catchment (issue 12).
+_EXPORTS.update({
+    "accessibility": "geodisparity.access.fca",
+    "access_by_region": "geodisparity.access.regions",
+})
+__all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover - accessibility (issue 12)
+    from geodisparity.access.fca import accessibility  # noqa: F401
+    from geodisparity.access.regions import access_by_region  # noqa: F401

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from geodisparity import expressions
+from geodisparity.config_access import ACCESS, AccessConfig, check_access, read_access
 from geodisparity.config_rasters import RASTERS, RasterEntry, raster_indicators, read_rasters
 from geodisparity.config_schema import (
     ANALYSIS,
@@ -71,6 +72,7 @@ __all__ = [
 STUDY_FILE: tuple[Section, ...] = (
     *CORE_SECTIONS,
     RASTERS,
+    ACCESS,
 )
 
 class ConfigError(GeodisparityError, ValueError):
@@ -195,6 +197,7 @@ class RunConfig:
     attainment: AttainmentConfig = field(default_factory=AttainmentConfig)
     composite: CompositeConfig | None = None
     rasters: tuple[RasterEntry, ...] = ()  # [[rasters]]: columns from zonal statistics
+    access: AccessConfig | None = None
     title: str = "Regional disparities"
     note: str | None = None
     lang: str = "en"
@@ -298,6 +301,7 @@ def parse_config(
         rasters=rasters,
         layers=_layers(reader),
         **read_target_sections(reader),
+        access=read_access(reader),
         **top,
         base_dir=base_dir or Path.cwd(),
     )
@@ -421,6 +425,7 @@ def _check_cross_references(config: RunConfig, reader: _Reader) -> None:
     if repeated:
         raise reader.fail(f"indicator names must be unique; repeated: {', '.join(repeated)}")
     check_composite(config, reader)
+    check_access(config, reader)
     clustered = set(config.clusters.columns)
     for number, layer in enumerate(config.layers, start=1):
         if layer.kind in ("lisa", "hotspot") and layer.column not in clustered:

@@ -156,7 +156,8 @@ def minimal_study() -> str:
     for section in config.STUDY_FILE:
         keys = [key for key in section.keys
                 if key.required or key.name in _MINIMAL_EXTRAS.get(section.name, ())]
-        if section.name and not section.array and keys:
+        optional = not section.required and section.name not in _MINIMAL_EXTRAS
+        if section.name and not section.array and keys and not optional:
             lines.append(f"[{section.name}]")
             lines += [f"{key.name} = {toml_value(key.example)}" for key in keys]
             lines.append("")

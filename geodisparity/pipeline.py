@@ -22,6 +22,7 @@ import pandas as pd
 from geodisparity._output import atomic_path, input_files, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
+from geodisparity.pipeline_access import access_inputs, access_layers, add_access
 from geodisparity.pipeline_outputs import write_reuse_outputs
 from geodisparity.pipeline_rasters import add_raster_columns, raster_inputs, raster_sections
 from geodisparity.pipeline_targets import (
@@ -190,6 +191,7 @@ def _input_files(config: RunConfig) -> list[Path]:
     if source not in boundaries.available():
         named["boundaries.source"] = config.resolve(source)
     named.update(raster_inputs(config))
+    named.update(access_inputs(config))
     for key, path in named.items():
         if not path.exists():
             raise DataFileError(_not_found(path, key) if key == "boundaries.source"
@@ -216,6 +218,7 @@ class _Analysis:
     targets: Any = None  # pipeline_targets.TargetRun, when the study sets targets
     rasters: Any = None  # pipeline_rasters.RasterRun, when the study has [[rasters]]
     left_out: tuple[Any, ...] = ()  # pipeline_missing.LeftOut: regions dropped (missing values)
+    access: Any = None  # pipeline_access.AccessRun, with an [access] section
 
 
 def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
@@ -224,6 +227,7 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     if report is not None:
         say(str(report).splitlines()[0])
     joined, rasters = add_raster_columns(joined, config)
+    joined, access = add_access(joined, config)
     long = _derive_indicators(joined, config)
     year = _analysis_year(long, config)
     current = long if config.table.year is None else long[long[config.table.year] == year]
@@ -254,7 +258,7 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
                      weights, global_table, cluster_table, _region_table(current, cluster_table),
                      space_time=changes, targets=targets, rasters=rasters,
-                     left_out=tuple(left_out))
+                     left_out=tuple(left_out), access=access)
 
 
 def _gap_rows(long: pd.DataFrame, config: RunConfig) -> tuple[pd.DataFrame, list[Any]]:
@@ -502,6 +506,7 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
 
     layers += space_time_layers(result.space_time, result.cluster_table, config.lang)
     layers += target_layers(result.targets, config)
+    layers += access_layers(config, result.year)
     outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
     return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
                  title=config.title, note=config.note, lang=config.lang)

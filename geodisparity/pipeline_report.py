@@ -177,6 +177,9 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
     from geodisparity.pipeline_spacetime import space_time_sections
 
     sections += space_time_sections(config, result.space_time, result.current, canvas=canvas)
+    from geodisparity.pipeline_access import access_sections
+
+    sections += access_sections(config, result.access, result.current, result.year)
     return sections
 
 

@@ -26,6 +26,7 @@ PAGES: list[tuple[str, tuple[str, ...]]] = [
     ("maps", ("geodisparity.maps",)),
     ("crs", ("geodisparity.crs", "geodisparity.gcj02")),
     ("rasters", ("geodisparity.raster",)),
+    ("access", ("geodisparity.access",)),
     ("errors", ("geodisparity.errors",)),
 ]
 SUBMODULES_MARKER = "submodules"

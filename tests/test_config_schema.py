@@ -164,15 +164,15 @@ def test_run_help_points_to_the_reference():
 
 def test_a_new_section_is_checked_once_listed(monkeypatch):
     """What a section module does: declare a Section, list it, read it with reader.section."""
-    extra = Section("access", "Accessibility", keys=(
+    extra = Section("nearby", "Nearby services", keys=(
         Key("radius", "number", default=30.0, range=Range(0, low_open=True), example=10,
             description="Search radius."),))
     monkeypatch.setattr(config_module, "STUDY_FILE", (*STUDY_FILE, extra))
     raw = tomllib.loads(minimal_study())
-    parse_config({**raw, "access": {"radius": 5}})  # accepted at the top level
-    assert "[access]" in reference_markdown() and "radius" in reference_text("access")
-    reader = config_module._Reader({**raw, "access": {"radius": 0}}, "study.toml")
-    with pytest.raises(ConfigError, match=r"study\.toml: access\.radius = 0 must be greater"):
+    parse_config({**raw, "nearby": {"radius": 5}})  # accepted at the top level
+    assert "[nearby]" in reference_markdown() and "radius" in reference_text("nearby")
+    reader = config_module._Reader({**raw, "nearby": {"radius": 0}}, "study.toml")
+    with pytest.raises(ConfigError, match=r"study\.toml: nearby\.radius = 0 must be greater"):
         reader.section(extra)
 
 

@@ -65,6 +65,9 @@ def test_values_out_of_range_are_refused(section, key, value):
     if section == "composite":
         raw["composite"]["indicators"] = ["a", "b"]
         raw["indicators"] = [{"name": "a"}, {"name": "b"}]
+    if section == "access":  # its required keys, so that the value is what fails
+        raw["access"] = {"facilities": "f.gpkg", "capacity": "beds", "catchment": 9,
+                         "population": "pop", **raw["access"]}
     with pytest.raises(ConfigError, match=rf"^configuration: {section}\.{key} = {value} must be"):
         parse_config(raw)
 
