@@ -180,3 +180,11 @@ __all__ += [
     "NearMissWarning",
     "PaceWarning",
 ]
+
+
+# Fonts (issue 9): a Chinese page or chart without an embeddable CJK font.
+class FontWarning(GeodisparityWarning):
+    """No font covering Chinese was found to embed in pages or draw static charts with."""
+
+
+__all__ += ["FontWarning"]

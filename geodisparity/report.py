@@ -5,7 +5,8 @@ The report carries its figures inline (PNG as data URIs, or SVG maps drawn by
 assets, so it opens offline. The page is rendered from the template packaged
 with geodisparity; titles, notes, paragraphs, captions and table cells enter it
 only as autoescaped variables, never as template source, so ``{{ 7*7 }}`` in a
-region name or a study file's title is shown as typed.
+region name or a study file's title is shown as typed. The CJK glyphs the page
+uses are embedded in it as a subset font (:mod:`geodisparity.maps.fonts`).
 
 Examples
 --------
@@ -31,6 +32,7 @@ import pandas as pd
 from geodisparity import __version__
 from geodisparity._output import write_text
 from geodisparity.errors import InputError
+from geodisparity.maps.fonts import embed_cjk_font
 
 __all__ = ["Figure", "Section", "Table", "format_value", "render_report", "write_report", "TEXT"]
 
@@ -179,7 +181,8 @@ def render_report(
         t=TEXT.get(lang, TEXT["en"]), version=__version__,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
-    return re.sub("[\ud800-\udfff]", "\ufffd", page)  # lone surrogates cannot be UTF-8
+    page = re.sub("[\ud800-\udfff]", "\ufffd", page)  # lone surrogates cannot be UTF-8
+    return embed_cjk_font(page)  # Chinese shows without a system CJK font
 
 
 def _safe_figure(figure: Figure) -> Figure:

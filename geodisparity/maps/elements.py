@@ -25,6 +25,7 @@ import folium
 from branca.element import Figure
 from folium.template import Template
 
+from geodisparity.maps.fonts import FONT_STACK
 from geodisparity.maps.safe import SafeMacro, Verbatim
 
 __all__ = [
@@ -52,6 +53,8 @@ _CSS = """
 .gd-tip{border-collapse:collapse}
 .gd-tip th{text-align:left;padding-right:8px;font-weight:600;color:#444}
 """
+# The embedded CJK subset first (see maps.fonts), for the map's boxes, tooltips and layer control.
+_CSS += ".leaflet-container,.gd-box{font-family:" + FONT_STACK + "}\n"
 
 # Plain ES5 with Leaflet only. Geometry arrives delta-encoded (see simplify.encode_geometry).
 _JS = """
