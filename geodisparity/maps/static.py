@@ -327,9 +327,8 @@ def plot(
             ax = fig.add_subplot()
         else:
             fig = ax.figure
-        before = {id(text) for text in _texts(ax)}
         _draw(ax, regions, layer, lang, title)
-        drawn = [text for text in _texts(ax) if id(text) not in before]
+        drawn = _texts(ax)  # the map's title, legend, scale bar and note
         if font is None and not rc and any(cjk_characters(t.get_text()) for t in drawn):
             found = find_cjk_font()  # Chinese names or title in an English map
             font = None if found is None else _font_path(found)
