@@ -176,6 +176,7 @@ class RunConfig:
     title: str = "Regional disparities"
     note: str | None = None
     lang: str = "en"
+    attribution: str | None = None  # issue 9 (i9-fonts): credit line on the atlas and report
     output: str = "out"
     base_dir: Path = field(default_factory=Path.cwd)
     file: Path | None = None
@@ -261,6 +262,7 @@ def parse_config(
     reader = _Reader(raw, source)
     top = reader.table("", required=True)
     reader.check_keys(top, "", {"title", "note", "lang", "output", "boundaries", "table",
+                                "attribution",  # issue 9 (i9-fonts)
                                 "analysis", "clusters", "indicators", "layers",
                                 *TARGET_SECTIONS})
     config = RunConfig(
@@ -274,6 +276,7 @@ def parse_config(
         title=reader.get(top, "title", str, default="Regional disparities"),
         note=reader.get(top, "note", str, default=None),
         lang=reader.choice(top, "lang", ("en", "zh"), default="en"),
+        attribution=reader.get(top, "attribution", str, default=None),  # issue 9 (i9-fonts)
         output=reader.get(top, "output", str, default="out"),
         base_dir=base_dir or Path.cwd(),
     )

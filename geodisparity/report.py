@@ -125,7 +125,7 @@ def _check_link(atlas: str | None) -> None:
 
 def render_report(
     sections: list[Section], *, title: str, note: str | None = None, lang: str = "en",
-    atlas: str | None = None,
+    atlas: str | None = None, attribution: str | None = None,
 ) -> str:
     """Render the report to an HTML string.
 
@@ -141,6 +141,9 @@ def render_report(
         Language of the page's own words.
     atlas : str, optional
         Relative link to the interactive atlas (e.g. ``"atlas.html"``).
+    attribution : str, optional
+        A credit line for the data and boundaries, shown under the title as
+        text (escaped, never markup).
 
     Returns
     -------
@@ -178,6 +181,7 @@ def render_report(
     ]
     page = template.render(
         title=title, note=note, lang=lang, atlas=atlas, sections=safe_sections,
+        attribution=attribution,
         t=TEXT.get(lang, TEXT["en"]), version=__version__,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
@@ -199,7 +203,9 @@ def _safe_figure(figure: Figure) -> Figure:
 def write_report(
     path: str | os.PathLike[str], sections: list[Section], *, title: str,
     note: str | None = None, lang: str = "en", atlas: str | None = None, overwrite: bool = False,
+    attribution: str | None = None,
 ) -> Path:
     """Render the report and write it atomically to ``path``."""
-    html = render_report(sections, title=title, note=note, lang=lang, atlas=atlas)
+    html = render_report(sections, title=title, note=note, lang=lang, atlas=atlas,
+                         attribution=attribution)
     return write_text(path, html, overwrite=overwrite)

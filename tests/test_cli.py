@@ -259,3 +259,13 @@ def test_verbose_run_logs_progress_and_quiet_run_prints_only_the_summary(tmp_pat
     assert loud.stderr.strip() and quiet.stderr == ""
     assert quiet.stdout.strip() and quiet.stdout == quiet.output
     assert (tmp_path / "quiet" / "atlas.html").is_file()
+
+
+def test_attribution_from_the_study_file_on_atlas_and_report(demo_run):
+    out, _ = demo_run
+    study = (DEMO_CONFIG.read_text(encoding="utf-8"))
+    line = next(x for x in study.splitlines() if x.startswith("attribution = "))
+    text = line.split("=", 1)[1].strip().strip('"')
+    assert text in (out / "atlas.html").read_text(encoding="utf-8")
+    assert f'<div class="attribution">{text}</div>' in (out / "report.html").read_text(
+        encoding="utf-8")
