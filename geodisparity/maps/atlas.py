@@ -193,9 +193,9 @@ def _new_map(bounds: np.ndarray, tiles: str | None, attribution: str | None) -> 
     from geodisparity.maps.safe import SafeMap, SafeTileLayer
 
     minx, miny, maxx, maxy = bounds
-    # zoomSnap 0.25: the initial view fits the regions tightly, not at a power-of-2 zoom.
+    # zoomSnap 0.1: the initial view fits the regions tightly, not at a power-of-2 zoom.
     m = SafeMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
-                control_scale=True, zoom_snap=0.25)
+                control_scale=True, zoom_snap=0.1)
     if tiles is not None:
         if not attribution:
             raise InputError(
