@@ -201,6 +201,7 @@ class RunConfig:
     title: str = "Regional disparities"
     note: str | None = None
     lang: str = "en"
+    attribution: str | None = None  # issue 9 (i9-fonts): credit line on the atlas and report
     output: str = "out"
     base_dir: Path = field(default_factory=Path.cwd)
     file: Path | None = None

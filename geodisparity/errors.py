@@ -204,3 +204,9 @@ class OutsideRasterWarning(GeodisparityWarning):
 
 
 __all__ += ["RasterError", "OutsideRasterWarning"]
+# Fonts (issue 9): a Chinese page or chart without an embeddable CJK font.
+class FontWarning(GeodisparityWarning):
+    """No font covering Chinese was found to embed in pages or draw static charts with."""
+
+
+__all__ += ["FontWarning"]

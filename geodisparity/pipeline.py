@@ -285,7 +285,8 @@ def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]
     sections = build_sections(config, result)
     sections[1:1] = raster_sections(result.rasters, config.lang)  # after "Data and join"
     write_report(staged["report"], sections, title=config.title, note=config.note,
-                 lang=config.lang, atlas=OUTPUT_FILES["atlas"], overwrite=True)
+                 lang=config.lang, atlas=OUTPUT_FILES["atlas"], overwrite=True,
+                 attribution=config.attribution)
     summary = _summary_json(config, result)
     write_text(staged["summary"], json.dumps(summary, indent=2, ensure_ascii=False, default=str),
                overwrite=True)
@@ -509,7 +510,8 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
     layers += access_layers(config, result.year)
     outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
     return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
-                 title=config.title, note=config.note, lang=config.lang)
+                 title=config.title, note=config.note, lang=config.lang,
+                 attribution=config.attribution)
 
 
 def _default_label(layer: Any) -> str:

@@ -5,7 +5,8 @@ The report carries its figures inline (PNG as data URIs, or SVG maps drawn by
 assets, so it opens offline. The page is rendered from the template packaged
 with geodisparity; titles, notes, paragraphs, captions and table cells enter it
 only as autoescaped variables, never as template source, so ``{{ 7*7 }}`` in a
-region name or a study file's title is shown as typed.
+region name or a study file's title is shown as typed. The CJK glyphs the page
+uses are embedded in it as a subset font (:mod:`geodisparity.maps.fonts`).
 
 Examples
 --------
@@ -31,6 +32,7 @@ import pandas as pd
 from geodisparity import __version__
 from geodisparity._output import write_text
 from geodisparity.errors import InputError
+from geodisparity.maps.fonts import embed_cjk_font
 
 __all__ = ["Figure", "Section", "Table", "format_value", "render_report", "write_report", "TEXT"]
 
@@ -123,7 +125,7 @@ def _check_link(atlas: str | None) -> None:
 
 def render_report(
     sections: list[Section], *, title: str, note: str | None = None, lang: str = "en",
-    atlas: str | None = None,
+    atlas: str | None = None, attribution: str | None = None,
 ) -> str:
     """Render the report to an HTML string.
 
@@ -139,6 +141,9 @@ def render_report(
         Language of the page's own words.
     atlas : str, optional
         Relative link to the interactive atlas (e.g. ``"atlas.html"``).
+    attribution : str, optional
+        A credit line for the data and boundaries, shown under the title as
+        text (escaped, never markup).
 
     Returns
     -------
@@ -176,10 +181,12 @@ def render_report(
     ]
     page = template.render(
         title=title, note=note, lang=lang, atlas=atlas, sections=safe_sections,
+        attribution=attribution,
         t=TEXT.get(lang, TEXT["en"]), version=__version__,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
-    return re.sub("[\ud800-\udfff]", "\ufffd", page)  # lone surrogates cannot be UTF-8
+    page = re.sub("[\ud800-\udfff]", "\ufffd", page)  # lone surrogates cannot be UTF-8
+    return embed_cjk_font(page)  # Chinese shows without a system CJK font
 
 
 def _safe_figure(figure: Figure) -> Figure:
@@ -196,7 +203,9 @@ def _safe_figure(figure: Figure) -> Figure:
 def write_report(
     path: str | os.PathLike[str], sections: list[Section], *, title: str,
     note: str | None = None, lang: str = "en", atlas: str | None = None, overwrite: bool = False,
+    attribution: str | None = None,
 ) -> Path:
     """Render the report and write it atomically to ``path``."""
-    html = render_report(sections, title=title, note=note, lang=lang, atlas=atlas)
+    html = render_report(sections, title=title, note=note, lang=lang, atlas=atlas,
+                         attribution=attribution)
     return write_text(path, html, overwrite=overwrite)

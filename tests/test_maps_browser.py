@@ -91,6 +91,7 @@ def test_legend_and_layer_control(atlas_page):
     regions, page = atlas_page
     control = page.page.locator(".leaflet-control-layers")
     assert control.count() == 1
+    control.hover()  # collapsed on this 1100x800 page: it opens on hover
     for name in ("Income <per head>", "Poverty", "LISA", "Prefectures", "Outer boundary"):
         assert name in control.inner_text()
     outlines = regions["prefecture_code"].nunique() + 1  # prefectures and the outer edge

@@ -11,8 +11,8 @@ tooltips speak English or Chinese (``lang="en" | "zh"``).
 Modules: ``classify`` (classes by mapclassify's definitions), ``style`` (colours),
 ``legend``, ``tooltip``, ``simplify``, ``layers``, ``safe`` (folium elements added verbatim),
 ``elements`` (our folium elements and page script), ``choropleth``, ``atlas``, ``offline``
-(:func:`save_map`, and :func:`show` for notebooks), ``static`` (:func:`plot`, matplotlib) and
-``i18n``.
+(:func:`save_map`, and :func:`show` for notebooks), ``static`` (:func:`plot`, matplotlib),
+``fonts`` (the Chinese glyphs a page uses, embedded as a subset font) and ``i18n``.
 
 Examples
 --------

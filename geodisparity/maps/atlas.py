@@ -193,9 +193,9 @@ def _new_map(bounds: np.ndarray, tiles: str | None, attribution: str | None) -> 
     from geodisparity.maps.safe import SafeMap, SafeTileLayer
 
     minx, miny, maxx, maxy = bounds
-    # zoomSnap 0.25: the initial view fits the regions tightly, not at a power-of-2 zoom.
+    # zoomSnap 0.1: the initial view fits the regions tightly, not at a power-of-2 zoom.
     m = SafeMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
-                control_scale=True, zoom_snap=0.25)
+                control_scale=True, zoom_snap=0.1)
     if tiles is not None:
         if not attribution:
             raise InputError(
@@ -204,7 +204,10 @@ def _new_map(bounds: np.ndarray, tiles: str | None, attribution: str | None) -> 
             )
         # Leaflet shows the attribution as HTML: give it escaped text, never markup.
         SafeTileLayer(tiles=str(tiles), attr=escape_text(attribution), control=False).add_to(m)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    elif attribution:
+        from geodisparity.maps.elements import Attribution
+
+        Attribution(escape_text(attribution)).add_to(m)
     return m
 
 
@@ -271,7 +274,10 @@ def build_map(
     if layer_control:
         from geodisparity.maps.safe import SafeLayerControl
 
-        SafeLayerControl(collapsed=False).add_to(m)
+        # Collapsed (opens on hover or tap) on small screens; CSS shows it open on large ones.
+        SafeLayerControl(collapsed=True).add_to(m)
+    minx, miny, maxx, maxy = web.total_bounds
+    el.FitView([[miny, minx], [maxy, maxx]]).add_to(m)  # last: it measures the panels
     return m
 
 
@@ -319,7 +325,9 @@ def atlas(
         Shown in a box on the map (e.g. note="Illustrative synthetic data").
     tiles, attribution : str, optional
         A basemap tile URL (e.g. an intranet server) and its credit line;
-        default none (a plain background that works offline).
+        default none (a plain background that works offline). The
+        attribution alone is a credit line for the data (e.g. "Boundaries:
+        Tianditu; data: Zhejiang Statistical Yearbook"), shown as plain text.
     tolerance : "auto", float or None
         Simplification tolerance in degrees (see :mod:`geodisparity.maps.simplify`);
         None keeps every vertex.

@@ -25,6 +25,7 @@ import folium
 from branca.element import Figure
 from folium.template import Template
 
+from geodisparity.maps.fonts import FONT_STACK
 from geodisparity.maps.safe import SafeMacro, Verbatim
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "OutlineLayer",
     "LegendControl",
     "InfoBox",
+    "FitView",
+    "Attribution",
 ]
 
 _CSS = """
@@ -51,7 +54,22 @@ _CSS = """
 .gd-title h3{margin:0 0 2px;font-size:15px}
 .gd-tip{border-collapse:collapse}
 .gd-tip th{text-align:left;padding-right:8px;font-weight:600;color:#444}
+.gd-legend{max-height:36vh;overflow-y:auto}
+.gd-title{max-height:22vh;overflow-y:auto}
+.leaflet-control-attribution{max-width:45vw;white-space:normal}
+.leaflet-control-layers{font-size:12px}
+@media (max-width:1199px),(max-height:799px){
+ .gd-box{max-width:220px;padding:4px 7px;font-size:11px;line-height:1.3}
+ .gd-title h3{font-size:13px}
+ .gd-row i{width:13px;height:10px;margin-right:4px}}
+@media (min-width:1200px) and (min-height:800px){
+ .leaflet-control-layers{padding:6px 10px 6px 6px;background:#fff;color:#333}
+ .leaflet-control-layers .leaflet-control-layers-list{display:block;position:relative;
+  max-height:36vh;overflow-y:auto}
+ .leaflet-control-layers .leaflet-control-layers-toggle{display:none}}
 """
+# The embedded CJK subset first (see maps.fonts), for the map's boxes, tooltips and layer control.
+_CSS += ".leaflet-container,.gd-box{font-family:" + FONT_STACK + "}\n"
 
 # Plain ES5 with Leaflet only. Geometry arrives delta-encoded (see simplify.encode_geometry).
 _JS = """
@@ -135,8 +153,63 @@ var geodisparity = (function () {
     }
     sync(map);
   }
+  // The panels of a map as rectangles: their size, their distance from their corner's edges
+  // and which corner; a legend counts with the largest size of the map's legends.
+  function panels(map) {
+    var size = map.getSize(), frame = map.getContainer().getBoundingClientRect();
+    var most = {x: 0, y: 0}, out = [];
+    legends.forEach(function (e) {
+      if (e.map !== map) { return; }
+      if (!e.shown) { e.control.addTo(map); }
+      var el = e.control.getContainer();
+      most.x = Math.max(most.x, el.offsetWidth); most.y = Math.max(most.y, el.offsetHeight);
+      if (!e.shown) { e.control.remove(); }
+    });
+    var controls = map.getContainer().querySelectorAll(".leaflet-control");
+    for (var i = 0; i < controls.length; i++) {
+      var el = controls[i], r = el.getBoundingClientRect();
+      if (!r.width || !r.height) { continue; }
+      var corner = el.parentNode.className, legend = /gd-legend/.test(el.className);
+      var right = /leaflet-right/.test(corner), bottom = /leaflet-bottom/.test(corner);
+      var w = legend ? most.x : r.width, h = legend ? most.y : r.height;
+      out.push({right: right, bottom: bottom,
+                across: w + (right ? frame.right - r.right : r.left - frame.left),
+                down: h + (bottom ? frame.bottom - r.bottom : r.top - frame.top)});
+    }
+    return {size: size, list: out};
+  }
+  // Fit the bounds in the part of the map the panels leave free: each panel takes a margin
+  // on its left/right side or on its top/bottom side, whichever choice draws the data largest.
+  function fit(map, bounds) {
+    var p = panels(map), n = Math.min(p.list.length, 12), best = null;
+    var nw = map.project(bounds.getNorthWest(), 10), se = map.project(bounds.getSouthEast(), 10);
+    var dx = Math.max(se.x - nw.x, 1), dy = Math.max(se.y - nw.y, 1);
+    for (var mask = 0; mask < (1 << n); mask++) {
+      var m = {left: 0, right: 0, top: 0, bottom: 0};
+      for (var i = 0; i < n; i++) {
+        var q = p.list[i], across = mask & (1 << i);
+        var side = across ? (q.right ? "right" : "left") : (q.bottom ? "bottom" : "top");
+        m[side] = Math.max(m[side], across ? q.across : q.down);
+      }
+      var w = p.size.x - m.left - m.right - 16, h = p.size.y - m.top - m.bottom - 16;
+      var scale = Math.min(w / dx, h / dy);
+      if (w > 0 && h > 0 && (!best || scale > best.scale)) { best = {scale: scale, m: m}; }
+    }
+    var pad = best && best.scale * Math.max(dx, dy) > 120 ? best.m
+      : {left: 0, right: 0, top: 0, bottom: 0};  // panels too large: fit the whole map
+    map.fitBounds(bounds, {paddingTopLeft: [pad.left + 8, pad.top + 8],
+                           paddingBottomRight: [pad.right + 8, pad.bottom + 8]});
+  }
+  function view(map, bounds) {
+    var moved = false;
+    fit(map, bounds);
+    map.once("dragstart zoomstart", function () { moved = true; });
+    if (document.fonts && document.fonts.ready) {  // sizes change once the page fonts load
+      document.fonts.ready.then(function () { if (!moved) { fit(map, bounds); } });
+    }
+  }
   return {decode: decode, regions: regions, outline: outline, legend: legend, box: box,
-          sync: sync};
+          sync: sync, view: view};
 })();
 """
 
@@ -248,6 +321,36 @@ geodisparity.legend({{ this._parent.get_name() }},
         super().__init__()
         self._name = "Legend"
         self.layer = layer
+        self.html = js_literal(html)
+
+
+class FitView(SafeMacro):
+    """Show the regions in the part of the map that the panels leave free (add it last)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+geodisparity.view({{ this._parent.get_name() }}, L.latLngBounds({{ this.bounds }}));
+{% endmacro %}"""
+    )
+
+    def __init__(self, bounds: list[list[float]]):
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = js_literal(bounds)
+
+
+class Attribution(SafeMacro):
+    """A credit line (escaped text) in the map's attribution control."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.html }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Attribution"
         self.html = js_literal(html)
 
 

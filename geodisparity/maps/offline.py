@@ -5,7 +5,8 @@ from public CDNs, so they stay blank offline or on an intranet. Our maps use
 only Leaflet, so :func:`save_map` (with ``offline=True``, the default) inlines
 Leaflet 1.9.3's script and stylesheet from the ``xstatic-leaflet`` package
 (its images as ``data:`` URIs) and removes every other CDN asset. Basemap
-tiles, if the map has any, still load from their server.
+tiles, if the map has any, still load from their server. Chinese text is
+drawn from a subset font embedded in the page (:mod:`geodisparity.maps.fonts`).
 
 Examples
 --------
@@ -27,6 +28,7 @@ from typing import Any
 
 from geodisparity._output import atomic_path, check_writable
 from geodisparity.errors import GeodisparityWarning, InputError
+from geodisparity.maps.fonts import embed_cjk_font
 
 __all__ = ["save_map", "offline_html", "leaflet_assets", "remote_assets", "show", "OfflineMap"]
 
@@ -182,7 +184,7 @@ def save_map(m: Any, path: str | os.PathLike[str], *, offline: bool = True,
     target = check_writable(path, overwrite=overwrite)  # fail before rendering a large map
     if target.is_dir():
         raise InputError(f"path={str(target)!r} is a folder; give a file name such as map.html")
-    page = m.get_root().render()
+    page = embed_cjk_font(m.get_root().render())
     if offline:
         page = offline_html(page)
     with atomic_path(target, overwrite=overwrite) as tmp:
@@ -234,7 +236,7 @@ class OfflineMap:
         repeatable (a second render can lose elements added while rendering).
         """
         if self._page is None:
-            self._page = offline_html(self.map.get_root().render())
+            self._page = offline_html(embed_cjk_font(self.map.get_root().render()))
         return self._page
 
     def _repr_html_(self) -> str:

@@ -6,11 +6,14 @@ equal-area projection fitted to their extent
 (:func:`geodisparity.crs.equal_area_crs`), so the scale bar is in true
 metres near the map's centre; polygons crossing the antimeridian keep their
 shape. Regions without a boundary are left off and named under the map. It
-uses the Agg canvas directly (no pyplot state) and changes fonts only inside
-``matplotlib.rc_context``.
+uses the Agg canvas directly (no pyplot state) and never changes global
+settings: fonts are set on the map's own texts.
 
-Chinese labels need a CJK font (e.g. Debian's ``fonts-noto-cjk``); without
-one, ``lang="zh"`` falls back to English words with a warning.
+Chinese is drawn with the regular Noto Sans CJK SC face that pages embed
+(:func:`geodisparity.maps.fonts.find_cjk_font`; Debian's ``fonts-noto-cjk``),
+given to each text of the map as its font file; without it, another installed
+CJK font is used (inside ``matplotlib.rc_context``), and without any,
+``lang="zh"`` falls back to English words with a warning.
 
 Examples
 --------
@@ -35,8 +38,10 @@ import numpy as np
 
 from geodisparity._output import atomic_path, check_writable
 from geodisparity.crs import to_equal_area
-from geodisparity.errors import GeodisparityWarning, InputError
+from geodisparity.errors import FontWarning, InputError
 from geodisparity.maps.atlas import unmapped_note
+from geodisparity.maps.classify import caller_stacklevel
+from geodisparity.maps.fonts import FontFile, cjk_characters, find_cjk_font
 from geodisparity.maps.i18n import check_lang
 from geodisparity.maps.layers import Layer, style_layer
 from geodisparity.maps.simplify import drawable, to_web_geometry
@@ -73,6 +78,52 @@ def cjk_font() -> str | None:
         return None
     font_manager.fontManager.addfont(found)
     return font_manager.FontProperties(fname=found).get_name()
+
+
+def _font_path(font: FontFile) -> Any:
+    """Return the face as matplotlib names a font file, or None if it cannot read it.
+
+    matplotlib 3.11 reads one face of a collection (``FontPath(path, index)``);
+    older versions only the first face of a file.
+    """
+    from matplotlib import font_manager
+
+    if hasattr(font_manager, "FontPath"):
+        return font_manager.FontPath(str(font.path), font.index)
+    return str(font.path) if font.index == 0 else None
+
+
+def _chinese_font() -> tuple[str, Any, dict[str, Any]]:
+    """Return (lang, font file, rc settings) for a Chinese map, falling back to English."""
+    import matplotlib
+
+    found = find_cjk_font()
+    font = None if found is None else _font_path(found)
+    if font is not None:
+        return "zh", font, {}
+    family = cjk_font()
+    if family is not None:
+        return "zh", None, {"font.family": "sans-serif",
+                            "font.sans-serif": [family, *matplotlib.rcParams["font.sans-serif"]]}
+    warnings.warn(
+        "no CJK font found (install e.g. the Debian package fonts-noto-cjk); "
+        "drawing the legend in English", FontWarning, stacklevel=caller_stacklevel())
+    return "en", None, {}
+
+
+def _texts(ax: Any) -> list[Any]:
+    from matplotlib.text import Text
+
+    return ax.findobj(Text)
+
+
+def _set_font(texts: Sequence[Any], font: Any) -> None:
+    """Draw ``texts`` with the font file ``font``, regular weight (their sizes unchanged)."""
+    for text in texts:
+        props = text.get_fontproperties().copy()
+        props.set_file(font)
+        props.set_weight("regular")
+        text.set_fontproperties(props)
 
 
 def _fontconfig_cjk_file() -> str | None:
@@ -224,7 +275,8 @@ def plot(
     ax : matplotlib Axes, optional
         Draw into it; default a new figure (not registered with pyplot).
     lang : {"en", "zh"}
-        Language of legend words; "zh" needs a CJK font (else English, with a warning).
+        Language of legend words; "zh" needs a CJK font (else English, with a
+        :class:`~geodisparity.errors.FontWarning`).
     title : str, optional
         Title above the map.
     path : str or path-like, optional
@@ -262,17 +314,9 @@ def plot(
         if fmt is None:
             raise InputError(f"path={str(path)!r} must end in one of: {', '.join(_FORMATS)}")
         check_writable(path, overwrite=overwrite)  # fail before drawing
-    rc: dict[str, Any] = {}
+    font, rc = None, {}
     if lang == "zh":
-        font = cjk_font()
-        if font is None:
-            warnings.warn(
-                "no CJK font found (install e.g. the Debian package fonts-noto-cjk); "
-                "drawing the legend in English", GeodisparityWarning, stacklevel=2)
-            lang = "en"
-        else:
-            rc = {"font.family": "sans-serif",
-                  "font.sans-serif": [font, *matplotlib.rcParams["font.sans-serif"]]}
+        lang, font, rc = _chinese_font()
     with matplotlib.rc_context(rc):
         if ax is None:
             from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -284,6 +328,12 @@ def plot(
         else:
             fig = ax.figure
         _draw(ax, regions, layer, lang, title)
+        drawn = _texts(ax)  # the map's title, legend, scale bar and note
+        if font is None and not rc and any(cjk_characters(t.get_text()) for t in drawn):
+            found = find_cjk_font()  # Chinese names or title in an English map
+            font = None if found is None else _font_path(found)
+        if font is not None:
+            _set_font(drawn, font)
         if path is not None:
             with atomic_path(path, overwrite=overwrite) as tmp:
                 fig.savefig(tmp, format=fmt, dpi=dpi)

@@ -1,0 +1,345 @@
+r"""Chinese text that shows on any machine: a subset of Noto Sans CJK SC embedded in the page.
+
+A page with Chinese words shows boxes (the font's ``.notdef`` glyph) on a
+machine without a font that covers Chinese. :func:`embed_cjk_font` puts the
+glyphs a page uses into the page itself: it collects the CJK characters of
+the finished HTML (written as text, as ``\uXXXX`` escapes in scripts or as
+numeric character references), subsets the regular weight of Noto Sans CJK SC
+(or Source Han Sans SC, the same design) to them with fontTools, and adds one
+``@font-face`` rule with the subset as a ``data:`` URL (WOFF2) before
+``</head>``. Our pages name :data:`FONT_FAMILY` first in their font stacks, so
+every CJK character, in HTML and inline SVG, is drawn from the embedded subset
+and Latin text from the system's fonts. A page without CJK text is returned
+unchanged.
+
+The font file is looked up on this machine (:func:`find_cjk_font`): first in
+the usual font folders of Linux, macOS and Windows, then through fontconfig.
+Debian and Ubuntu ship it as ``fonts-noto-cjk`` (``scripts/install_fonts``
+installs it). Without one, pages keep working with the system's fonts named
+in the CSS fallback, and a :class:`~geodisparity.errors.FontWarning` says so
+once per process. Only these fonts are looked for: their licence (SIL Open
+Font License) allows embedding subsets in documents.
+
+Examples
+--------
+>>> cjk_characters("Gini 基尼系数, \\u6d59 &#27743;")
+'基尼数江浙系'
+>>> embed_cjk_font("<html><head></head><body>GDP</body></html>")
+'<html><head></head><body>GDP</body></html>'
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import os
+import re
+import shutil
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from geodisparity.errors import FontWarning
+from geodisparity.maps.classify import caller_stacklevel
+
+__all__ = [
+    "FONT_FAMILY",
+    "FONT_STACK",
+    "FontFile",
+    "cjk_characters",
+    "find_cjk_font",
+    "font_face_css",
+    "subset_font",
+    "embed_cjk_font",
+]
+
+#: CSS family name of the embedded subset (listed first in our pages' font stacks).
+FONT_FAMILY = "geodisparity CJK"
+#: Font stack of our pages: the embedded subset, then system fonts that cover Chinese.
+FONT_STACK = (f'"{FONT_FAMILY}",system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC",'
+              '"Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif')
+
+#: Families we embed, all under the SIL Open Font License, and the regular weight class.
+_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC")
+_REGULAR = 400
+_FILE_NAMES = ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Regular.otc", "NotoSansCJKsc-Regular.otf",
+               "NotoSansSC-Regular.otf", "SourceHanSans-Regular.ttc", "SourceHanSansSC-Regular.otf",
+               "SourceHanSansCN-Regular.otf")
+_SUFFIXES = (".ttc", ".otc", ".otf", ".ttf")
+#: Tables a horizontal run of CJK glyphs in their default (Simplified) forms does not need:
+#: glyph substitution and positioning (no features are kept), vertical metrics and baselines.
+_UNUSED_TABLES = ("GSUB", "GPOS", "BASE", "vhea", "vmtx", "VORG")
+
+#: Code point blocks of Chinese, Japanese and Korean writing and their punctuation.
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),  # radicals
+    (0x2FF0, 0x303F),  # ideographic description, CJK symbols and punctuation
+    (0x3040, 0x31FF),  # kana, bopomofo, Hangul compatibility jamo, strokes
+    (0x3200, 0x4DBF),  # enclosed CJK, compatibility, extension A
+    (0x4E00, 0x9FFF),  # unified ideographs
+    (0xAC00, 0xD7AF),  # Hangul syllables
+    (0xF900, 0xFAFF),  # compatibility ideographs
+    (0xFE30, 0xFE4F),  # compatibility forms
+    (0xFF00, 0xFFEF),  # halfwidth and fullwidth forms (，：（）)
+    (0x20000, 0x3134F),  # extensions B-G
+)
+_HEAD_END = re.compile("</head>", re.IGNORECASE)
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|&#[xX]([0-9a-fA-F]{1,6});|&#([0-9]{1,7});")
+
+
+def _is_cjk(code: int) -> bool:
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+def cjk_characters(text: str) -> str:
+    r"""Return the distinct CJK characters of ``text``, sorted by code point.
+
+    Characters written as JavaScript escapes (``\u6d59``) or numeric character
+    references (``&#27743;``, ``&#x6d59;``) count too, so the characters of a
+    page's data are found as well as those of its markup.
+
+    Parameters
+    ----------
+    text : str
+        Any text, e.g. a whole HTML page.
+
+    Returns
+    -------
+    str
+        The characters, each once; empty if there are none.
+
+    Examples
+    --------
+    >>> cjk_characters("杭州 Hangzhou（浙江）")
+    '州杭江浙（）'
+    >>> cjk_characters("")
+    ''
+    """
+    found = {ord(c) for c in text if ord(c) >= 0x2E80}
+    for match in _ESCAPE.finditer(text):
+        js, hexa, decimal = match.groups()
+        found.add(int(js or hexa, 16) if (js or hexa) else int(decimal))
+    return "".join(chr(c) for c in sorted(found) if _is_cjk(c))
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """A regular-weight Noto Sans CJK SC face: its file, index in a collection and family."""
+
+    path: Path
+    index: int
+    family: str
+
+
+def _face(path: Path) -> FontFile | None:
+    """Return the regular Simplified Chinese face of a font file or collection, by name."""
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+    collection = path.suffix.lower() in (".ttc", ".otc")
+    try:
+        with (TTCollection if collection else TTFont)(str(path), lazy=True) as opened:
+            faces = opened.fonts if collection else [opened]
+            for index, face in enumerate(faces):
+                names = face["name"]
+                family = str(names.getDebugName(16) or names.getDebugName(1) or "")
+                if family in _FAMILIES and face["OS/2"].usWeightClass == _REGULAR:
+                    return FontFile(path, index, family)
+    except (OSError, TTLibError, KeyError, AssertionError):
+        return None
+    return None
+
+
+def _font_folders() -> list[Path]:
+    home = Path.home()
+    folders = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"),
+               home / ".local/share/fonts", home / ".fonts",
+               Path("/Library/Fonts"), home / "Library/Fonts"]
+    for variable, sub in (("WINDIR", "Fonts"), ("LOCALAPPDATA", "Microsoft/Windows/Fonts")):
+        if os.environ.get(variable):
+            folders.append(Path(os.environ[variable]) / sub)
+    return [folder for folder in folders if folder.is_dir()]
+
+
+def _known_files() -> list[Path]:
+    """Files with a known name of our fonts in the usual font folders."""
+    wanted = {name.lower() for name in _FILE_NAMES}
+    found = []
+    for folder in _font_folders():
+        for root, _, files in os.walk(folder):
+            found += [Path(root, f) for f in sorted(files) if f.lower() in wanted]
+    return found
+
+
+def _fontconfig_files() -> list[Path]:
+    """Font files fontconfig lists for Simplified Chinese (none without fontconfig)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    try:
+        out = subprocess.run([fc_list, "--format", "%{file}\n", ":lang=zh-cn"],
+                             capture_output=True, text=True, timeout=20, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    files = sorted({line.strip() for line in out.splitlines()})
+    return [Path(f) for f in files if f.lower().endswith(_SUFFIXES)]
+
+
+@functools.lru_cache(maxsize=1)
+def find_cjk_font() -> FontFile | None:
+    """Return the regular Noto Sans CJK SC (or Source Han Sans SC) face on this machine.
+
+    Looks in the usual font folders (Linux, macOS, Windows) for the files
+    Debian's ``fonts-noto-cjk`` and Adobe's Source Han Sans install, then asks
+    fontconfig; the face is picked by its family name and weight class, not
+    by its place in a collection. The answer is cached for the process.
+
+    Returns
+    -------
+    FontFile or None
+        The face, or None (with a :class:`~geodisparity.errors.FontWarning`,
+        once) when there is none.
+
+    Examples
+    --------
+    >>> font = find_cjk_font()
+    >>> font is None or font.family in _FAMILIES
+    True
+    """
+    seen: set[Path] = set()
+    for path in [*_known_files(), *_fontconfig_files()]:
+        if path in seen:
+            continue
+        seen.add(path)
+        face = _face(path)
+        if face is not None:
+            return face
+    warnings.warn(
+        "no Noto Sans CJK SC font found (on Debian or Ubuntu: apt-get install fonts-noto-cjk, "
+        "or run scripts/install_fonts); Chinese text in maps and reports is not embedded and "
+        "shows only where the reader's machine has a Chinese font", FontWarning,
+        stacklevel=caller_stacklevel())
+    return None
+
+
+def subset_font(font: FontFile, characters: str) -> tuple[bytes, str]:
+    """Return ``font`` cut down to ``characters``, as WOFF2 (WOFF without brotli), and its format.
+
+    Parameters
+    ----------
+    font : FontFile
+        The face, from :func:`find_cjk_font`.
+    characters : str
+        The characters to keep (those the font lacks are left out).
+
+    Returns
+    -------
+    tuple of bytes and str
+        The font data and its CSS format name (``"woff2"`` or ``"woff"``).
+
+    Examples
+    --------
+    >>> font = find_cjk_font()
+    >>> font is None or subset_font(font, "浙江")[1] in ("woff2", "woff")
+    True
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    try:
+        import brotli  # noqa: F401  (fontTools needs it to write WOFF2)
+
+        flavor = "woff2"
+    except ImportError:
+        flavor = "woff"
+    options = subset.Options()
+    options.flavor = flavor
+    options.hinting = False
+    options.desubroutinize = True  # smaller once compressed
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep the copyright and licence
+    out = io.BytesIO()
+    with TTFont(str(font.path), fontNumber=font.index, lazy=True) as face:
+        for tag in _UNUSED_TABLES:  # removed before subsetting: reading them is slow
+            if tag in face:
+                del face[tag]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=characters)
+        subsetter.subset(face)
+        face.flavor = flavor
+        face.save(out)
+    return out.getvalue(), flavor
+
+
+def _unicode_range(characters: str) -> str:
+    """Return a CSS ``unicode-range`` value covering exactly ``characters``."""
+    codes = sorted({ord(c) for c in characters})
+    spans: list[list[int]] = []
+    for code in codes:
+        if spans and code == spans[-1][1] + 1:
+            spans[-1][1] = code
+        else:
+            spans.append([code, code])
+    return ",".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in spans)
+
+
+def font_face_css(characters: str, font: FontFile) -> str:
+    """Return an ``@font-face`` rule embedding ``font``'s glyphs for ``characters``.
+
+    Parameters
+    ----------
+    characters : str
+        The characters the page uses (e.g. from :func:`cjk_characters`).
+    font : FontFile
+        The face to subset.
+
+    Returns
+    -------
+    str
+        CSS defining :data:`FONT_FAMILY`, limited to ``characters`` by
+        ``unicode-range``.
+
+    Examples
+    --------
+    >>> font = find_cjk_font()
+    >>> font is None or font_face_css("浙江", font).startswith("@font-face{")
+    True
+    """
+    data, flavor = subset_font(font, characters)
+    encoded = base64.b64encode(data).decode("ascii")
+    return (f'@font-face{{font-family:"{FONT_FAMILY}";font-style:normal;font-weight:400;'
+            f"font-display:block;unicode-range:{_unicode_range(characters)};"
+            f'src:url(data:font/{flavor};base64,{encoded}) format("{flavor}")}}')
+
+
+def embed_cjk_font(page: str) -> str:
+    """Return ``page`` with the CJK glyphs it uses embedded as a subset font.
+
+    Parameters
+    ----------
+    page : str
+        A finished HTML page with a ``</head>``, whose styles list
+        :data:`FONT_FAMILY` first (as :data:`FONT_STACK` does).
+
+    Returns
+    -------
+    str
+        The page with one ``<style>`` holding an ``@font-face`` rule before
+        ``</head>``; unchanged when the page has no CJK text, no head, or no
+        font is found (then with a :class:`~geodisparity.errors.FontWarning`).
+
+    Examples
+    --------
+    >>> page = embed_cjk_font("<html><head></head><body>浙江</body></html>")
+    >>> find_cjk_font() is None or "@font-face" in page
+    True
+    """
+    characters = cjk_characters(page)
+    head_end = _HEAD_END.search(page)
+    if not characters or head_end is None:
+        return page
+    font = find_cjk_font()
+    if font is None:
+        return page
+    style = f"<style>{font_face_css(characters, font)}</style>\n"
+    return page[:head_end.start()] + style + page[head_end.start():]
