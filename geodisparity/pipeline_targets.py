@@ -205,7 +205,7 @@ def write_target_outputs(run: TargetRun | None, staged: dict[str, Path]) -> None
 
 def target_layers(run: TargetRun | None, config: RunConfig) -> list[dict[str, Any]]:
     """Atlas layers: targets off track per region (tooltip lists them) and the composite."""
-    from geodisparity.maps.i18n import translate
+    from geodisparity.i18n import translate
 
     if run is None:
         return []

@@ -36,8 +36,8 @@ from geodisparity.errors import (
     MissingColumnError,
     format_rows,
 )
+from geodisparity.i18n import check_lang, translate
 from geodisparity.maps.classify import classify, format_number
-from geodisparity.maps.i18n import check_lang, translate
 from geodisparity.maps.legend import Legend, LegendEntry
 from geodisparity.maps.style import (
     DIVERGING_CMAP,
