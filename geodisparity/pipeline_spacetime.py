@@ -33,6 +33,7 @@ from geodisparity.categories import NO_PATTERN
 from geodisparity.config import RunConfig
 from geodisparity.errors import InputError, format_rows
 from geodisparity.i18n import words as section_words
+from geodisparity.pipeline_labels import display_name
 from geodisparity.report import Figure, Section, Table
 
 __all__ = ["SpaceTime", "space_time", "space_time_layers", "space_time_sections", "summary",
@@ -110,19 +111,23 @@ def space_time(long: pd.DataFrame, weights: Any, config: RunConfig) -> SpaceTime
 
 
 def space_time_layers(space: SpaceTime | None, cluster_table: pd.DataFrame,
-                      lang: str) -> list[dict[str, Any]]:
-    """Atlas layers of the emerging hot spot patterns, one per column."""
-    from geodisparity.i18n import translate
+                      lang: str, *, labels: Any = None) -> list[dict[str, Any]]:
+    """Atlas layers of the emerging hot spot patterns, one per column, named with their years."""
+    from geodisparity.pipeline_labels import Labels
 
     if space is None:
         return []
+    labels = labels or Labels(lang)
     layers = []
-    for column in space.emerging:
+    for column, found in space.emerging.items():
         prefix = f"{column}_emerging_"
         columns = [c for c in cluster_table if c.startswith(prefix)]
         result = cluster_table[columns].set_axis([c[len(prefix):] for c in columns], axis=1)
+        name = labels.say("layer.emerging", label=labels.label(column))
+        periods = tuple(found.periods)
         layers.append({"column": column, "kind": "emerging", "result": result,
-                       "label": f"{column}: {translate('Emerging hot spots', lang)}"})
+                       "label": labels.with_year(name, (periods[0], periods[-1])),
+                       "value_label": labels.label(column), "unit": labels.unit(column)})
     return layers
 
 
@@ -210,7 +215,7 @@ def space_time_sections(config: RunConfig, space: SpaceTime | None,
         return []
     lang = config.lang
     words = section_words("time", lang)
-    name = config.boundaries.name
+    name = display_name(config, current.columns)
     names = current[name] if name and name in current else None
     paragraphs: list[str] = []
     tables: list[Table] = []
