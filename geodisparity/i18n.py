@@ -196,6 +196,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.adjust_none": ("none", "无"),
     "report.moran_caption": ("Global Moran's I", "全局莫兰指数"),
     "report.cluster_caption": ("{column}: clusters and hot spots", "{column}：集聚与冷热点"),
+    "report.listed": ("{column}: {items}.", "{column}：{items}。"),
     "report.no_clusters": (
         "{column}: no significant LISA clusters.",
         "{column}：无显著 LISA 集聚。",

@@ -157,7 +157,7 @@ class Labels:
             mapping = self.values_of(str(column), regions) if regions is not None else {}
             if mapping:
                 out[column] = series.map(lambda v, m=mapping: m.get(v, v))
-            elif series.dtype == bool or series.dtype == object:
+            elif _is_words(series):
                 out[column] = series.map(self.value)
         out.columns = [self.heading(c) for c in out.columns]
         return out
@@ -175,6 +175,14 @@ class Labels:
         out.index = [show(v) for v in frame.index]
         out.columns = [show(v) for v in frame.columns]
         return out
+
+
+def _is_words(series: pd.Series) -> bool:
+    """Whether a column holds text or booleans (shown as words), not numbers."""
+    types = pd.api.types
+    return bool(types.is_bool_dtype(series) or types.is_object_dtype(series)
+                or types.is_string_dtype(series)
+                or isinstance(series.dtype, pd.CategoricalDtype))
 
 
 def display_name(config: RunConfig, columns: Any) -> str | None:

@@ -33,7 +33,7 @@ from geodisparity.categories import NO_PATTERN
 from geodisparity.config import RunConfig
 from geodisparity.errors import InputError, format_rows
 from geodisparity.i18n import words as section_words
-from geodisparity.pipeline_labels import display_name
+from geodisparity.pipeline_labels import Labels, display_name
 from geodisparity.report import Figure, Section, Table
 
 __all__ = ["SpaceTime", "space_time", "space_time_layers", "space_time_sections", "summary",
@@ -158,8 +158,9 @@ def _emerging_part(column: str, result: Any, names: pd.Series | None, lang: str,
     return [rule, listed], [Table.from_frame(table, caption=caption)]
 
 
-def _dynamics_part(column: str, result: Any, lang: str,
+def _dynamics_part(column: str, result: Any, labels: Labels,
                    words: dict[str, str]) -> tuple[list[str], list[Table]]:
+    lang = labels.lang
     kept = ("–" if np.isnan(result.significant_cohesion)
             else f"{result.significant_cohesion:.1%}")
     text = words["dynamics_rule"].format(column=column, cohesion=result.cohesion, kept=kept)
@@ -170,7 +171,8 @@ def _dynamics_part(column: str, result: Any, lang: str,
     return [text], [
         Table.from_frame(matrix, index=True,
                          caption=words["matrix_caption"].format(column=column)),
-        Table.from_frame(types, caption=words["types_caption"].format(column=column)),
+        Table.from_frame(labels.frame(types),
+                         caption=words["types_caption"].format(column=column)),
     ]
 
 
@@ -215,16 +217,18 @@ def space_time_sections(config: RunConfig, space: SpaceTime | None,
         return []
     lang = config.lang
     words = section_words("time", lang)
+    labels = Labels.of(config, current.columns)
     name = display_name(config, current.columns)
     names = current[name] if name and name in current else None
     paragraphs: list[str] = []
     tables: list[Table] = []
     for column in config.clusters.columns:
         parts = []
+        label = labels.label(column)
         if column in space.emerging:
-            parts.append(_emerging_part(column, space.emerging[column], names, lang, words))
+            parts.append(_emerging_part(label, space.emerging[column], names, lang, words))
         if column in space.dynamics:
-            parts.append(_dynamics_part(column, space.dynamics[column], lang, words))
+            parts.append(_dynamics_part(label, space.dynamics[column], labels, words))
         for text, found in parts:
             paragraphs += text
             tables += found
@@ -232,6 +236,8 @@ def space_time_sections(config: RunConfig, space: SpaceTime | None,
     figures = []
     if space.emerging:  # a static map of the first column's patterns
         column, result = next(iter(space.emerging.items()))
-        caption = words["figure"].format(column=column)
+        periods = tuple(result.periods)
+        caption = labels.with_year(words["figure"].format(column=labels.label(column)),
+                                   (periods[0], periods[-1]))
         figures.append(_pattern_figure(current, column, result, lang, caption, canvas))
     return [Section(words["title"], paragraphs, tables, figures)]
