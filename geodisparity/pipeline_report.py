@@ -12,7 +12,7 @@ import pandas as pd
 
 from geodisparity.categories import HOTSPOT_LABELS, ISOLATED, LISA_LABELS, NOT_SIGNIFICANT
 from geodisparity.config import RunConfig
-from geodisparity.i18n import MESSAGES
+from geodisparity.i18n import MESSAGES, listing
 from geodisparity.i18n import words as report_words
 from geodisparity.pipeline_atlas import layer_name, unprefix
 from geodisparity.pipeline_labels import Labels, display_name
@@ -179,5 +179,5 @@ def _significant_regions(label: str, lisa: pd.Series, current: pd.DataFrame,
     names = (current.loc[significant.index, name].astype(str) if name and name in current
              else significant.index.astype(str))
     pairs = zip(names, significant, strict=True)
-    return labels.say("report.listed", column=label, items=", ".join(
-        f"{region} ({labels.value(cluster)})" for region, cluster in pairs))
+    return labels.say("report.listed", column=label, items=listing(
+        (f"{region} ({labels.value(cluster)})" for region, cluster in pairs), labels.lang))

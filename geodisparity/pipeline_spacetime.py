@@ -31,7 +31,8 @@ import pandas as pd
 
 from geodisparity.categories import NO_PATTERN
 from geodisparity.config import RunConfig
-from geodisparity.errors import InputError, format_rows
+from geodisparity.errors import InputError
+from geodisparity.i18n import listing
 from geodisparity.i18n import words as section_words
 from geodisparity.pipeline_labels import Labels, display_name
 from geodisparity.report import Figure, Section, Table
@@ -54,6 +55,8 @@ class SpaceTime:
     emerging: dict[str, Any] = field(default_factory=dict)
     dynamics: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: The columns each note is about (the report names them in its own language).
+    left_out: list[str] = field(default_factory=list)
 
     def join_to(self, cluster_table: pd.DataFrame) -> pd.DataFrame:
         """Add ``<column>_emerging_{cluster,tau,p_trend,n_hot,n_cold}`` to the cluster table."""
@@ -96,6 +99,7 @@ def space_time(long: pd.DataFrame, weights: Any, config: RunConfig) -> SpaceTime
     emerging: dict[str, Any] = {}
     dynamics: dict[str, Any] = {}
     notes: list[str] = []
+    left_out: list[str] = []
     for column in c.columns:
         frame = pd.DataFrame(long[[key, year, column]])
         try:
@@ -107,7 +111,8 @@ def space_time(long: pd.DataFrame, weights: Any, config: RunConfig) -> SpaceTime
         except InputError as exc:
             logger.warning("change over time of %s left out: %s", column, exc)
             notes.append(f"{column}: {exc}")
-    return SpaceTime(emerging, dynamics, notes)
+            left_out.append(column)
+    return SpaceTime(emerging, dynamics, notes, left_out)
 
 
 def space_time_layers(space: SpaceTime | None, cluster_table: pd.DataFrame,
@@ -150,8 +155,8 @@ def _emerging_part(column: str, result: Any, names: pd.Series | None, lang: str,
     category = result.regions["category"].astype(str)
     shown = category[category != NO_PATTERN]
     labels = names.reindex(shown.index).astype(str) if names is not None else shown.index
-    items = format_rows((f"{n} ({_label(p, lang)})" for n, p in zip(labels, shown, strict=True)),
-                        limit=LISTED)
+    items = listing((f"{n} ({_label(p, lang)})" for n, p in zip(labels, shown, strict=True)),
+                    lang, limit=LISTED)
     listed = (words["listed"].format(column=column, items=items) if len(shown)
               else words["none_listed"].format(column=column))
     caption = words["emerging_caption"].format(column=column)
@@ -232,7 +237,11 @@ def space_time_sections(config: RunConfig, space: SpaceTime | None,
         for text, found in parts:
             paragraphs += text
             tables += found
-    paragraphs += [words["left_out"].format(note=note) for note in space.notes]
+    if lang == "en":
+        paragraphs += [words["left_out"].format(note=note) for note in space.notes]
+    else:  # the error's own words are English: say what happened instead
+        paragraphs += [words["left_out_column"].format(column=labels.label(column))
+                       for column in space.left_out]
     figures = []
     if space.emerging:  # a static map of the first column's patterns
         column, result = next(iter(space.emerging.items()))

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from geodisparity.config import RunConfig
-from geodisparity.i18n import MESSAGES, bool_word, term
+from geodisparity.i18n import MESSAGES, bool_word, listing, term
 from geodisparity.i18n import words as section_words
 from geodisparity.pipeline_labels import Labels
 from geodisparity.pipeline_targets import TargetRun
@@ -127,7 +127,7 @@ def _composite_section(config: RunConfig, run: TargetRun, words: dict[str, str])
     reference = (str(result.reference_year) if result.reference_year is not None
                  else words["all_years"])
     paragraph = words["composite_intro"].format(
-        names=", ".join(i.label_in(lang) for i in result.indicators),
+        names=listing((i.label_in(lang) for i in result.indicators), lang),
         weighting=_term(result.weighting, lang), method=_term(result.method, lang),
         normalise=_term(result.normalise, lang),
         reference=reference, draws=result.draws, perturbation=result.perturbation,
