@@ -83,6 +83,13 @@ class Labels:
             return self.say(key, adjust=self.adjust_name())
         return column
 
+    def in_sentence(self, column: Any) -> str:
+        """Return the label for use inside a sentence ("coefficient of variation")."""
+        label = self.label(column)
+        if self.lang == "en" and len(label) > 1 and label[0].isupper() and label[1].islower():
+            return label[0].lower() + label[1:]
+        return label
+
     def unit(self, column: Any) -> str | None:
         """Return the study's unit of ``column`` in this language, or None."""
         indicator = self.indicators.get(str(column))

@@ -131,7 +131,7 @@ def _convergence_section(convergence: dict[str, Any], words: dict[str, str],
                if converging else words["not_implied"])
     paragraphs = [
         words["sigma"].format(
-            measure=labels.label(sigma.measure), slope=abs(sigma.slope), p=sigma.p_value,
+            measure=labels.in_sentence(sigma.measure), slope=abs(sigma.slope), p=sigma.p_value,
             years=sigma.n_years, trend=words["narrowing"] if sigma.slope < 0 else words["widening"],
         ),
         words["beta"].format(start=beta.start, end=beta.end, beta=beta.beta, se=beta.std_error,
