@@ -102,6 +102,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "term.composite_rank": ("Composite rank", "综合排名"),
     # page
     "page.generated": ("Generated", "生成于"),
+    "page.default_title": ("Regional disparities", "地区差距"),
     "page.open_atlas": ("Open the interactive atlas", "打开交互式地图"),
     # gap headers
     "gaps.year": ("Year", "年份"),
