@@ -104,8 +104,9 @@ class Labels:
         return f"{label}（{unit}）" if self.lang == "zh" else f"{label} ({unit})"
 
     def adjust_name(self) -> str:
-        """Return the adjustment's short name ("FDR", "Bonferroni"), or "" without one."""
-        return self.say(f"adjust.{self.adjust}") if self.adjust else ""
+        """Return the adjustment's short name ("FDR", "Bonferroni"; else "multiple-testing")."""
+        key = f"adjust.{self.adjust}"
+        return self.say(key if key in MESSAGES else "adjust.any")
 
     def with_year(self, label: str, year: Any) -> str:
         """Return ``label`` with the year it shows (a year, or a (start, end) span)."""
