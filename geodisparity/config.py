@@ -157,8 +157,8 @@ class MapLayer:
     scheme: str = "quantiles"
     k: int = 5
     breaks: tuple[float, ...] | None = None
-    label: str | None = None
-    unit: str | None = None
+    label: str | dict[str, str] | None = None
+    unit: str | dict[str, str] | None = None
     target: float | None = None
     direction: str = "above"
 
@@ -505,8 +505,8 @@ def _layer(reader: _Reader, item: Any, w: str) -> MapLayer:
         scheme=reader.choice(item, "scheme", SCHEMES, default="quantiles", where=w),
         k=reader.get(item, "k", int, default=5, where=w),
         breaks=None if breaks is None else tuple(float(b) for b in breaks),
-        label=reader.get(item, "label", str, default=None, where=w),
-        unit=reader.get(item, "unit", str, default=None, where=w),
+        label=read_bilingual(reader, item, "label", w),  # text or { en = ..., zh = ... }
+        unit=read_bilingual(reader, item, "unit", w),
         target=None if target is None else float(target),
         direction=reader.choice(item, "direction", ("above", "below"), default="above", where=w),
     )

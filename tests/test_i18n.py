@@ -69,3 +69,17 @@ def test_title_and_note_in_both_languages():
     assert parse_config({**base, "lang": "zh"}).title == "地区差距"  # the default, translated
     with pytest.raises(ConfigError, match="title"):
         parse_config({**base, "title": {"fr": "Écarts"}})
+
+
+def test_layer_label_and_unit_in_both_languages():
+    from geodisparity.config import parse_config
+    from geodisparity.pipeline_atlas import layer_name
+    from geodisparity.pipeline_labels import Labels
+
+    study = {"boundaries": {"source": "x", "key": "k"}, "table": {"path": "a.csv", "key": "k"},
+             "analysis": {"income": "i"},
+             "layers": [{"column": "i", "label": {"en": "Income", "zh": "收入"},
+                         "unit": {"en": "yuan", "zh": "元"}}]}
+    layer = parse_config({**study, "lang": "zh"}).layers[0]
+    assert layer_name(layer, Labels("zh"), 2023) == "收入（2023 年）"
+    assert layer_name(layer, Labels("en"), 2023) == "Income, 2023"
