@@ -112,6 +112,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gaps.regional_theil_between_share": ("Theil between-group share", "泰尔指数组间占比"),
     "gaps.urban_rural_ratio": ("Urban / rural ratio", "城乡收入比"),
     "gaps.income_gini": ("Gini", "基尼系数"),
+    "gaps.income_theil": ("Theil T", "泰尔指数 T"),
     # report
     "report.data": ("Data and join", "数据与匹配"),
     "report.gaps": ("The three gaps", "三大差距"),
