@@ -369,7 +369,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "column.q": ("q ({adjust}-adjusted p)", "q 值（{adjust}校正后的 p 值）"),
     "column.tau": ("Trend (tau)", "趋势 (tau)"),
     "column.p_trend": ("Trend p", "趋势 p 值"),
-    "column.transition": ("Transition type", "跃迁类型"),
+    "column.transition": ("Period", "时段"),
     "column.regions": ("Regions", "地区数"),
     "column.cohesion": ("Cohesion", "空间凝聚度"),
     "column.significant_cohesion": ("Cohesion of significant clusters", "显著集聚的凝聚度"),

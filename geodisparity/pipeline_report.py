@@ -95,7 +95,7 @@ def _maps_section(config: RunConfig, result: _Analysis, labels: Labels,
 
 def _decomposition_section(result: _Analysis, words: dict[str, str], labels: Labels) -> Section:
     year, current = result.year, result.current
-    title = words["decomposition"] + (f" ({year})" if year is not None else "")
+    title = labels.with_year(words["decomposition"], year)
     paragraphs: list[str] = []
     tables: list[Table] = []
     if len(result.intervals):
