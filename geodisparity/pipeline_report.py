@@ -16,6 +16,7 @@ from geodisparity.i18n import MESSAGES, listing
 from geodisparity.i18n import words as report_words
 from geodisparity.pipeline_atlas import layer_name, unprefix
 from geodisparity.pipeline_labels import Labels, display_name
+from geodisparity.pipeline_missing import notes_section
 from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
 
@@ -45,6 +46,8 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
         _maps_section(config, result, labels, canvas),
     ]
     sections[2:2] = target_sections(config, result.targets)  # after the gaps
+    notes = notes_section(config, result.left_out)  # regions left out, no permutation test
+    sections[1:1] = [notes] if notes is not None else []
     if result.decompositions or len(result.intervals):
         sections.append(_decomposition_section(result, words, labels))
     if result.convergence:
@@ -54,18 +57,23 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
     from geodisparity.pipeline_spacetime import space_time_sections
 
     sections += space_time_sections(config, result.space_time, result.current, canvas=canvas)
+    from geodisparity.pipeline_access import access_sections
+
+    sections += access_sections(config, result.access, result.current, result.year)
     return sections
 
 
 def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
     lines = [
         words["boundaries_line"].format(source=config.boundaries.source, n=len(result.current)),
-        words["table_line"].format(path=config.table.path),
     ]
+    if config.table.path is not None:  # else the attributes of the boundary file
+        lines.append(words["table_line"].format(path=config.table.path))
     if result.year is not None:
         lines.append(words["year_line"].format(year=result.year))
-    lines += [line for line in result.join_report.summary(config.lang).splitlines()
-              if line.strip()]
+    if result.join_report is not None:
+        lines += [line for line in result.join_report.summary(config.lang).splitlines()
+                  if line.strip()]
     return Section(words["data"], lines)
 
 
