@@ -43,11 +43,14 @@ from geodisparity.config_schema import (
 from geodisparity.config_targets import (
     AttainmentConfig,
     CompositeConfig,
+    check_bilingual,
     check_composite,
+    in_language,
     read_indicator,
     read_target_sections,
 )
 from geodisparity.errors import DataFileError, GeodisparityError, NoPermutationWarning
+from geodisparity.i18n import message
 from geodisparity.indicators import Indicator
 
 __all__ = [
@@ -131,7 +134,7 @@ class IndicatorEntry:
     @property
     def unit(self) -> str | None:
         """The unit, if any."""
-        return self.indicator.unit
+        return self.indicator.unit_in("en")
 
 
 @dataclass(frozen=True)
@@ -177,8 +180,8 @@ class MapLayer:
     scheme: str = "quantiles"
     k: int = 5
     breaks: tuple[float, ...] | None = None
-    label: str | None = None
-    unit: str | None = None
+    label: str | dict[str, str] | None = None
+    unit: str | dict[str, str] | None = None
     target: float | None = None
     direction: str = "above"
 
@@ -291,7 +294,7 @@ def parse_config(
     reader = _Reader(raw, source)
     if not isinstance(raw, dict):
         raise reader.fail(f"expected a table of keys, got {type(raw).__name__}")
-    top = reader.section(TOP, ignore={section.name for section in STUDY_FILE})
+    top = _in_study_language(reader, reader.section(TOP, ignore={s.name for s in STUDY_FILE}))
     indicators, rasters = _indicators(reader), read_rasters(reader)
     config = RunConfig(
         boundaries=BoundariesConfig(**reader.section(BOUNDARIES)),
@@ -411,10 +414,21 @@ def _layers(reader: _Reader) -> tuple[MapLayer, ...]:
         if values["kind"] == "target" and values["target"] is None:
             raise reader.fail(f"{w}: kind = 'target' needs target = <number>")
         breaks, target = values["breaks"], values["target"]
+        for key in ("label", "unit"):  # text or { en = ..., zh = ... }
+            check_bilingual(reader, values[key], f"{w}.{key}")
         layers.append(MapLayer(**{
             **values, "breaks": None if breaks is None else tuple(float(b) for b in breaks),
             "target": None if target is None else float(target)}))
     return tuple(layers)
+
+
+def _in_study_language(reader: _Reader, top: dict[str, Any]) -> dict[str, Any]:
+    """Resolve ``title`` and ``note`` given as ``{ en = ..., zh = ... }`` to the study's lang."""
+    lang = top["lang"]
+    title, note = (check_bilingual(reader, top[key], key) for key in ("title", "note"))
+    if "title" not in reader.raw:
+        title = message("page.default_title", lang)
+    return {**top, "title": in_language(title, lang), "note": in_language(note, lang)}
 
 
 def _check_cross_references(config: RunConfig, reader: _Reader) -> None:

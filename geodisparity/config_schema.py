@@ -252,11 +252,13 @@ _COUNT = Range(0, MAX_PERMUTATIONS)
 _SHARE = Range(0, 1, high_open=True)
 
 TOP = Section("", "Top level", description="Keys before the first section.", keys=(
-    Key("title", "text", default="Regional disparities",
+    Key("title", "text or table {en, zh}", default="Regional disparities",
         example="Zhejiang county disparities, 2019-2023",
-        description="Title of the atlas and the report."),
-    Key("note", "text", example="Source: provincial statistical yearbooks.",
-        description="A note shown under the title (the data source, a caveat)."),
+        description="Title of the atlas and the report: text, or one per language "
+                    "(default: \"Regional disparities\" in the study's language)."),
+    Key("note", "text or table {en, zh}", example="Source: provincial statistical yearbooks.",
+        description="A note shown under the title (the data source, a caveat): text, or one "
+                    "per language."),
     Key("lang", "text", default="en", choices=("en", "zh"), example="zh",
         description="Language of the atlas, the report and the tables: en (English) or zh "
                     "(Chinese)."),
@@ -379,7 +381,8 @@ CLUSTERS = Section("clusters", "Spatial clusters", description=(
 _LABEL = Key("label", "text or table {en, zh}",
              example={"en": "Doctors per 1,000", "zh": "每千人医生数"},
              description="Label in maps and reports: text, or one per language.")
-_UNIT = Key("unit", "text", example="per 1,000", description="Unit shown after values.")
+_UNIT = Key("unit", "text or table {en, zh}", example="per 1,000",
+            description="Unit shown after values: text, or one per language.")
 _TARGET_YEAR = Key("target_year", "whole number", example=2025,
                    description="Year by which the target should be reached.")
 
@@ -420,8 +423,9 @@ LAYERS = Section("layers", "Atlas layers", array=True, description=(
         description="Number of classes of a choropleth."),
     Key("breaks", "list of numbers", example=[30000, 40000, 50000],
         description="Upper bounds of the classes with `scheme = \"user_defined\"`."),
-    Key("label", "text", example="Per-capita disposable income",
-        description="Name of the layer (default: the column)."),
+    Key("label", "text or table {en, zh}", example="Per-capita disposable income",
+        description="Name of the layer and its legend: text, or one per language (default: "
+                    "the indicator's label, the kind of map and the analysis year)."),
     _UNIT,
     Key("target", "number", example=35000,
         description="Target value of a `kind = \"target\"` layer (required there)."),

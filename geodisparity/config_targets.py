@@ -75,14 +75,7 @@ def read_indicator(reader: Reader, item: dict[str, Any], column: str, w: str) ->
     Also checks what the schema cannot say: the languages of a label table,
     a target column name that is not empty.
     """
-    label = item.get("label")
-    if isinstance(label, dict):
-        unknown = sorted(set(label) - {"en", "zh"})
-        if unknown:
-            raise reader.fail(f"unknown key {w}.label.{unknown[0]}; accepted here: en, zh")
-        for lang, text in label.items():
-            if not isinstance(text, str):
-                raise reader.fail(f"{w}.label.{lang} = {text!r} must be text")
+    label = check_bilingual(reader, item.get("label"), f"{w}.label")
     target, weight = item.get("target"), item.get("weight")
     if isinstance(target, str) and not target.strip():
         raise reader.fail(f"{w}.target = {target!r}: give a number or a column of targets")
@@ -93,8 +86,30 @@ def read_indicator(reader: Reader, item: dict[str, Any], column: str, w: str) ->
         target_year=item.get("target_year"),
         weight=None if weight is None else float(weight),
         label=label,
-        unit=item.get("unit"),
+        unit=check_bilingual(reader, item.get("unit"), f"{w}.unit"),
     )
+
+
+def check_bilingual(reader: Reader, value: Any, where: str) -> Any:
+    """Check text or ``{ en = ..., zh = ... }`` (a label, unit or title in both languages).
+
+    The schema lets a table through; this says which of its keys or values is wrong.
+    """
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - {"en", "zh"})
+        if unknown:
+            raise reader.fail(f"unknown key {where}.{unknown[0]}; accepted here: en, zh")
+        for lang, text in value.items():
+            if not isinstance(text, str):
+                raise reader.fail(f"{where}.{lang} = {text!r} must be text")
+    return value
+
+
+def in_language(value: Any, lang: str) -> str | None:
+    """Return text as given, or a ``{en, zh}`` table's text in ``lang`` (else English)."""
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("en") or next(iter(value.values()), None)
+    return value
 
 
 def read_target_sections(reader: Reader) -> dict[str, Any]:

@@ -22,6 +22,8 @@ import pandas as pd
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.config_access import AccessConfig
 from geodisparity.errors import InputError, MissingColumnError, format_rows
+from geodisparity.i18n import LANGUAGES, words
+from geodisparity.pipeline_labels import Labels
 
 __all__ = ["AccessRun", "access_inputs", "add_access", "access_layers", "access_sections",
            "read_points"]
@@ -179,44 +181,20 @@ def access_layers(config: RunConfig, year: int | None) -> list[dict[str, Any]]:
     a = config.access
     if a is None or not a.layer or any(layer.column == a.name for layer in config.layers):
         return []
-    label = a.label_in(config.lang) + ("" if year is None else f" ({year})")
+    label = Labels(config.lang).with_year(a.label_in(config.lang), year)
     return [{"column": a.name, "kind": "choropleth", "scheme": "quantiles", "k": 5,
              "label": label, "unit": a.unit}]
 
 
-WORDS = {
-    "en": {
-        "title": "Access to services",
-        "how": ("{label}: two-step floating catchment ({method}), catchment {catchment} m, "
-                "{facilities} facilities with a total capacity of {capacity}; demand: {demand}. "
-                "Scores are capacity per {per} people; a region with no facility within reach "
-                "scores 0."),
-        "methods": {"2sfca": "Luo & Wang 2003", "e2sfca": "enhanced, Luo & Qi 2009"},
-        "regions": "region centroids, each weighted by its population",
-        "points": "population points, averaged per region by population",
-        "gaussian": ", Gaussian distance decay (Dai 2010)",
-        "statistic": "Statistic", "value": "Value",
-        "rows": ("Regions scored", "Mean (population-weighted)", "Lowest", "Highest",
-                 "Highest / lowest", "Gini (population-weighted)",
-                 "Share of population with no facility in reach"),
-        "caption": "Spread of {label} between regions ({year})",
-    },
-    "zh": {
-        "title": "服务可达性",
-        "how": ("{label}：两步移动搜索法（{method}），搜索半径 {catchment} 米，"
-                "设施 {facilities} 处，总容量 {capacity}；需求：{demand}。"
-                "得分为每 {per} 人拥有的容量；"
-                "搜索半径内没有设施的地区得分为 0。"),
-        "methods": {"2sfca": "Luo & Wang 2003", "e2sfca": "增强型，Luo & Qi 2009"},
-        "regions": "各地区质心，按人口加权",
-        "points": "人口点，按人口加权汇总到地区",
-        "gaussian": "，高斯距离衰减（Dai 2010）",
-        "statistic": "指标", "value": "数值",
-        "rows": ("参与计算的地区数", "均值（人口加权）", "最低", "最高", "最高 / 最低",
-                 "基尼系数（人口加权）", "搜索半径内没有设施的人口比重"),
-        "caption": "{label}的地区差异（{year}）",
-    },
-}
+def _access_words(lang: str) -> dict[str, Any]:
+    """Return the section's words (from :mod:`geodisparity.i18n`), methods and rows grouped."""
+    found: dict[str, Any] = words("access", lang)
+    found["methods"] = {m: found.pop(f"method_{m}") for m in ("2sfca", "e2sfca")}
+    found["rows"] = tuple(found.pop(f"row_{i}") for i in range(1, 8))
+    return found
+
+
+WORDS = {lang: _access_words(lang) for lang in LANGUAGES}
 
 
 def access_sections(config: RunConfig, run: AccessRun | None, current: Any,

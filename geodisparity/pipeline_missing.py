@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geodisparity.errors import InputError, format_rows
+from geodisparity.i18n import LANGUAGES, words
 
 if TYPE_CHECKING:  # pragma: no cover
     from geodisparity.config import RunConfig
@@ -90,22 +91,8 @@ def _year(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-WORDS = {
-    "en": {"title": "Regions left out", "analysis": "Analysis", "region": "Region",
-           "year": "Year", "columns": "Missing",
-           "intro": "These regions had a missing value and were left out of the analysis named "
-                    "(missing = \"drop\"); they are kept in every other analysis and map.",
-           "gaps": "Gap statistics", "clusters": "Clusters of {column}",
-           "no_test": "No permutation test ran (clusters.permutations = 0): no pseudo p-values "
-                      "exist, so no region is classed as a LISA cluster or Gi* hot spot."},
-    "zh": {"title": "未纳入分析的地区", "analysis": "分析", "region": "地区", "year": "年份",
-           "columns": "缺失字段",
-           "intro": "以下地区存在缺失值，已从所列分析中剔除（missing = \"drop\"）；"
-                    "其他分析和地图仍包含它们。",
-           "gaps": "差距统计", "clusters": "{column} 的空间聚类",
-           "no_test": "未进行置换检验（clusters.permutations = 0）：没有伪 p 值，"
-                      "因此没有地区被划为 LISA 聚类或 Gi* 热点。"},
-}
+#: The section's words by language (from :mod:`geodisparity.i18n`).
+WORDS = {lang: words("missing", lang) for lang in LANGUAGES}
 
 
 def notes_section(config: RunConfig, left_out: Sequence[LeftOut]) -> Section | None:

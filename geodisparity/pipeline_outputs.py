@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from geodisparity.i18n import LANGUAGES, words
+
 if TYPE_CHECKING:  # pragma: no cover
     from geodisparity.config import RunConfig
     from geodisparity.pipeline import _Analysis
@@ -87,23 +89,8 @@ def sheet_names(titles: Iterable[str]) -> list[str]:
     return result
 
 
-WORDS = {
-    "en": {"contents": "contents", "sheet": "Sheet", "table": "Table", "file": "File",
-           "regions": "Regions", "gaps": "Gaps", "clusters": "Clusters", "moran": "Moran's I",
-           "intervals": "Bootstrap intervals", "theil": "Theil by {group}",
-           "dagum": "Dagum Gini by {group}", "sigma": "Sigma convergence",
-           "markov": "LISA Markov {column}", "transitions": "LISA transitions {column}",
-           "attainment": "Attainment", "taskbook": "Task book", "taskbook_groups":
-           "Task book by group", "composite": "Composite index", "left_out": "Regions left out",
-           "from": "From / to"},
-    "zh": {"contents": "目录", "sheet": "工作表", "table": "表", "file": "文件",
-           "regions": "地区", "gaps": "差距", "clusters": "空间聚类", "moran": "莫兰指数",
-           "intervals": "自助法置信区间", "theil": "泰尔分解 {group}",
-           "dagum": "Dagum 基尼分解 {group}", "sigma": "σ 收敛",
-           "markov": "LISA 马尔可夫 {column}", "transitions": "LISA 转移 {column}",
-           "attainment": "目标达成", "taskbook": "任务书", "taskbook_groups": "任务书（分组）",
-           "composite": "综合指数", "left_out": "未纳入分析的地区", "from": "从 / 到"},
-}
+#: The section's words by language (from :mod:`geodisparity.i18n`).
+WORDS = {lang: words("outputs", lang) for lang in LANGUAGES}
 
 
 def run_tables(config: RunConfig, result: _Analysis) -> list[tuple[str, pd.DataFrame, str]]:

@@ -21,6 +21,7 @@ import pandas as pd
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.config_rasters import RasterEntry
 from geodisparity.errors import format_rows
+from geodisparity.i18n import LANGUAGES, words
 
 if TYPE_CHECKING:  # pragma: no cover
     from geodisparity.report import Section
@@ -29,26 +30,8 @@ __all__ = ["RasterRun", "raster_inputs", "add_raster_columns", "raster_sections"
 
 logger = logging.getLogger(__name__)
 
-WORDS = {
-    "en": {
-        "title": "Rasters",
-        "intro": ("Columns computed from rasters by zonal statistics: cells partly inside a "
-                  "region count by the share inside; nodata, fill values and NaN are left "
-                  "out; the regions were reprojected to each raster's CRS."),
-        "missing": "{column}: no valid cell in {n} regions ({rows}); their value is missing.",
-        "column": "column", "label": "label", "source": "computed as",
-        "regions": "regions with a value",
-        "crs": "raster CRS",
-    },
-    "zh": {
-        "title": "栅格数据",
-        "intro": ("以下各列由栅格分区统计得出：部分位于区域内的像元按其面积占比计入；"
-                  "无效值、填充值和 NaN 不计入；区域边界已投影到各栅格的坐标系。"),
-        "missing": "{column}：{n} 个区域内没有有效像元（{rows}），其值缺失。",
-        "column": "列", "label": "名称", "source": "计算方式", "regions": "有值的区域数",
-        "crs": "栅格坐标系",
-    },
-}
+#: The section's words by language (from :mod:`geodisparity.i18n`).
+WORDS = {lang: words("rasters", lang) for lang in LANGUAGES}
 
 
 @dataclass(frozen=True)

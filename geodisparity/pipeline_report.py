@@ -12,6 +12,10 @@ import pandas as pd
 
 from geodisparity.categories import HOTSPOT_LABELS, ISOLATED, LISA_LABELS, NOT_SIGNIFICANT
 from geodisparity.config import RunConfig
+from geodisparity.i18n import MESSAGES, listing
+from geodisparity.i18n import words as report_words
+from geodisparity.pipeline_atlas import layer_name, unprefix
+from geodisparity.pipeline_labels import Labels, display_name
 from geodisparity.pipeline_missing import notes_section
 from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
@@ -22,158 +26,34 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["build_sections", "GAP_HEADERS", "GAP_HEADERS_ZH"]
 
-#: Readable headers for the columns of :func:`geodisparity.gaps`.
-GAP_HEADERS = {
-    "year": "Year",
-    "n_regions": "Regions",
-    "regional_max_min_ratio": "Max / min ratio",
-    "regional_williamson": "Williamson CV",
-    "regional_theil_between_share": "Theil between-group share",
-    "urban_rural_ratio": "Urban / rural ratio",
-    "income_gini": "Gini",
-}
-
-WORDS = {
-    "en": {
-        "data": "Data and join",
-        "gaps": "The three gaps",
-        "gaps_intro": (
-            "Regional gap: ratio of the highest to the lowest region and the population-weighted "
-            "coefficient of variation (Williamson). Urban-rural gap: ratio of population-weighted "
-            "mean urban to rural income. Income gap: population-weighted Gini coefficient."
-        ),
-        "maps": "Maps",
-        "decomposition": "Decompositions",
-        "convergence": "Convergence",
-        "clusters": "Spatial clustering",
-        "boundaries_line": "Boundaries: {source} ({n} regions).",
-        "table_line": "Table: {path}.",
-        "year_line": "Analysis year for maps, decompositions and clusters: {year}.",
-        "map_value": "{column} ({year})",
-        "map_lisa": "LISA clusters of {column}",
-        "intervals": "Indices with 95% bootstrap confidence intervals",
-        "by_group": (
-            "By {group}: Theil T {theil:.4f}, of which {between:.1%} between groups (permutation "
-            "p = {p:.3g}). Dagum Gini {gini:.4f}: within {within:.1%}, net between "
-            "{net:.1%}, transvariation {trans:.1%}."
-        ),
-        "theil_caption": "Theil decomposition by {group}",
-        "dagum_caption": "Dagum Gini within (diagonal) and between groups of {group}",
-        "narrowing": "narrowing",
-        "widening": "widening",
-        "sigma": (
-            "Sigma convergence: dispersion ({measure}) is {trend} by {slope:.4f} per year "
-            "(p = {p:.3g}, {years} years)."
-        ),
-        "beta": (
-            "Beta convergence {start}-{end}: beta = {beta:.4f} (s.e. {se:.4f}, p = {p:.3g}, "
-            "n = {n}){implied}"
-        ),
-        "implied": "; speed {speed:.2%} per year, half-life {half_life:.1f} years.",
-        "not_implied": "; no convergence implied.",
-        "weights_line": (
-            "Weights: {rule} ({n} regions; {added} links added to connect islands to their "
-            "nearest region). {permutations} permutations, alpha {alpha}, multiple-testing "
-            "adjustment: {adjust}."
-        ),
-        "hotspot_rule": (
-            "Gi* classes follow ArcGIS's Hot Spot Analysis: 90, 95 or 99% confidence when the "
-            "two-sided p-value (after the adjustment, if any) is at most 0.10, 0.05 or 0.01; "
-            "hot or cold by the sign of z."
-        ),
-        "adjust_fdr": "false discovery rate (Benjamini-Hochberg)",
-        "adjust_by": "false discovery rate under dependence (Benjamini-Yekutieli)",
-        "adjust_bonferroni": "Bonferroni",
-        "adjust_none": "none",
-        "moran_caption": "Global Moran's I",
-        "cluster_caption": "{column}: clusters and hot spots",
-        "no_clusters": "{column}: no significant LISA clusters.",
-    },
-    "zh": {
-        "data": "数据与匹配",
-        "gaps": "三大差距",
-        "gaps_intro": (
-            "地区差距：最高与最低地区之比，以及人口加权变异系数（Williamson）。城乡差距：人口加权的"
-            "城镇与农村居民收入之比。收入差距：人口加权基尼系数。"
-        ),
-        "maps": "地图",
-        "decomposition": "差距分解",
-        "convergence": "收敛分析",
-        "clusters": "空间集聚",
-        "boundaries_line": "边界：{source}（{n} 个地区）。",
-        "table_line": "数据表：{path}。",
-        "year_line": "地图、分解与集聚分析年份：{year}。",
-        "map_value": "{column}（{year}）",
-        "map_lisa": "{column} 的 LISA 集聚",
-        "intervals": "主要指数及其 95% 自助法置信区间",
-        "by_group": (
-            "按 {group} 分组：泰尔指数 {theil:.4f}，其中组间占 {between:.1%}（置换检验 "
-            "p = {p:.3g}）。Dagum 基尼系数 {gini:.4f}：组内 {within:.1%}，净组间 {net:.1%}，"
-            "超变密度 {trans:.1%}。"
-        ),
-        "theil_caption": "按 {group} 的泰尔指数分解",
-        "dagum_caption": "按 {group} 的 Dagum 基尼系数：组内（对角线）与组间",
-        "narrowing": "缩小",
-        "widening": "扩大",
-        "sigma": (
-            "σ 收敛：离散程度（{measure}）每年{trend} {slope:.4f}（p = {p:.3g}，{years} 年）。"
-        ),
-        "beta": (
-            "β 收敛 {start}-{end}：β = {beta:.4f}（标准误 {se:.4f}，p = {p:.3g}，n = {n}）{implied}"
-        ),
-        "implied": "；收敛速度每年 {speed:.2%}，半衰期 {half_life:.1f} 年。",
-        "not_implied": "；未显示收敛。",
-        "weights_line": (
-            "空间权重：{rule}（{n} 个地区；为连接孤岛增加 {added} 条邻接）。{permutations} 次置换，"
-            "显著性水平 {alpha}，多重检验校正：{adjust}。"
-        ),
-        "hotspot_rule": (
-            "Gi* 冷热点按 ArcGIS 热点分析的规则划分：双侧 p 值（如有多重检验校正，则为校正后的值）"
-            "不超过 0.10、0.05、0.01 时，置信度分别为 90%、95%、99%；按 z 值正负分为热点或冷点。"
-        ),
-        "adjust_fdr": "错误发现率（Benjamini-Hochberg）",
-        "adjust_by": "相依检验的错误发现率（Benjamini-Yekutieli）",
-        "adjust_bonferroni": "Bonferroni",
-        "adjust_none": "无",
-        "moran_caption": "全局莫兰指数",
-        "cluster_caption": "{column}：集聚与冷热点",
-        "no_clusters": "{column}：无显著 LISA 集聚。",
-    },
-}
-
+#: Readable headers for the columns of :func:`geodisparity.gaps` (from :mod:`geodisparity.i18n`).
+GAP_HEADERS = report_words("gaps", "en")
 #: Chinese headers for the columns of :func:`geodisparity.gaps`.
-GAP_HEADERS_ZH = {
-    "year": "年份",
-    "n_regions": "地区数",
-    "regional_max_min_ratio": "最高/最低之比",
-    "regional_williamson": "加权变异系数",
-    "regional_theil_between_share": "泰尔指数组间占比",
-    "urban_rural_ratio": "城乡收入比",
-    "income_gini": "基尼系数",
-}
+GAP_HEADERS_ZH = report_words("gaps", "zh")
 
 
 def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
     """Assemble the report's sections, in reading order."""
     from geodisparity.maps.svg import map_canvas
 
-    words = WORDS.get(config.lang, WORDS["en"])
+    words = report_words("report", config.lang)
+    labels = Labels.of(config, result.current.columns)
     canvas = map_canvas(result.current)  # projected and simplified once for every map
     gaps = result.gaps.rename(columns=GAP_HEADERS_ZH if config.lang == "zh" else GAP_HEADERS)
     sections = [
         _data_section(config, result, words),
         Section(words["gaps"], [words["gaps_intro"]], [Table.from_frame(gaps)]),
-        _maps_section(config, result, words, canvas),
+        _maps_section(config, result, labels, canvas),
     ]
     sections[2:2] = target_sections(config, result.targets)  # after the gaps
     notes = notes_section(config, result.left_out)  # regions left out, no permutation test
     sections[1:1] = [notes] if notes is not None else []
     if result.decompositions or len(result.intervals):
-        sections.append(_decomposition_section(result, words))
+        sections.append(_decomposition_section(result, words, labels))
     if result.convergence:
-        sections.append(_convergence_section(result.convergence, words))
+        sections.append(_convergence_section(result.convergence, words, labels))
     if len(result.global_table):
-        sections.append(_cluster_section(config, result, words))
+        sections.append(_cluster_section(config, result, words, labels))
     from geodisparity.pipeline_spacetime import space_time_sections
 
     sections += space_time_sections(config, result.space_time, result.current, canvas=canvas)
@@ -192,105 +72,120 @@ def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -
     if result.year is not None:
         lines.append(words["year_line"].format(year=result.year))
     if result.join_report is not None:
-        lines += [line for line in str(result.join_report).splitlines() if line.strip()]
+        lines += [line for line in result.join_report.summary(config.lang).splitlines()
+                  if line.strip()]
     return Section(words["data"], lines)
 
 
-def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str],
+def _maps_section(config: RunConfig, result: _Analysis, labels: Labels,
                   canvas: MapCanvas) -> Section:
     """Draw static maps of the income and of the first clustering column's LISA clusters."""
+    from geodisparity.config import MapLayer
     from geodisparity.maps import Layer
     from geodisparity.maps.svg import svg_map
 
-    a = config.analysis
-    caption = (a.income if result.year is None
-               else words["map_value"].format(column=a.income, year=result.year))
-    specs = [(Layer(a.income, label=a.income), caption)]
-    if config.clusters.columns:
-        column = config.clusters.columns[0]
-        lisa = _unprefix(result.cluster_table, f"{column}_lisa_")
-        specs.append((Layer(column, kind="lisa", result=lisa, label=f"LISA: {column}"),
-                      words["map_lisa"].format(column=column)))
+    income, year, c = config.analysis.income, result.year, config.clusters
+    specs = [Layer(income, label=layer_name(MapLayer(income), labels, year),
+                   unit=labels.unit(income))]
+    if c.columns:
+        column = c.columns[0]
+        lisa = unprefix(result.cluster_table, f"{column}_lisa_")
+        specs.append(Layer(column, kind="lisa", result=lisa, unit=labels.unit(column),
+                           label=layer_name(MapLayer(column, kind="lisa"), labels, year),
+                           value_label=labels.label(column), alpha=c.alpha, adjust=c.adjust))
     figures = []
-    for layer, caption in specs:
+    for layer in specs:
         drawn = svg_map(result.current, layer, lang=config.lang, canvas=canvas)
         note = f" {drawn.unmapped}" if drawn.unmapped else ""
-        figures.append(Figure.from_svg(drawn.markup, caption + note))
-    return Section(words["maps"], [], [], figures)
+        figures.append(Figure.from_svg(drawn.markup, f"{layer.label}{note}"))
+    return Section(labels.say("report.maps"), [], [], figures)
 
 
-def _unprefix(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    columns = [c for c in table.columns if c.startswith(prefix)]
-    return table[columns].rename(columns=lambda c: c[len(prefix):])
-
-
-def _decomposition_section(result: _Analysis, words: dict[str, str]) -> Section:
-    year = result.year
-    title = words["decomposition"] + (f" ({year})" if year is not None else "")
+def _decomposition_section(result: _Analysis, words: dict[str, str], labels: Labels) -> Section:
+    year, current = result.year, result.current
+    title = labels.with_year(words["decomposition"], year)
     paragraphs: list[str] = []
     tables: list[Table] = []
     if len(result.intervals):
-        tables.append(Table.from_frame(result.intervals, caption=words["intervals"]))
+        intervals = result.intervals.copy()
+        if "index" in intervals:
+            intervals["index"] = intervals["index"].map(labels.label)
+        tables.append(Table.from_frame(labels.frame(intervals), caption=words["intervals"]))
     for group, parts in result.decompositions.items():
         theil, dagum, test = parts["theil"], parts["dagum"], parts["test"]
+        name = labels.label(group)
         paragraphs.append(words["by_group"].format(
-            group=group, theil=theil.total, between=theil.between_share, p=test.p_value,
+            group=name, theil=theil.total, between=theil.between_share, p=test.p_value,
             gini=dagum.gini, within=dagum.within_share, net=dagum.net_between_share,
             trans=dagum.transvariation_share,
         ))
-        tables.append(Table.from_frame(theil.groups,
-                                       caption=words["theil_caption"].format(group=group)))
-        tables.append(Table.from_frame(dagum.gini_matrix, index=True,
-                                       caption=words["dagum_caption"].format(group=group)))
+        groups = theil.groups.copy()
+        shown = labels.values_of(group, current)
+        if "group" in groups:
+            groups["group"] = groups["group"].map(lambda v, m=shown: m.get(v, v))
+        tables.append(Table.from_frame(labels.frame(groups),
+                                       caption=words["theil_caption"].format(group=name)))
+        matrix = labels.matrix(dagum.gini_matrix, column=group, regions=current)
+        tables.append(Table.from_frame(matrix, index=True,
+                                       caption=words["dagum_caption"].format(group=name)))
     return Section(title, paragraphs, tables)
 
 
-def _convergence_section(convergence: dict[str, Any], words: dict[str, str]) -> Section:
+def _convergence_section(convergence: dict[str, Any], words: dict[str, str],
+                         labels: Labels) -> Section:
     sigma, beta = convergence["sigma"], convergence["beta"]
     converging = beta.speed is not None and beta.speed > 0 and beta.half_life is not None
     implied = (words["implied"].format(speed=beta.speed, half_life=beta.half_life)
                if converging else words["not_implied"])
     paragraphs = [
         words["sigma"].format(
-            measure=sigma.measure, slope=abs(sigma.slope), p=sigma.p_value, years=sigma.n_years,
-            trend=words["narrowing"] if sigma.slope < 0 else words["widening"],
+            measure=labels.in_sentence(sigma.measure), slope=abs(sigma.slope), p=sigma.p_value,
+            years=sigma.n_years, trend=words["narrowing"] if sigma.slope < 0 else words["widening"],
         ),
         words["beta"].format(start=beta.start, end=beta.end, beta=beta.beta, se=beta.std_error,
                              p=beta.p_value, n=beta.n, implied=implied),
     ]
-    return Section(words["convergence"], paragraphs, [Table.from_frame(sigma.table)])
+    return Section(words["convergence"], paragraphs, [Table.from_frame(labels.frame(sigma.table))])
 
 
-def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
+def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str],
+                     labels: Labels) -> Section:
     c, weights = config.clusters, result.weights
     paragraphs = [words["weights_line"].format(
-        rule=c.weights, n=weights.n, added=len(weights.added_links),
+        rule=labels.say(f"rule.{c.weights}", k=c.k) if f"rule.{c.weights}" in MESSAGES
+        else c.weights, n=weights.n, added=len(weights.added_links),
         permutations=c.permutations, alpha=c.alpha,
         adjust=words[f"adjust_{c.adjust or 'none'}"],
     ), words["hotspot_rule"]]
-    tables = [Table.from_frame(result.global_table, caption=words["moran_caption"])]
+    moran = result.global_table.copy()
+    if "column" in moran:
+        moran["column"] = moran["column"].map(labels.label)
+    tables = [Table.from_frame(labels.frame(moran), caption=words["moran_caption"])]
+    name = display_name(config, result.current.columns)
     for column in c.columns:
         lisa = result.cluster_table[f"{column}_lisa_cluster"].astype(str)
         gi = result.cluster_table[f"{column}_gi_cluster"].astype(str)
+        regions = labels.label("regions")
         counts = pd.concat([
-            lisa.value_counts().reindex(LISA_LABELS, fill_value=0).rename("regions")
-            .rename_axis("LISA cluster").reset_index(),
-            gi.value_counts().reindex(HOTSPOT_LABELS, fill_value=0).rename("regions ")
-            .rename_axis("Gi* class").reset_index(),
+            lisa.value_counts().reindex(LISA_LABELS, fill_value=0).rename(regions)
+            .rename_axis(labels.label("lisa_cluster")).reset_index(),
+            gi.value_counts().reindex(HOTSPOT_LABELS, fill_value=0).rename(regions + " ")
+            .rename_axis(labels.label("gi_class")).reset_index(),
         ], axis=1)
-        tables.append(Table.from_frame(counts,
-                                       caption=words["cluster_caption"].format(column=column)))
-        paragraphs.append(_significant_regions(column, lisa, result.current,
-                                               config.boundaries.name, words))
+        label = labels.label(column)
+        tables.append(Table.from_frame(labels.frame(counts),
+                                       caption=words["cluster_caption"].format(column=label)))
+        paragraphs.append(_significant_regions(label, lisa, result.current, name, words, labels))
     return Section(words["clusters"], paragraphs, tables)
 
 
-def _significant_regions(column: str, lisa: pd.Series, current: pd.DataFrame,
-                         name: str | None, words: dict[str, str]) -> str:
+def _significant_regions(label: str, lisa: pd.Series, current: pd.DataFrame,
+                         name: str | None, words: dict[str, str], labels: Labels) -> str:
     significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
     if not len(significant):
-        return words["no_clusters"].format(column=column)
-    labels = (current.loc[significant.index, name].astype(str) if name and name in current
-              else significant.index.astype(str))
-    pairs = zip(labels, significant, strict=True)
-    return f"{column}: " + ", ".join(f"{label} ({cluster})" for label, cluster in pairs) + "."
+        return words["no_clusters"].format(column=label)
+    names = (current.loc[significant.index, name].astype(str) if name and name in current
+             else significant.index.astype(str))
+    pairs = zip(names, significant, strict=True)
+    return labels.say("report.listed", column=label, items=listing(
+        (f"{region} ({labels.value(cluster)})" for region, cluster in pairs), labels.lang))

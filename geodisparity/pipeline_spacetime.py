@@ -31,7 +31,10 @@ import pandas as pd
 
 from geodisparity.categories import NO_PATTERN
 from geodisparity.config import RunConfig
-from geodisparity.errors import InputError, format_rows
+from geodisparity.errors import InputError
+from geodisparity.i18n import listing
+from geodisparity.i18n import words as section_words
+from geodisparity.pipeline_labels import Labels, display_name
 from geodisparity.report import Figure, Section, Table
 
 __all__ = ["SpaceTime", "space_time", "space_time_layers", "space_time_sections", "summary",
@@ -52,6 +55,8 @@ class SpaceTime:
     emerging: dict[str, Any] = field(default_factory=dict)
     dynamics: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: The columns each note is about (the report names them in its own language).
+    left_out: list[str] = field(default_factory=list)
 
     def join_to(self, cluster_table: pd.DataFrame) -> pd.DataFrame:
         """Add ``<column>_emerging_{cluster,tau,p_trend,n_hot,n_cold}`` to the cluster table."""
@@ -94,6 +99,7 @@ def space_time(long: pd.DataFrame, weights: Any, config: RunConfig) -> SpaceTime
     emerging: dict[str, Any] = {}
     dynamics: dict[str, Any] = {}
     notes: list[str] = []
+    left_out: list[str] = []
     for column in c.columns:
         frame = pd.DataFrame(long[[key, year, column]])
         try:
@@ -105,84 +111,33 @@ def space_time(long: pd.DataFrame, weights: Any, config: RunConfig) -> SpaceTime
         except InputError as exc:
             logger.warning("change over time of %s left out: %s", column, exc)
             notes.append(f"{column}: {exc}")
-    return SpaceTime(emerging, dynamics, notes)
+            left_out.append(column)
+    return SpaceTime(emerging, dynamics, notes, left_out)
 
 
 def space_time_layers(space: SpaceTime | None, cluster_table: pd.DataFrame,
-                      lang: str) -> list[dict[str, Any]]:
-    """Atlas layers of the emerging hot spot patterns, one per column."""
-    from geodisparity.maps.i18n import translate
+                      lang: str, *, labels: Any = None) -> list[dict[str, Any]]:
+    """Atlas layers of the emerging hot spot patterns, one per column, named with their years."""
+    from geodisparity.pipeline_labels import Labels
 
     if space is None:
         return []
+    labels = labels or Labels(lang)
     layers = []
-    for column in space.emerging:
+    for column, found in space.emerging.items():
         prefix = f"{column}_emerging_"
         columns = [c for c in cluster_table if c.startswith(prefix)]
         result = cluster_table[columns].set_axis([c[len(prefix):] for c in columns], axis=1)
+        name = labels.say("layer.emerging", label=labels.label(column))
+        periods = tuple(found.periods)
         layers.append({"column": column, "kind": "emerging", "result": result,
-                       "label": f"{column}: {translate('Emerging hot spots', lang)}"})
+                       "label": labels.with_year(name, (periods[0], periods[-1])),
+                       "value_label": labels.label(column), "unit": labels.unit(column)})
     return layers
 
 
-WORDS = {
-    "en": {
-        "title": "Change over time",
-        "emerging_rule": (
-            "Emerging hot spots of {column}, {start}-{end} ({periods} years{lag}): Getis-Ord Gi* "
-            "in every year, the Mann-Kendall trend of each region's Gi* z-scores, and ArcGIS's "
-            "17 patterns (a year counts as a hot or cold spot at p <= {alpha}; 'persistent', "
-            "'intensifying' and 'diminishing' need 90% of the years, so with fewer than 10 "
-            "years every year)."
-        ),
-        "lag": ", neighbours also in the {k} previous year(s)",
-        "emerging_caption": "{column}: regions by emerging hot spot pattern",
-        "pattern": "Pattern",
-        "regions": "Regions",
-        "listed": "{column}, regions with a pattern: {items}.",
-        "none_listed": "{column}: no region shows a hot or cold spot pattern.",
-        "dynamics_rule": (
-            "LISA dynamics of {column}: each year's Moran quadrant (HH, LH, LL, HL) and Rey's "
-            "transitions between consecutive years (0: neither the region nor its neighbours "
-            "move; I: only the region; II: only its neighbours; IIIA: both, the same way; "
-            "IIIB: both, opposite ways). Cohesion (type 0 share): {cohesion:.1%}; of the "
-            "significant clusters, {kept} stayed significant in the same quadrant the next year."
-        ),
-        "matrix_caption": "{column}: LISA Markov transition probabilities (row: from, column: to)",
-        "types_caption": "{column}: transitions by type",
-        "left_out": "Left out: {note}",
-        "figure": "Emerging hot spot patterns of {column}",
-    },
-    "zh": {
-        "title": "时空变化",
-        "emerging_rule": (
-            "{column} 的时空热点模式（{start}-{end}，{periods} 年{lag}）：逐年计算 Getis-Ord Gi*，"
-            "对各地区 Gi* z 值序列做 Mann-Kendall 趋势检验，并按 ArcGIS 的 17 种模式分类"
-            "（p <= {alpha} 的年份计为热点或冷点；“持续”“加强”“减弱”需要 90% 的年份，"
-            "不足 10 年时即每一年）。"
-        ),
-        "lag": "，邻域包含前 {k} 年",
-        "emerging_caption": "{column}：各时空热点模式的地区数",
-        "pattern": "模式",
-        "regions": "地区数",
-        "listed": "{column}，呈现模式的地区：{items}。",
-        "none_listed": "{column}：没有地区呈现冷热点模式。",
-        "dynamics_rule": (
-            "{column} 的 LISA 动态：各年的 Moran 象限（高-高、低-高、低-低、高-低）及相邻年份间的 "
-            "Rey 时空跃迁（0：本地区与邻域均未移动；I：仅本地区移动；II：仅邻域移动；IIIA：二者同向"
-            "移动；IIIB：二者反向移动）。空间凝聚度（类型 0 占比）：{cohesion:.1%}；显著集聚中，"
-            "次年仍显著且象限不变的占 {kept}。"
-        ),
-        "matrix_caption": "{column}：LISA 马尔可夫转移概率（行：起始，列：转移至）",
-        "types_caption": "{column}：各类型跃迁数",
-        "left_out": "未分析：{note}",
-        "figure": "{column} 的时空热点模式",
-    },
-}
-
-
 def _label(text: str, lang: str) -> str:
-    from geodisparity.maps.i18n import translate
+    from geodisparity.i18n import translate
 
     return translate(text, lang)
 
@@ -200,16 +155,17 @@ def _emerging_part(column: str, result: Any, names: pd.Series | None, lang: str,
     category = result.regions["category"].astype(str)
     shown = category[category != NO_PATTERN]
     labels = names.reindex(shown.index).astype(str) if names is not None else shown.index
-    items = format_rows((f"{n} ({_label(p, lang)})" for n, p in zip(labels, shown, strict=True)),
-                        limit=LISTED)
+    items = listing((f"{n} ({_label(p, lang)})" for n, p in zip(labels, shown, strict=True)),
+                    lang, limit=LISTED)
     listed = (words["listed"].format(column=column, items=items) if len(shown)
               else words["none_listed"].format(column=column))
     caption = words["emerging_caption"].format(column=column)
     return [rule, listed], [Table.from_frame(table, caption=caption)]
 
 
-def _dynamics_part(column: str, result: Any, lang: str,
+def _dynamics_part(column: str, result: Any, labels: Labels,
                    words: dict[str, str]) -> tuple[list[str], list[Table]]:
+    lang = labels.lang
     kept = ("–" if np.isnan(result.significant_cohesion)
             else f"{result.significant_cohesion:.1%}")
     text = words["dynamics_rule"].format(column=column, cohesion=result.cohesion, kept=kept)
@@ -220,7 +176,8 @@ def _dynamics_part(column: str, result: Any, lang: str,
     return [text], [
         Table.from_frame(matrix, index=True,
                          caption=words["matrix_caption"].format(column=column)),
-        Table.from_frame(types, caption=words["types_caption"].format(column=column)),
+        Table.from_frame(labels.frame(types),
+                         caption=words["types_caption"].format(column=column)),
     ]
 
 
@@ -263,25 +220,33 @@ def space_time_sections(config: RunConfig, space: SpaceTime | None,
     """Write the report's "Change over time" section (none when nothing was computed)."""
     if space is None or not (space.emerging or space.dynamics or space.notes):
         return []
-    lang = config.lang if config.lang in WORDS else "en"
-    words = WORDS[lang]
-    name = config.boundaries.name
+    lang = config.lang
+    words = section_words("time", lang)
+    labels = Labels.of(config, current.columns)
+    name = display_name(config, current.columns)
     names = current[name] if name and name in current else None
     paragraphs: list[str] = []
     tables: list[Table] = []
     for column in config.clusters.columns:
         parts = []
+        label = labels.label(column)
         if column in space.emerging:
-            parts.append(_emerging_part(column, space.emerging[column], names, lang, words))
+            parts.append(_emerging_part(label, space.emerging[column], names, lang, words))
         if column in space.dynamics:
-            parts.append(_dynamics_part(column, space.dynamics[column], lang, words))
+            parts.append(_dynamics_part(label, space.dynamics[column], labels, words))
         for text, found in parts:
             paragraphs += text
             tables += found
-    paragraphs += [words["left_out"].format(note=note) for note in space.notes]
+    if lang == "en":
+        paragraphs += [words["left_out"].format(note=note) for note in space.notes]
+    else:  # the error's own words are English: say what happened instead
+        paragraphs += [words["left_out_column"].format(column=labels.label(column))
+                       for column in space.left_out]
     figures = []
     if space.emerging:  # a static map of the first column's patterns
         column, result = next(iter(space.emerging.items()))
-        caption = words["figure"].format(column=column)
+        periods = tuple(result.periods)
+        caption = labels.with_year(words["figure"].format(column=labels.label(column)),
+                                   (periods[0], periods[-1]))
         figures.append(_pattern_figure(current, column, result, lang, caption, canvas))
     return [Section(words["title"], paragraphs, tables, figures)]

@@ -32,14 +32,13 @@ import pandas as pd
 from geodisparity import __version__
 from geodisparity._output import write_text
 from geodisparity.errors import InputError
+from geodisparity.i18n import LANGUAGES, words
 from geodisparity.maps.fonts import embed_cjk_font
 
 __all__ = ["Figure", "Section", "Table", "format_value", "render_report", "write_report", "TEXT"]
 
-TEXT = {
-    "en": {"generated": "Generated", "open_atlas": "Open the interactive atlas"},
-    "zh": {"generated": "生成于", "open_atlas": "打开交互式地图"},
-}
+#: The page's own words by language (from :mod:`geodisparity.i18n`).
+TEXT = {lang: words("page", lang) for lang in LANGUAGES}
 
 
 @dataclass(frozen=True)

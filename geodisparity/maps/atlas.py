@@ -32,7 +32,7 @@ import pandas as pd
 import shapely
 
 from geodisparity.errors import InputError, MissingColumnError, format_rows
-from geodisparity.maps.i18n import check_lang, translate
+from geodisparity.i18n import check_lang, translate
 from geodisparity.maps.layers import Layer, StyledLayer, style_layer
 from geodisparity.maps.legend import legend_html
 from geodisparity.maps.simplify import (
@@ -252,6 +252,9 @@ def build_map(
     simple = simplify_coverage(web, tolerance=tol, decimals=decimals)
 
     m = _new_map(web.total_bounds, tiles, attribution)
+    if lang != "en":  # a metric scale only, without miles
+        m.control_scale = False
+        el.MetricScale().add_to(m)
     el.PageAssets().add_to(m)
     store = el.GeometryStore(encode_geometry(simple, decimals=decimals), decimals).add_to(m)
     shown = next((i for i, s in enumerate(specs) if s.show), 0)
