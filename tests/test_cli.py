@@ -3,6 +3,7 @@
 import json
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -360,11 +361,12 @@ def test_an_existing_workbook_is_not_replaced(tmp_path):
     assert result.exit_code == 1 and "tables.xlsx" in result.output
     assert (out / "tables.xlsx").read_bytes() == b"mine"
     assert not (out / "regions.gpkg").exists()
+
+
 def test_attribution_from_the_study_file_on_atlas_and_report(demo_run):
     out, _ = demo_run
-    study = (DEMO_CONFIG.read_text(encoding="utf-8"))
-    line = next(x for x in study.splitlines() if x.startswith("attribution = "))
-    text = line.split("=", 1)[1].strip().strip('"')
+    study = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
+    text = study["attribution"]["en"]
     assert text in (out / "atlas.html").read_text(encoding="utf-8")
     assert f'<div class="attribution">{text}</div>' in (out / "report.html").read_text(
         encoding="utf-8")

@@ -122,6 +122,7 @@ def _atlas_text(browser, path: Path) -> str:
     """Text of the atlas: layer control, each layer's legend and all its tooltips."""
     page = Page(browser, path)
     try:
+        page.page.locator(".leaflet-control-layers").hover()  # collapsed below 1200x800
         texts = [page.page.evaluate("() => document.body.innerText")]
         radios = page.page.locator(".leaflet-control-layers-base input")
         for i in range(radios.count()):
@@ -194,6 +195,7 @@ def test_tooltip_shows_p_and_q_consistent_with_the_class(en, browser):
     """Hover the regions of the LISA layer: a significant class has q ≤ 0.05."""
     page = Page(browser, en / "atlas.html")
     try:
+        page.page.locator(".leaflet-control-layers").hover()  # collapsed below 1200x800
         page.page.locator(".leaflet-control-layers-base input").nth(1).check(force=True)
         rows = page.page.evaluate(
             """() => { var out = [], div = document.createElement('div');
