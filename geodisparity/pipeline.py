@@ -209,6 +209,7 @@ class _Analysis:
     regions: pd.DataFrame
     space_time: Any = None  # pipeline_spacetime.SpaceTime: change over time
     targets: Any = None  # pipeline_targets.TargetRun, when the study sets targets
+    long: Any = None  # the joined table with indicators, all years (for the report's charts)
 
 
 def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
@@ -240,7 +241,7 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
         current = targets.annotate(current, config.boundaries.key)
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
                      weights, global_table, cluster_table, _region_table(current, cluster_table),
-                     space_time=changes, targets=targets)
+                     space_time=changes, targets=targets, long=long)
 
 
 def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]) -> None:

@@ -6,20 +6,27 @@ the wording a planner reads can change independently.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from geodisparity.categories import HOTSPOT_LABELS, ISOLATED, LISA_LABELS, NOT_SIGNIFICANT
 from geodisparity.config import RunConfig
+from geodisparity.maps.i18n import translate
+from geodisparity.pipeline_charts import decomposition_figure, gap_figures, moran_figure
+from geodisparity.pipeline_targets import GROUP_COLUMNS
 from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
+from geodisparity.report_heat import heat_table
+from geodisparity.report_lists import RegionList, display_names, parent_column, region_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from geodisparity.maps.svg import MapCanvas
     from geodisparity.pipeline import _Analysis
 
-__all__ = ["build_sections", "GAP_HEADERS", "GAP_HEADERS_ZH"]
+__all__ = ["build_sections", "region_names", "file_name", "GAP_HEADERS", "GAP_HEADERS_ZH"]
 
 #: Readable headers for the columns of :func:`geodisparity.gaps`.
 GAP_HEADERS = {
@@ -87,6 +94,7 @@ WORDS = {
         "moran_caption": "Global Moran's I",
         "cluster_caption": "{column}: clusters and hot spots",
         "no_clusters": "{column}: no significant LISA clusters.",
+        "cluster_list": "{column}: regions in significant LISA clusters",
     },
     "zh": {
         "data": "数据与匹配",
@@ -137,6 +145,7 @@ WORDS = {
         "moran_caption": "全局莫兰指数",
         "cluster_caption": "{column}：集聚与冷热点",
         "no_clusters": "{column}：无显著 LISA 集聚。",
+        "cluster_list": "{column}：显著 LISA 集聚的地区",
     },
 }
 
@@ -158,29 +167,33 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
 
     words = WORDS.get(config.lang, WORDS["en"])
     canvas = map_canvas(result.current)  # projected and simplified once for every map
-    gaps = result.gaps.rename(columns=GAP_HEADERS_ZH if config.lang == "zh" else GAP_HEADERS)
+    headers = GAP_HEADERS_ZH if config.lang == "zh" else GAP_HEADERS
+    gaps = result.gaps.rename(columns=headers)
     sections = [
         _data_section(config, result, words),
-        Section(words["gaps"], [words["gaps_intro"]], [Table.from_frame(gaps)]),
+        Section(words["gaps"], [words["gaps_intro"]], [Table.from_frame(gaps)],
+                gap_figures(config, result, headers)),
         _maps_section(config, result, words, canvas),
     ]
     sections[2:2] = target_sections(config, result.targets)  # after the gaps
     if result.decompositions or len(result.intervals):
-        sections.append(_decomposition_section(result, words))
+        sections.append(_decomposition_section(result, words, config.lang))
     if result.convergence:
         sections.append(_convergence_section(result.convergence, words))
     if len(result.global_table):
         sections.append(_cluster_section(config, result, words))
     from geodisparity.pipeline_spacetime import space_time_sections
 
-    sections += space_time_sections(config, result.space_time, result.current, canvas=canvas)
+    sections += space_time_sections(config, result.space_time, result.current, canvas=canvas,
+                                    regions=region_names(config, result.current))
     return sections
 
 
 def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
-    lines = [
-        words["boundaries_line"].format(source=config.boundaries.source, n=len(result.current)),
-        words["table_line"].format(path=config.table.path),
+    lines = [  # file names only: the report must not show the paths of the machine
+        words["boundaries_line"].format(source=file_name(config.boundaries.source),
+                                        n=len(result.current)),
+        words["table_line"].format(path=file_name(config.table.path)),
     ]
     if result.year is not None:
         lines.append(words["year_line"].format(year=result.year))
@@ -216,7 +229,7 @@ def _unprefix(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
     return table[columns].rename(columns=lambda c: c[len(prefix):])
 
 
-def _decomposition_section(result: _Analysis, words: dict[str, str]) -> Section:
+def _decomposition_section(result: _Analysis, words: dict[str, str], lang: str) -> Section:
     year = result.year
     title = words["decomposition"] + (f" ({year})" if year is not None else "")
     paragraphs: list[str] = []
@@ -232,9 +245,11 @@ def _decomposition_section(result: _Analysis, words: dict[str, str]) -> Section:
         ))
         tables.append(Table.from_frame(theil.groups,
                                        caption=words["theil_caption"].format(group=group)))
-        tables.append(Table.from_frame(dagum.gini_matrix, index=True,
-                                       caption=words["dagum_caption"].format(group=group)))
-    return Section(title, paragraphs, tables)
+        tables.append(heat_table(dagum.gini_matrix, file_name=f"dagum_{group}", lang=lang,
+                                 caption=words["dagum_caption"].format(group=group)))
+    figures = [decomposition_figure(group, parts, lang)
+               for group, parts in result.decompositions.items()]
+    return Section(title, paragraphs, tables, figures)
 
 
 def _convergence_section(convergence: dict[str, Any], words: dict[str, str]) -> Section:
@@ -255,6 +270,8 @@ def _convergence_section(convergence: dict[str, Any], words: dict[str, str]) -> 
 
 def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
     c, weights = config.clusters, result.weights
+    names, parents = region_names(config, result.current)
+    lists: list[RegionList] = []
     paragraphs = [words["weights_line"].format(
         rule=c.weights, n=weights.n, added=len(weights.added_links),
         permutations=c.permutations, alpha=c.alpha,
@@ -272,17 +289,46 @@ def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]
         ], axis=1)
         tables.append(Table.from_frame(counts,
                                        caption=words["cluster_caption"].format(column=column)))
-        paragraphs.append(_significant_regions(column, lisa, result.current,
-                                               config.boundaries.name, words))
-    return Section(words["clusters"], paragraphs, tables)
+        significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
+        if len(significant):
+            lists.append(region_list(
+                words["cluster_list"].format(column=column), names.reindex(significant.index),
+                notes=significant.map(lambda label: translate(label, config.lang)),
+                parents=parents, lang=config.lang))
+        else:
+            paragraphs.append(words["no_clusters"].format(column=column))
+    shown = display_names(names, parents, lang=config.lang)
+    figures = [moran_figure(config, result, column, shown) for column in c.columns]
+    return Section(words["clusters"], paragraphs, tables, [f for f in figures if f], lists)
 
 
-def _significant_regions(column: str, lisa: pd.Series, current: pd.DataFrame,
-                         name: str | None, words: dict[str, str]) -> str:
-    significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
-    if not len(significant):
-        return words["no_clusters"].format(column=column)
-    labels = (current.loc[significant.index, name].astype(str) if name and name in current
-              else significant.index.astype(str))
-    pairs = zip(labels, significant, strict=True)
-    return f"{column}: " + ", ".join(f"{label} ({cluster})" for label, cluster in pairs) + "."
+def region_names(config: RunConfig, current: pd.DataFrame) -> tuple[pd.Series, pd.Series | None]:
+    """Return the regions' names (their keys when there is no name column) and parents.
+
+    The parent (prefecture, state) is the task book's group column when the
+    regions have one, else the ``[analysis] groups`` column with the most groups.
+    """
+    name = config.boundaries.name
+    names = (current[name] if name and name in current
+             else pd.Series(current.index.astype(str), index=current.index))
+    groups = sorted(config.analysis.groups, key=lambda g: -current[g].nunique()
+                    if g in current else 0)
+    column = parent_column(pd.DataFrame(current), [*GROUP_COLUMNS.get(
+        config.lang, GROUP_COLUMNS["en"]), *groups])
+    return names, (current[column] if column else None)
+
+
+def file_name(path: str | os.PathLike[str]) -> str:
+    """Return the last part of a path (a bundled layer's name unchanged).
+
+    Examples
+    --------
+    >>> file_name("/home/ana/data/counties.shp"), file_name("zhejiang/counties")
+    ('counties.shp', 'zhejiang/counties')
+    """
+    from geodisparity import boundaries
+
+    text = str(path)
+    if text in boundaries.available():
+        return text
+    return PureWindowsPath(text).name if "\\" in text else Path(text).name

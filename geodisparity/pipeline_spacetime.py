@@ -31,8 +31,10 @@ import pandas as pd
 
 from geodisparity.categories import NO_PATTERN
 from geodisparity.config import RunConfig
-from geodisparity.errors import InputError, format_rows
+from geodisparity.errors import InputError
 from geodisparity.report import Figure, Section, Table
+from geodisparity.report_heat import heat_table
+from geodisparity.report_lists import RegionList, region_list
 
 __all__ = ["SpaceTime", "space_time", "space_time_layers", "space_time_sections", "summary",
            "MIN_EMERGING_YEARS"]
@@ -140,6 +142,7 @@ WORDS = {
         "pattern": "Pattern",
         "regions": "Regions",
         "listed": "{column}, regions with a pattern: {items}.",
+        "pattern_list": "{column}, regions with a pattern",
         "none_listed": "{column}: no region shows a hot or cold spot pattern.",
         "dynamics_rule": (
             "LISA dynamics of {column}: each year's Moran quadrant (HH, LH, LL, HL) and Rey's "
@@ -166,6 +169,7 @@ WORDS = {
         "pattern": "模式",
         "regions": "地区数",
         "listed": "{column}，呈现模式的地区：{items}。",
+        "pattern_list": "{column}，呈现模式的地区",
         "none_listed": "{column}：没有地区呈现冷热点模式。",
         "dynamics_rule": (
             "{column} 的 LISA 动态：各年的 Moran 象限（高-高、低-高、低-低、高-低）及相邻年份间的 "
@@ -187,8 +191,9 @@ def _label(text: str, lang: str) -> str:
     return translate(text, lang)
 
 
-def _emerging_part(column: str, result: Any, names: pd.Series | None, lang: str,
-                   words: dict[str, str]) -> tuple[list[str], list[Table]]:
+def _emerging_part(column: str, result: Any, regions: tuple[pd.Series, pd.Series | None] | None,
+                   lang: str, words: dict[str, str]
+                   ) -> tuple[list[str], list[Table], list[RegionList]]:
     periods = result.periods
     lag = words["lag"].format(k=result.time_lag) if result.time_lag else ""
     rule = words["emerging_rule"].format(column=column, start=periods[0], end=periods[-1],
@@ -199,17 +204,20 @@ def _emerging_part(column: str, result: Any, names: pd.Series | None, lang: str,
     table = table[counts.to_numpy() > 0]
     category = result.regions["category"].astype(str)
     shown = category[category != NO_PATTERN]
-    labels = names.reindex(shown.index).astype(str) if names is not None else shown.index
-    items = format_rows((f"{n} ({_label(p, lang)})" for n, p in zip(labels, shown, strict=True)),
-                        limit=LISTED)
-    listed = (words["listed"].format(column=column, items=items) if len(shown)
-              else words["none_listed"].format(column=column))
+    names, parents = regions or (pd.Series(category.index.astype(str), index=category.index),
+                                 None)
     caption = words["emerging_caption"].format(column=column)
-    return [rule, listed], [Table.from_frame(table, caption=caption)]
+    tables = [Table.from_frame(table, caption=caption)]
+    if not len(shown):
+        return [rule, words["none_listed"].format(column=column)], tables, []
+    listed = region_list(words["pattern_list"].format(column=column),
+                         names.reindex(shown.index), notes=shown.map(lambda p: _label(p, lang)),
+                         parents=parents, lang=lang)
+    return [rule], tables, [listed]
 
 
 def _dynamics_part(column: str, result: Any, lang: str,
-                   words: dict[str, str]) -> tuple[list[str], list[Table]]:
+                   words: dict[str, str]) -> tuple[list[str], list[Table], list[RegionList]]:
     kept = ("–" if np.isnan(result.significant_cohesion)
             else f"{result.significant_cohesion:.1%}")
     text = words["dynamics_rule"].format(column=column, cohesion=result.cohesion, kept=kept)
@@ -218,10 +226,10 @@ def _dynamics_part(column: str, result: Any, lang: str,
     matrix.columns = [_label(q, lang) for q in matrix.columns]
     types = result.by_period.drop(columns=["significant_start", "significant_kept"])
     return [text], [
-        Table.from_frame(matrix, index=True,
-                         caption=words["matrix_caption"].format(column=column)),
+        heat_table(matrix, caption=words["matrix_caption"].format(column=column),
+                   file_name=f"lisa_markov_{column}", lang=lang),
         Table.from_frame(types, caption=words["types_caption"].format(column=column)),
-    ]
+    ], []
 
 
 def _pattern_figure(current: pd.DataFrame, column: str, result: Any, lang: str,
@@ -259,29 +267,39 @@ def summary(space: SpaceTime | None) -> dict[str, Any]:
 
 
 def space_time_sections(config: RunConfig, space: SpaceTime | None,
-                        current: pd.DataFrame, *, canvas: Any = None) -> list[Section]:
-    """Write the report's "Change over time" section (none when nothing was computed)."""
+                        current: pd.DataFrame, *, canvas: Any = None,
+                        regions: tuple[pd.Series, pd.Series | None] | None = None,
+                        ) -> list[Section]:
+    """Write the report's "Change over time" section (none when nothing was computed).
+
+    ``regions`` holds the regions' names and parents for the lists of regions
+    (:func:`geodisparity.pipeline_report.region_names`); default the
+    boundaries' name column, with no parent.
+    """
     if space is None or not (space.emerging or space.dynamics or space.notes):
         return []
     lang = config.lang if config.lang in WORDS else "en"
     words = WORDS[lang]
     name = config.boundaries.name
-    names = current[name] if name and name in current else None
+    if regions is None and name and name in current:
+        regions = (current[name], None)
     paragraphs: list[str] = []
     tables: list[Table] = []
+    lists: list[RegionList] = []
     for column in config.clusters.columns:
         parts = []
         if column in space.emerging:
-            parts.append(_emerging_part(column, space.emerging[column], names, lang, words))
+            parts.append(_emerging_part(column, space.emerging[column], regions, lang, words))
         if column in space.dynamics:
             parts.append(_dynamics_part(column, space.dynamics[column], lang, words))
-        for text, found in parts:
+        for text, found, listed in parts:
             paragraphs += text
             tables += found
+            lists += listed
     paragraphs += [words["left_out"].format(note=note) for note in space.notes]
     figures = []
     if space.emerging:  # a static map of the first column's patterns
         column, result = next(iter(space.emerging.items()))
         caption = words["figure"].format(column=column)
         figures.append(_pattern_figure(current, column, result, lang, caption, canvas))
-    return [Section(words["title"], paragraphs, tables, figures)]
+    return [Section(words["title"], paragraphs, tables, figures, lists)]

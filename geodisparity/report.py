@@ -22,7 +22,7 @@ import base64
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -31,21 +31,27 @@ import pandas as pd
 from geodisparity import __version__
 from geodisparity._output import write_text
 from geodisparity.errors import InputError
+from geodisparity.report_lists import RegionList
 
 __all__ = ["Figure", "Section", "Table", "format_value", "render_report", "write_report", "TEXT"]
 
 TEXT = {
-    "en": {"generated": "Generated", "open_atlas": "Open the interactive atlas"},
-    "zh": {"generated": "生成于", "open_atlas": "打开交互式地图"},
+    "en": {"generated": "Generated", "open_atlas": "Open the interactive atlas", "rows": "rows",
+           "regions": "regions"},
+    "zh": {"generated": "生成于", "open_atlas": "打开交互式地图", "rows": "行",
+           "regions": "个地区"},
 }
+#: Tables with more rows than this are shown folded (a ``<details>`` block).
+LONG_TABLE = 30
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table already rendered to escaped HTML."""
+    """A table already rendered to escaped HTML; ``rows`` (when known) folds long ones."""
 
     html: str
     caption: str | None = None
+    rows: int = 0
 
     @classmethod
     def from_frame(
@@ -57,7 +63,7 @@ class Table:
             index=index, escape=True, border=0, na_rep="–",
             float_format=lambda value: format_value(value, digits),
         )
-        return cls(html, caption)
+        return cls(html, caption, rows=len(frame))
 
 
 def format_value(value: float, digits: int = 4) -> str:
@@ -95,12 +101,13 @@ class Figure:
 
 @dataclass(frozen=True)
 class Section:
-    """One titled block of the report."""
+    """One titled block of the report; ``lists`` name regions (grouped when long)."""
 
     title: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    lists: list[RegionList] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -170,12 +177,13 @@ def render_report(
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(template_text)
     safe_sections = [
-        Section(s.title, s.paragraphs, [Table(Markup(t.html), t.caption) for t in s.tables],
-                [_safe_figure(f) for f in s.figures])
+        Section(s.title, s.paragraphs, [replace(t, html=Markup(t.html)) for t in s.tables],
+                [_safe_figure(f) for f in s.figures], s.lists)
         for s in sections
     ]
     page = template.render(
         title=title, note=note, lang=lang, atlas=atlas, sections=safe_sections,
+        long_table=LONG_TABLE,
         t=TEXT.get(lang, TEXT["en"]), version=__version__,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )

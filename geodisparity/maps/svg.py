@@ -77,6 +77,10 @@ _ALLOWED = {
     "rect": {"x", "y", "width", "height", "fill", "stroke", "stroke-width", "class"},
     "text": {"x", "y", "font-size", "font-weight", "text-anchor", "class", "fill"},
 }
+# The report's charts (geodisparity.charts) also draw lines, dots and dashed or round strokes.
+_ALLOWED["path"] |= {"stroke-dasharray", "stroke-linejoin", "stroke-linecap", "fill-opacity"}
+_ALLOWED["line"] = {"x1", "y1", "x2", "y2", "stroke", "stroke-width", "stroke-dasharray"}
+_ALLOWED["circle"] = {"cx", "cy", "r", "fill", "stroke", "stroke-width", "fill-opacity"}
 _SAFE_VALUE = re.compile(r"url\(#gd-hatch\)|[\w #.,()%\-+]*")
 
 

@@ -1,0 +1,127 @@
+"""Matrices in the report as coloured heat tables, or as a CSV download when too big.
+
+A Dagum between-group matrix of 49 states or a Markov transition matrix reads
+faster as colour than as 2,401 numbers. :func:`heat_table` shades each cell
+from light to dark blue by its value (minimum to maximum of the matrix), in a
+small font inside a box that scrolls by itself, so the page never scrolls
+sideways. Matrices wider than :data:`HEAT_MAX` are replaced by a link that
+downloads them as CSV, carried in the page itself (a ``data:`` URI), so the
+report stays one file. Every label and value is escaped.
+
+Examples
+--------
+>>> import pandas as pd
+>>> matrix = pd.DataFrame([[0.1, 0.3], [0.3, 0.2]], index=["<a>", "b"], columns=["<a>", "b"])
+>>> table = heat_table(matrix, caption="Gini", file_name="gini matrix.csv")
+>>> "&lt;a&gt;" in table.html and "background:#" in table.html and table.rows == 2
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+import re
+
+import pandas as pd
+
+from geodisparity.report import Table, format_value
+
+__all__ = ["heat_table", "HEAT_MAX", "LINK_FROM"]
+
+#: Widest matrix drawn as a table (rows or columns); wider ones become a CSV download.
+HEAT_MAX = 60
+#: From this many columns on, a CSV download link is added under the table.
+LINK_FROM = 13
+_LOW, _HIGH = (247, 251, 255), (33, 113, 181)  # ColorBrewer Blues, lightest and a dark step
+_WORDS = {
+    "en": {"download": "Download as CSV ({name}, {rows} × {columns})",
+           "too_big": "A {rows} × {columns} matrix is too large to show here."},
+    "zh": {"download": "下载 CSV 文件（{name}，{rows} × {columns}）",
+           "too_big": "{rows} × {columns} 矩阵过大，此处不显示。"},
+}
+
+
+def _color(share: float) -> tuple[str, bool]:
+    """Return the background for ``share`` in [0, 1] and whether text should be white."""
+    rgb = [round(lo + (hi - lo) * share) for lo, hi in zip(_LOW, _HIGH, strict=True)]
+    return "#{:02x}{:02x}{:02x}".format(*rgb), share > 0.55
+
+
+def _file_name(name: str) -> str:
+    """Make a plain file name: letters, digits, ``._-``; ``.csv`` added when missing."""
+    plain = re.sub(r"[^\w.-]+", "_", name, flags=re.ASCII).strip("._") or "matrix"
+    return plain if plain.lower().endswith(".csv") else f"{plain}.csv"
+
+
+def _cells(frame: pd.DataFrame, digits: int) -> str:
+    values = frame.to_numpy(dtype=float)
+    finite = values[~pd.isna(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    span = high - low
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = [f"<thead><tr><th></th>{head}</tr></thead><tbody>"]
+    for label, row in zip(frame.index, values, strict=True):
+        cells = []
+        for value in row:
+            if not math.isfinite(value):
+                cells.append("<td>–</td>")
+                continue
+            background, white = _color((value - low) / span if span > 0 else 0.0)
+            ink = ";color:#fff" if white else ""
+            cells.append(f'<td style="background:{background}{ink}">'
+                         f"{html.escape(format_value(value, digits))}</td>")
+        rows.append(f"<tr><th>{html.escape(str(label))}</th>{''.join(cells)}</tr>")
+    return "".join(rows) + "</tbody>"
+
+
+def _download(frame: pd.DataFrame, name: str, lang: str) -> str:
+    data = base64.b64encode(frame.to_csv().encode("utf-8-sig")).decode("ascii")
+    words = _WORDS.get(lang, _WORDS["en"])
+    label = words["download"].format(name=name, rows=len(frame.index),
+                                     columns=len(frame.columns))
+    return (f'<p><a class="download" download="{html.escape(name)}" '
+            f'href="data:text/csv;charset=utf-8;base64,{data}">{html.escape(label)}</a></p>')
+
+
+def heat_table(frame: pd.DataFrame, *, caption: str | None = None, file_name: str = "matrix",
+               lang: str = "en", digits: int = 3) -> Table:
+    """Render a numeric matrix as a heat table (or, when too big, a CSV download link).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Numbers; the index and the columns label the rows and columns.
+    caption : str, optional
+        Caption above the table.
+    file_name : str
+        Name of the CSV file offered for download (made plain: letters,
+        digits, ``._-``).
+    lang : {"en", "zh"}
+        Language of the link's words.
+    digits : int
+        Significant digits shown in the cells.
+
+    Returns
+    -------
+    Table
+        For :class:`geodisparity.report.Section`.
+
+    Examples
+    --------
+    >>> big = pd.DataFrame([[1.0] * 61] * 61)
+    >>> table = heat_table(big, file_name="/etc/x")
+    >>> "<table" in table.html, 'download="etc_x.csv"' in table.html
+    (False, True)
+    """
+    name = _file_name(file_name)
+    rows, columns = frame.shape
+    words = _WORDS.get(lang, _WORDS["en"])
+    if max(rows, columns) > HEAT_MAX:
+        text = html.escape(words["too_big"].format(rows=rows, columns=columns))
+        return Table(f"<p>{text}</p>{_download(frame, name, lang)}", caption)
+    size = " small" if columns >= LINK_FROM else ""
+    body = f'<div class="heat-box{size}"><table class="heat">{_cells(frame, digits)}</table></div>'
+    link = _download(frame, name, lang) if columns >= LINK_FROM else ""
+    return Table(body + link, caption, rows=rows)
