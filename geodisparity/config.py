@@ -110,7 +110,7 @@ class IndicatorEntry:
     @property
     def unit(self) -> str | None:
         """The unit, if any."""
-        return self.indicator.unit
+        return self.indicator.unit_in("en")
 
 
 @dataclass(frozen=True)

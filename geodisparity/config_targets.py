@@ -72,12 +72,7 @@ GAP_STATISTICS = ("urban_rural_ratio", "regional_max_min_ratio", "income_gini",
 def read_indicator(reader: Reader, item: dict[str, Any], column: str, w: str, *,
                    direction: str = "higher") -> Indicator:
     """Read direction, target, target year, weight, label and unit into an Indicator."""
-    label = reader.get(item, "label", (str, dict), default=None, where=w)
-    if isinstance(label, dict):
-        reader.check_keys(label, f"{w}.label", {"en", "zh"})
-        for lang, text in label.items():
-            if not isinstance(text, str):
-                raise reader.fail(f"{w}.label.{lang} = {text!r} must be text")
+    label = _bilingual(reader, item, "label", w)
     weight = reader.get(item, "weight", (int, float), default=None, where=w)
     if weight is not None and weight < 0:
         raise reader.fail(f"{w}.weight = {weight} must be 0 or more")
@@ -91,8 +86,19 @@ def read_indicator(reader: Reader, item: dict[str, Any], column: str, w: str, *,
         target_year=reader.get(item, "target_year", int, default=None, where=w),
         weight=None if weight is None else float(weight),
         label=label,
-        unit=reader.text(item, "unit", where=w, default=None),
+        unit=_bilingual(reader, item, "unit", w),
     )
+
+
+def _bilingual(reader: Reader, item: dict[str, Any], key: str, w: str) -> Any:
+    """Read text, or ``{ en = ..., zh = ... }`` (a label or unit in both languages)."""
+    value = reader.get(item, key, (str, dict), default=None, where=w)
+    if isinstance(value, dict):
+        reader.check_keys(value, f"{w}.{key}", {"en", "zh"})
+        for lang, text in value.items():
+            if not isinstance(text, str):
+                raise reader.fail(f"{w}.{key}.{lang} = {text!r} must be text")
+    return value
 
 
 def read_target_sections(reader: Reader) -> dict[str, Any]:

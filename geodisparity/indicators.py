@@ -56,8 +56,8 @@ class Indicator:
         Weight in a composite index with ``weights="given"``; 0 or more.
     label : str or mapping, optional
         Display name, or ``{"en": ..., "zh": ...}``; default the column.
-    unit : str, optional
-        Unit of the values, e.g. "yuan".
+    unit : str or mapping, optional
+        Unit of the values, e.g. "yuan", or ``{"en": "yuan", "zh": "元"}``.
 
     Examples
     --------
@@ -75,7 +75,7 @@ class Indicator:
     target_year: int | None = None
     weight: float | None = None
     label: Label | None = None
-    unit: str | None = None
+    unit: Label | None = None
 
     def __post_init__(self) -> None:
         name = f"indicator {self.column!r}"
@@ -93,6 +93,7 @@ class Indicator:
                                             and math.isfinite(self.weight)):
             raise InputError(f"{name}: weight={self.weight!r} must be a finite number, 0 or more")
         _check_label(name, self.label)
+        _check_label(name, self.unit, "unit")
 
     @property
     def better(self) -> int:
@@ -111,6 +112,18 @@ class Indicator:
         if isinstance(self.label, Mapping):
             return self.label.get(lang) or self.label.get("en") or self.column
         return self.column
+
+    def unit_in(self, lang: str = "en") -> str | None:
+        """Return the unit in ``lang`` (falling back to English), or None.
+
+        Examples
+        --------
+        >>> Indicator("income", unit={"en": "yuan", "zh": "元"}).unit_in("zh")
+        '元'
+        """
+        if isinstance(self.unit, Mapping):
+            return self.unit.get(lang) or self.unit.get("en")
+        return self.unit
 
     def __repr__(self) -> str:
         defaults = {"direction": "higher", "target": None, "target_year": None,
@@ -135,13 +148,13 @@ def _check_target(name: str, target: Any) -> None:
                          f"column of per-region targets")
 
 
-def _check_label(name: str, label: Any) -> None:
+def _check_label(name: str, label: Any, argument: str = "label") -> None:
     if label is None or isinstance(label, str):
         return
     if isinstance(label, Mapping) and label and all(
             isinstance(k, str) and isinstance(v, str) for k, v in label.items()):
         return
-    raise InputError(f"{name}: label={label!r} must be text or a mapping such as "
+    raise InputError(f"{name}: {argument}={label!r} must be text or a mapping such as "
                      f"{{'en': 'Doctors per 1,000', 'zh': '每千人医生数'}}")
 
 

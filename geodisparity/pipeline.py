@@ -24,7 +24,6 @@ from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
 from geodisparity.pipeline_targets import (
     analyse_targets,
-    target_layers,
     target_outputs,
     write_target_outputs,
 )
@@ -445,41 +444,11 @@ def _labeller(current: pd.DataFrame, name: str | None) -> Callable[[Any], str]:
 
 def _atlas(result: _Analysis, config: RunConfig) -> Any:
     from geodisparity.maps import atlas
+    from geodisparity.pipeline_atlas import atlas_layers, atlas_options
 
-    layers = []
-    for layer in config.layers or _default_layers(config):
-        spec: dict[str, Any] = {"column": layer.column, "kind": layer.kind,
-                                "label": layer.label or _default_label(layer), "unit": layer.unit}
-        if layer.kind == "choropleth":
-            spec.update(scheme=layer.scheme, k=layer.k, breaks=layer.breaks)
-        elif layer.kind == "lisa":
-            spec["result"] = _unprefix(result.cluster_table, f"{layer.column}_lisa_")
-        elif layer.kind == "hotspot":
-            spec["result"] = _unprefix(result.cluster_table, f"{layer.column}_gi_")
-        else:
-            spec.update(target=layer.target, direction=layer.direction)
-        layers.append(spec)
-    from geodisparity.pipeline_spacetime import space_time_layers
-
-    layers += space_time_layers(result.space_time, result.cluster_table, config.lang)
-    layers += target_layers(result.targets, config)
-    outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
-    return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
-                 title=config.title, note=config.note, lang=config.lang)
-
-
-def _default_label(layer: Any) -> str:
-    """Name a layer by its column and kind, so that no two layers share a name."""
-    kinds = {"lisa": "LISA clusters", "hotspot": "Gi* hot spots", "target": "target"}
-    return f"{layer.column}: {kinds[layer.kind]}" if layer.kind in kinds else layer.column
-
-
-def _default_layers(config: RunConfig) -> list[Any]:
-    from geodisparity.config import MapLayer
-
-    layers = [MapLayer(column=config.analysis.income)]
-    layers += [MapLayer(column=column, kind="lisa") for column in config.clusters.columns]
-    return layers
+    return atlas(result.current, layers=atlas_layers(config, result),
+                 title=config.title, note=config.note, lang=config.lang,
+                 **atlas_options(config, result))
 
 
 def _unprefix(table: pd.DataFrame, prefix: str) -> pd.DataFrame:

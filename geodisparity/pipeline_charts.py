@@ -18,6 +18,7 @@ import pandas as pd
 
 from geodisparity.config import RunConfig
 from geodisparity.errors import InputError
+from geodisparity.i18n import message
 from geodisparity.report import Figure
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,17 +33,13 @@ logger = logging.getLogger(__name__)
 CHART_STATISTICS = ("urban_rural_ratio", "regional_max_min_ratio", "regional_williamson",
                     "regional_theil_between_share", "income_gini")
 
-_LORENZ_TITLE = {"en": "Lorenz curve of {column}", "zh": "{column} 的洛伦兹曲线"}
-_MORAN_TITLE = {"en": "Moran scatter plot of {column}", "zh": "{column} 的莫兰散点图"}
-_SHARES_TITLE = {"en": "Decomposition by {group}", "zh": "按 {group} 分解"}
 
 
 def column_label(config: RunConfig, column: str) -> str:
     """Return the study's label of a column (its ``[[indicators]]`` label), else the column."""
-    for entry in config.indicators:
-        if entry.name == column:
-            return entry.indicator.label_in(config.lang)
-    return column
+    from geodisparity.pipeline_labels import Labels
+
+    return Labels.of(config).label(column)
 
 
 def gap_figures(config: RunConfig, result: _Analysis, headers: dict[str, str]) -> list[Figure]:
@@ -89,8 +86,7 @@ def _lorenz_figure(config: RunConfig, result: _Analysis) -> Figure | None:
             logger.warning("Lorenz curve of %s (%s) not drawn: %s", a.income, label, error)
     if not curves:
         return None
-    title = _LORENZ_TITLE.get(lang, _LORENZ_TITLE["en"]).format(
-        column=column_label(config, a.income))
+    title = message("chart.lorenz_title", lang, column=column_label(config, a.income))
     return Figure.from_svg(lorenz_chart(curves, title=title, lang=lang), "")
 
 
@@ -98,7 +94,7 @@ def decomposition_figure(group: str, parts: dict[str, Any], lang: str) -> Figure
     """Theil and Dagum decomposition shares by one group column, as bars."""
     from geodisparity.charts import decomposition_bars
 
-    title = _SHARES_TITLE.get(lang, _SHARES_TITLE["en"]).format(group=group)
+    title = message("chart.shares_title", lang, group=group)
     return Figure.from_svg(decomposition_bars(parts["theil"], parts["dagum"], title=title,
                                               lang=lang), "")
 
@@ -122,7 +118,6 @@ def moran_figure(config: RunConfig, result: _Analysis, column: str,
     table = result.global_table
     row = table[table["column"] == column]
     statistic = float(row["moran_i"].iloc[0]) if len(row) else None
-    title = _MORAN_TITLE.get(lang, _MORAN_TITLE["en"]).format(
-        column=column_label(config, column))
+    title = message("chart.moran_title", lang, column=column_label(config, column))
     return Figure.from_svg(moran_scatter(points, title=title, statistic=statistic, lang=lang),
                            "")

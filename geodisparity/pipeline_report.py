@@ -14,7 +14,8 @@ import pandas as pd
 
 from geodisparity.categories import HOTSPOT_LABELS, ISOLATED, LISA_LABELS, NOT_SIGNIFICANT
 from geodisparity.config import RunConfig
-from geodisparity.maps.i18n import translate
+from geodisparity.i18n import translate
+from geodisparity.i18n import words as report_words
 from geodisparity.pipeline_charts import decomposition_figure, gap_figures, moran_figure
 from geodisparity.pipeline_targets import GROUP_COLUMNS
 from geodisparity.pipeline_targets_report import target_sections
@@ -28,144 +29,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["build_sections", "region_names", "file_name", "GAP_HEADERS", "GAP_HEADERS_ZH"]
 
-#: Readable headers for the columns of :func:`geodisparity.gaps`.
-GAP_HEADERS = {
-    "year": "Year",
-    "n_regions": "Regions",
-    "regional_max_min_ratio": "Max / min ratio",
-    "regional_williamson": "Williamson CV",
-    "regional_theil_between_share": "Theil between-group share",
-    "urban_rural_ratio": "Urban / rural ratio",
-    "income_gini": "Gini",
-}
-
-WORDS = {
-    "en": {
-        "data": "Data and join",
-        "gaps": "The three gaps",
-        "gaps_intro": (
-            "Regional gap: ratio of the highest to the lowest region and the population-weighted "
-            "coefficient of variation (Williamson). Urban-rural gap: ratio of population-weighted "
-            "mean urban to rural income. Income gap: population-weighted Gini coefficient."
-        ),
-        "maps": "Maps",
-        "decomposition": "Decompositions",
-        "convergence": "Convergence",
-        "clusters": "Spatial clustering",
-        "boundaries_line": "Boundaries: {source} ({n} regions).",
-        "table_line": "Table: {path}.",
-        "year_line": "Analysis year for maps, decompositions and clusters: {year}.",
-        "map_value": "{column} ({year})",
-        "map_lisa": "LISA clusters of {column}",
-        "intervals": "Indices with 95% bootstrap confidence intervals",
-        "by_group": (
-            "By {group}: Theil T {theil:.4f}, of which {between:.1%} between groups (permutation "
-            "p = {p:.3g}). Dagum Gini {gini:.4f}: within {within:.1%}, net between "
-            "{net:.1%}, transvariation {trans:.1%}."
-        ),
-        "theil_caption": "Theil decomposition by {group}",
-        "dagum_caption": "Dagum Gini within (diagonal) and between groups of {group}",
-        "narrowing": "narrowing",
-        "widening": "widening",
-        "sigma": (
-            "Sigma convergence: dispersion ({measure}) is {trend} by {slope:.4f} per year "
-            "(p = {p:.3g}, {years} years)."
-        ),
-        "beta": (
-            "Beta convergence {start}-{end}: beta = {beta:.4f} (s.e. {se:.4f}, p = {p:.3g}, "
-            "n = {n}){implied}"
-        ),
-        "implied": "; speed {speed:.2%} per year, half-life {half_life:.1f} years.",
-        "not_implied": "; no convergence implied.",
-        "weights_line": (
-            "Weights: {rule} ({n} regions; {added} links added to connect islands to their "
-            "nearest region). {permutations} permutations, alpha {alpha}, multiple-testing "
-            "adjustment: {adjust}."
-        ),
-        "hotspot_rule": (
-            "Gi* classes follow ArcGIS's Hot Spot Analysis: 90, 95 or 99% confidence when the "
-            "two-sided p-value (after the adjustment, if any) is at most 0.10, 0.05 or 0.01; "
-            "hot or cold by the sign of z."
-        ),
-        "adjust_fdr": "false discovery rate (Benjamini-Hochberg)",
-        "adjust_by": "false discovery rate under dependence (Benjamini-Yekutieli)",
-        "adjust_bonferroni": "Bonferroni",
-        "adjust_none": "none",
-        "moran_caption": "Global Moran's I",
-        "cluster_caption": "{column}: clusters and hot spots",
-        "no_clusters": "{column}: no significant LISA clusters.",
-        "cluster_list": "{column}: regions in significant LISA clusters",
-    },
-    "zh": {
-        "data": "数据与匹配",
-        "gaps": "三大差距",
-        "gaps_intro": (
-            "地区差距：最高与最低地区之比，以及人口加权变异系数（Williamson）。城乡差距：人口加权的"
-            "城镇与农村居民收入之比。收入差距：人口加权基尼系数。"
-        ),
-        "maps": "地图",
-        "decomposition": "差距分解",
-        "convergence": "收敛分析",
-        "clusters": "空间集聚",
-        "boundaries_line": "边界：{source}（{n} 个地区）。",
-        "table_line": "数据表：{path}。",
-        "year_line": "地图、分解与集聚分析年份：{year}。",
-        "map_value": "{column}（{year}）",
-        "map_lisa": "{column} 的 LISA 集聚",
-        "intervals": "主要指数及其 95% 自助法置信区间",
-        "by_group": (
-            "按 {group} 分组：泰尔指数 {theil:.4f}，其中组间占 {between:.1%}（置换检验 "
-            "p = {p:.3g}）。Dagum 基尼系数 {gini:.4f}：组内 {within:.1%}，净组间 {net:.1%}，"
-            "超变密度 {trans:.1%}。"
-        ),
-        "theil_caption": "按 {group} 的泰尔指数分解",
-        "dagum_caption": "按 {group} 的 Dagum 基尼系数：组内（对角线）与组间",
-        "narrowing": "缩小",
-        "widening": "扩大",
-        "sigma": (
-            "σ 收敛：离散程度（{measure}）每年{trend} {slope:.4f}（p = {p:.3g}，{years} 年）。"
-        ),
-        "beta": (
-            "β 收敛 {start}-{end}：β = {beta:.4f}（标准误 {se:.4f}，p = {p:.3g}，n = {n}）{implied}"
-        ),
-        "implied": "；收敛速度每年 {speed:.2%}，半衰期 {half_life:.1f} 年。",
-        "not_implied": "；未显示收敛。",
-        "weights_line": (
-            "空间权重：{rule}（{n} 个地区；为连接孤岛增加 {added} 条邻接）。{permutations} 次置换，"
-            "显著性水平 {alpha}，多重检验校正：{adjust}。"
-        ),
-        "hotspot_rule": (
-            "Gi* 冷热点按 ArcGIS 热点分析的规则划分：双侧 p 值（如有多重检验校正，则为校正后的值）"
-            "不超过 0.10、0.05、0.01 时，置信度分别为 90%、95%、99%；按 z 值正负分为热点或冷点。"
-        ),
-        "adjust_fdr": "错误发现率（Benjamini-Hochberg）",
-        "adjust_by": "相依检验的错误发现率（Benjamini-Yekutieli）",
-        "adjust_bonferroni": "Bonferroni",
-        "adjust_none": "无",
-        "moran_caption": "全局莫兰指数",
-        "cluster_caption": "{column}：集聚与冷热点",
-        "no_clusters": "{column}：无显著 LISA 集聚。",
-        "cluster_list": "{column}：显著 LISA 集聚的地区",
-    },
-}
-
+#: Readable headers for the columns of :func:`geodisparity.gaps` (from :mod:`geodisparity.i18n`).
+GAP_HEADERS = report_words("gaps", "en")
 #: Chinese headers for the columns of :func:`geodisparity.gaps`.
-GAP_HEADERS_ZH = {
-    "year": "年份",
-    "n_regions": "地区数",
-    "regional_max_min_ratio": "最高/最低之比",
-    "regional_williamson": "加权变异系数",
-    "regional_theil_between_share": "泰尔指数组间占比",
-    "urban_rural_ratio": "城乡收入比",
-    "income_gini": "基尼系数",
-}
+GAP_HEADERS_ZH = report_words("gaps", "zh")
 
 
 def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
     """Assemble the report's sections, in reading order."""
     from geodisparity.maps.svg import map_canvas
 
-    words = WORDS.get(config.lang, WORDS["en"])
+    words = report_words("report", config.lang)
     canvas = map_canvas(result.current)  # projected and simplified once for every map
     headers = GAP_HEADERS_ZH if config.lang == "zh" else GAP_HEADERS
     gaps = result.gaps.rename(columns=headers)
@@ -197,7 +71,8 @@ def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -
     ]
     if result.year is not None:
         lines.append(words["year_line"].format(year=result.year))
-    lines += [line for line in str(result.join_report).splitlines() if line.strip()]
+    lines += [line for line in result.join_report.summary(config.lang).splitlines()
+              if line.strip()]
     return Section(words["data"], lines)
 
 
@@ -306,16 +181,21 @@ def region_names(config: RunConfig, current: pd.DataFrame) -> tuple[pd.Series, p
     """Return the regions' names (their keys when there is no name column) and parents.
 
     The parent (prefecture, state) is the task book's group column when the
-    regions have one, else the ``[analysis] groups`` column with the most groups.
+    regions have one, else the ``[analysis] groups`` column with the most groups;
+    names and parents are shown in the report's language when the regions
+    have both (``name_en`` / ``name_zh``).
     """
-    name = config.boundaries.name
+    from geodisparity.pipeline_labels import Labels
+
+    labels = Labels(config.lang, columns=tuple(map(str, current.columns)))
+    name = config.boundaries.name and labels.display(config.boundaries.name)
     names = (current[name] if name and name in current
              else pd.Series(current.index.astype(str), index=current.index))
     groups = sorted(config.analysis.groups, key=lambda g: -current[g].nunique()
                     if g in current else 0)
     column = parent_column(pd.DataFrame(current), [*GROUP_COLUMNS.get(
         config.lang, GROUP_COLUMNS["en"]), *groups])
-    return names, (current[column] if column else None)
+    return names, (current[labels.display(column)] if column else None)
 
 
 def file_name(path: str | os.PathLike[str]) -> str:

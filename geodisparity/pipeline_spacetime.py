@@ -32,6 +32,8 @@ import pandas as pd
 from geodisparity.categories import NO_PATTERN
 from geodisparity.config import RunConfig
 from geodisparity.errors import InputError
+from geodisparity.i18n import words as section_words
+from geodisparity.pipeline_labels import display_name
 from geodisparity.report import Figure, Section, Table
 from geodisparity.report_heat import heat_table
 from geodisparity.report_lists import RegionList, region_list
@@ -111,82 +113,28 @@ def space_time(long: pd.DataFrame, weights: Any, config: RunConfig) -> SpaceTime
 
 
 def space_time_layers(space: SpaceTime | None, cluster_table: pd.DataFrame,
-                      lang: str) -> list[dict[str, Any]]:
-    """Atlas layers of the emerging hot spot patterns, one per column."""
-    from geodisparity.maps.i18n import translate
+                      lang: str, *, labels: Any = None) -> list[dict[str, Any]]:
+    """Atlas layers of the emerging hot spot patterns, one per column, named with their years."""
+    from geodisparity.pipeline_labels import Labels
 
     if space is None:
         return []
+    labels = labels or Labels(lang)
     layers = []
-    for column in space.emerging:
+    for column, found in space.emerging.items():
         prefix = f"{column}_emerging_"
         columns = [c for c in cluster_table if c.startswith(prefix)]
         result = cluster_table[columns].set_axis([c[len(prefix):] for c in columns], axis=1)
+        name = labels.say("layer.emerging", label=labels.label(column))
+        periods = tuple(found.periods)
         layers.append({"column": column, "kind": "emerging", "result": result,
-                       "label": f"{column}: {translate('Emerging hot spots', lang)}"})
+                       "label": labels.with_year(name, (periods[0], periods[-1])),
+                       "value_label": labels.label(column), "unit": labels.unit(column)})
     return layers
 
 
-WORDS = {
-    "en": {
-        "title": "Change over time",
-        "emerging_rule": (
-            "Emerging hot spots of {column}, {start}-{end} ({periods} years{lag}): Getis-Ord Gi* "
-            "in every year, the Mann-Kendall trend of each region's Gi* z-scores, and ArcGIS's "
-            "17 patterns (a year counts as a hot or cold spot at p <= {alpha}; 'persistent', "
-            "'intensifying' and 'diminishing' need 90% of the years, so with fewer than 10 "
-            "years every year)."
-        ),
-        "lag": ", neighbours also in the {k} previous year(s)",
-        "emerging_caption": "{column}: regions by emerging hot spot pattern",
-        "pattern": "Pattern",
-        "regions": "Regions",
-        "listed": "{column}, regions with a pattern: {items}.",
-        "pattern_list": "{column}, regions with a pattern",
-        "none_listed": "{column}: no region shows a hot or cold spot pattern.",
-        "dynamics_rule": (
-            "LISA dynamics of {column}: each year's Moran quadrant (HH, LH, LL, HL) and Rey's "
-            "transitions between consecutive years (0: neither the region nor its neighbours "
-            "move; I: only the region; II: only its neighbours; IIIA: both, the same way; "
-            "IIIB: both, opposite ways). Cohesion (type 0 share): {cohesion:.1%}; of the "
-            "significant clusters, {kept} stayed significant in the same quadrant the next year."
-        ),
-        "matrix_caption": "{column}: LISA Markov transition probabilities (row: from, column: to)",
-        "types_caption": "{column}: transitions by type",
-        "left_out": "Left out: {note}",
-        "figure": "Emerging hot spot patterns of {column}",
-    },
-    "zh": {
-        "title": "时空变化",
-        "emerging_rule": (
-            "{column} 的时空热点模式（{start}-{end}，{periods} 年{lag}）：逐年计算 Getis-Ord Gi*，"
-            "对各地区 Gi* z 值序列做 Mann-Kendall 趋势检验，并按 ArcGIS 的 17 种模式分类"
-            "（p <= {alpha} 的年份计为热点或冷点；“持续”“加强”“减弱”需要 90% 的年份，"
-            "不足 10 年时即每一年）。"
-        ),
-        "lag": "，邻域包含前 {k} 年",
-        "emerging_caption": "{column}：各时空热点模式的地区数",
-        "pattern": "模式",
-        "regions": "地区数",
-        "listed": "{column}，呈现模式的地区：{items}。",
-        "pattern_list": "{column}，呈现模式的地区",
-        "none_listed": "{column}：没有地区呈现冷热点模式。",
-        "dynamics_rule": (
-            "{column} 的 LISA 动态：各年的 Moran 象限（高-高、低-高、低-低、高-低）及相邻年份间的 "
-            "Rey 时空跃迁（0：本地区与邻域均未移动；I：仅本地区移动；II：仅邻域移动；IIIA：二者同向"
-            "移动；IIIB：二者反向移动）。空间凝聚度（类型 0 占比）：{cohesion:.1%}；显著集聚中，"
-            "次年仍显著且象限不变的占 {kept}。"
-        ),
-        "matrix_caption": "{column}：LISA 马尔可夫转移概率（行：起始，列：转移至）",
-        "types_caption": "{column}：各类型跃迁数",
-        "left_out": "未分析：{note}",
-        "figure": "{column} 的时空热点模式",
-    },
-}
-
-
 def _label(text: str, lang: str) -> str:
-    from geodisparity.maps.i18n import translate
+    from geodisparity.i18n import translate
 
     return translate(text, lang)
 
@@ -278,9 +226,9 @@ def space_time_sections(config: RunConfig, space: SpaceTime | None,
     """
     if space is None or not (space.emerging or space.dynamics or space.notes):
         return []
-    lang = config.lang if config.lang in WORDS else "en"
-    words = WORDS[lang]
-    name = config.boundaries.name
+    lang = config.lang
+    words = section_words("time", lang)
+    name = display_name(config, current.columns)
     if regions is None and name and name in current:
         regions = (current[name], None)
     paragraphs: list[str] = []

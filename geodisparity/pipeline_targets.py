@@ -18,6 +18,7 @@ import pandas as pd
 
 from geodisparity.config import RunConfig
 from geodisparity.indicators import Indicator
+from geodisparity.pipeline_labels import display_name
 from geodisparity.stats.composite import CompositeIndex
 from geodisparity.taskbook import TaskBook
 
@@ -125,11 +126,12 @@ def analyse_targets(long: Any, current: Any, gap_table: pd.DataFrame, config: Ru
     items = _target_indicators(config)
     regions = book = None
     group = _group_column(current, config)
+    name = display_name(config, current.columns)
     if items:
         regions = target_attainment(plain, items, year=year_column, id=key, **options)
         labels = {i.column: i.label_in(config.lang) for i in items}
         book = task_book(regions, id=key, year=year_column, as_of=year, regions=_plain(current),
-                         group=group, name=config.boundaries.name, labels=labels)
+                         group=group, name=name, labels=labels)
     gaps = None
     if config.targets:
         gaps = target_attainment(_gap_frame(long, gap_table, config), list(config.targets),
@@ -138,7 +140,6 @@ def analyse_targets(long: Any, current: Any, gap_table: pd.DataFrame, config: Ru
     described = {e.name: e.indicator for e in config.indicators}
     every = (*items, *config.targets,
              *[described[n] for n in (config.composite.indicators if config.composite else ())])
-    name = config.boundaries.name
     names = (_plain(current).drop_duplicates(key).set_index(key)[name]
              if name and name in current.columns else None)
     return TargetRun(year, regions, gaps, book, composite, tuple(every), group, names)
@@ -205,25 +206,28 @@ def write_target_outputs(run: TargetRun | None, staged: dict[str, Path]) -> None
 
 def target_layers(run: TargetRun | None, config: RunConfig) -> list[dict[str, Any]]:
     """Atlas layers: targets off track per region (tooltip lists them) and the composite."""
-    from geodisparity.maps.i18n import translate
+    from geodisparity.i18n import message, translate
 
     if run is None:
         return []
     lang = config.lang
-    year = f" ({run.year})" if run.year is not None else ""
+    def named(term: str) -> str:
+        text = translate(term, lang)
+        return text if run.year is None else message("layer.year", lang, label=text, year=run.year)
+
     layers: list[dict[str, Any]] = []
     if run.book is not None:
         n = len(_target_indicators(config))
         layers.append({
             "column": OFF_TRACK_COLUMN, "kind": "choropleth", "scheme": "user_defined",
             "breaks": tuple(float(b) for b in range(n + 1)), "cmap": "OrRd",
-            "label": translate("Targets off track", lang) + year,
+            "label": named("Targets off track"),
             "tooltip": {OFF_TRACK_LIST_COLUMN: translate("Off track", lang)},
         })
     if run.composite is not None:
         layers.append({
             "column": SCORE_COLUMN, "kind": "choropleth", "scheme": "quantiles", "k": 5,
-            "label": translate("Composite index", lang) + year,
+            "label": named("Composite index"),
             "tooltip": {RANK_COLUMN: translate("Composite rank", lang)},
         })
     return layers

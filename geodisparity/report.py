@@ -31,16 +31,13 @@ import pandas as pd
 from geodisparity import __version__
 from geodisparity._output import write_text
 from geodisparity.errors import InputError
+from geodisparity.i18n import LANGUAGES, words
 from geodisparity.report_lists import RegionList
 
 __all__ = ["Figure", "Section", "Table", "format_value", "render_report", "write_report", "TEXT"]
 
-TEXT = {
-    "en": {"generated": "Generated", "open_atlas": "Open the interactive atlas", "rows": "rows",
-           "regions": "regions"},
-    "zh": {"generated": "生成于", "open_atlas": "打开交互式地图", "rows": "行",
-           "regions": "个地区"},
-}
+#: The page's own words by language (from :mod:`geodisparity.i18n`).
+TEXT = {lang: words("page", lang) for lang in LANGUAGES}
 #: Tables with more rows than this are shown folded (a ``<details>`` block).
 LONG_TABLE = 30
 

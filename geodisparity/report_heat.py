@@ -26,6 +26,7 @@ import re
 
 import pandas as pd
 
+from geodisparity.i18n import message
 from geodisparity.report import Table, format_value
 
 __all__ = ["heat_table", "HEAT_MAX", "LINK_FROM"]
@@ -35,12 +36,6 @@ HEAT_MAX = 60
 #: From this many columns on, a CSV download link is added under the table.
 LINK_FROM = 13
 _LOW, _HIGH = (247, 251, 255), (33, 113, 181)  # ColorBrewer Blues, lightest and a dark step
-_WORDS = {
-    "en": {"download": "Download as CSV ({name}, {rows} × {columns})",
-           "too_big": "A {rows} × {columns} matrix is too large to show here."},
-    "zh": {"download": "下载 CSV 文件（{name}，{rows} × {columns}）",
-           "too_big": "{rows} × {columns} 矩阵过大，此处不显示。"},
-}
 
 
 def _color(share: float) -> tuple[str, bool]:
@@ -78,9 +73,8 @@ def _cells(frame: pd.DataFrame, digits: int) -> str:
 
 def _download(frame: pd.DataFrame, name: str, lang: str) -> str:
     data = base64.b64encode(frame.to_csv().encode("utf-8-sig")).decode("ascii")
-    words = _WORDS.get(lang, _WORDS["en"])
-    label = words["download"].format(name=name, rows=len(frame.index),
-                                     columns=len(frame.columns))
+    label = message("heat.download", lang, name=name, rows=len(frame.index),
+                    columns=len(frame.columns))
     return (f'<p><a class="download" download="{html.escape(name)}" '
             f'href="data:text/csv;charset=utf-8;base64,{data}">{html.escape(label)}</a></p>')
 
@@ -117,9 +111,8 @@ def heat_table(frame: pd.DataFrame, *, caption: str | None = None, file_name: st
     """
     name = _file_name(file_name)
     rows, columns = frame.shape
-    words = _WORDS.get(lang, _WORDS["en"])
     if max(rows, columns) > HEAT_MAX:
-        text = html.escape(words["too_big"].format(rows=rows, columns=columns))
+        text = html.escape(message("heat.too_big", lang, rows=rows, columns=columns))
         return Table(f"<p>{text}</p>{_download(frame, name, lang)}", caption)
     size = " small" if columns >= LINK_FROM else ""
     body = f'<div class="heat-box{size}"><table class="heat">{_cells(frame, digits)}</table></div>'

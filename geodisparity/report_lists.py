@@ -42,6 +42,7 @@ class RegionList:
     caption: str
     groups: tuple[tuple[str | None, tuple[str, ...]], ...]
     collapsed: bool = False
+    lang: str = "en"
 
     @property
     def size(self) -> int:
@@ -49,10 +50,17 @@ class RegionList:
         return sum(len(items) for _, items in self.groups)
 
     @property
+    def separator(self) -> str:
+        """What separates two regions in the list (``", "``, or ``"，"`` in Chinese)."""
+        return "，" if self.lang == "zh" else ", "
+
+    @property
     def text(self) -> str:
         """The whole list as one line (as a short list is shown)."""
-        items = [item for _, group in self.groups for item in group]
-        return f"{self.caption}: {', '.join(items)}." if items else self.caption
+        items = self.separator.join(item for _, group in self.groups for item in group)
+        if self.lang == "zh":
+            return f"{self.caption}：{items}。" if items else self.caption
+        return f"{self.caption}: {items}." if items else self.caption
 
 
 def _bracket(text: str, extra: str, lang: str) -> str:
@@ -139,14 +147,14 @@ def region_list(caption: str, names: pd.Series, *, notes: pd.Series | None = Non
         labels = display_names(names, parents, lang=lang)
         groups: tuple[tuple[str | None, tuple[str, ...]], ...] = (
             (None, tuple(_noted(labels, notes, lang))),)
-        return RegionList(caption, groups, collapsed=len(names) > short)
+        return RegionList(caption, groups, collapsed=len(names) > short, lang=lang)
     parent = parents.reindex(names.index)
     parent = parent.astype(str).where(parent.notna(), _NO_PARENT)
     grouped = []
     for label in sorted(parent.unique()):
         members = names[parent == label]
         grouped.append((label, tuple(_noted(display_names(members, lang=lang), notes, lang))))
-    return RegionList(caption, tuple(grouped), collapsed=True)
+    return RegionList(caption, tuple(grouped), collapsed=True, lang=lang)
 
 
 def _noted(labels: pd.Series, notes: pd.Series | None, lang: str) -> Iterable[str]:

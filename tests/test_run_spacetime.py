@@ -90,7 +90,7 @@ def test_summary_json_and_report_figure(english: Path) -> None:
 
 def test_atlas_has_the_emerging_layer(english: Path) -> None:
     atlas = (english / "atlas.html").read_text(encoding="utf-8")
-    assert "income: Emerging hot spots" in atlas
+    assert "income: emerging hot spots, 2019-2023" in atlas
     assert "No pattern detected" in atlas
 
 

@@ -164,7 +164,7 @@ def test_report_and_atlas_show_the_targets(demo):
     assert "Composite index" in titles
     assert "illustrative target" in report and "most urgent items" in report
     atlas = (demo / "atlas.html").read_text(encoding="utf-8")
-    assert "Targets off track (2023)" in atlas and "Composite index (2023)" in atlas
+    assert "Targets off track, 2023" in atlas and "Composite index, 2023" in atlas
 
 
 def test_chinese_report_words_the_targets_in_chinese(tmp_path):

@@ -55,7 +55,7 @@ from geodisparity.charts._axes import (
 )
 from geodisparity.charts._words import word
 from geodisparity.errors import InputError
-from geodisparity.maps.i18n import translate
+from geodisparity.i18n import translate
 from geodisparity.maps.style import LISA_COLORS
 
 __all__ = ["MoranPoints", "moran_points", "moran_scatter", "MAX_LABELLED"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from geodisparity.errors import format_rows
+from geodisparity.i18n import message
 from geodisparity.io.keys import common_digit_width
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,43 +109,64 @@ class JoinReport:
         )
 
     def __str__(self) -> str:
-        lines = [
-            f"{self.matched} of {self.n_left} regions matched {self.table} "
-            f"(by {self.by}, how={self.how!r}"
-            + (f", {self.year}" if self.year else "")
-            + f"; {self.matched_rows} of {self.n_right} table rows used)"
-        ]
+        return self.summary()
+
+    def summary(self, lang: str = "en") -> str:
+        """Return the summary lines (what matched, what did not, repairs, hints) in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+            Language of the words around the labels (labels are shown as given).
+
+        Returns
+        -------
+        str
+            One line per point, joined with newlines.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> report = JoinReport(2, 2, 2, 2, *[pd.DataFrame()] * 4, repairs={}, table="t.csv")
+        >>> print(report.summary("zh"))
+        2 个地区中有 2 个与 t.csv 匹配（按代码匹配，how='left'；使用了 2 行中的 2 行）
+        """
+        def say(key: str, **fields: Any) -> str:
+            return message(f"join.{key}", lang, **fields)
+
+        def rows(labels: Any) -> str:
+            return _rows(labels, lang)
+
+        table = self.table
+        lines = [say("matched", matched=self.matched, n_left=self.n_left, table=table,
+                     by=say(f"by_{self.by}"), how=repr(self.how),
+                     year=f", {_year_text(self.year, lang)}" if self.year else "",
+                     matched_rows=self.matched_rows, n_right=self.n_right)]
         if len(self.unmatched_left):
             n = len(self.unmatched_left)
-            lines.append(
-                f"{_count(n, 'region')} {'has' if n == 1 else 'have'} no row in {self.table}: "
-                f"{format_rows(self.left_labels, limit=_SHOW)}"
-            )
+            lines.append(say("no_row_one" if n == 1 else "no_row_many", n=n, table=table,
+                             rows=rows(self.left_labels)))
         if len(self.unmatched_right):
             n = len(self.unmatched_right)
-            lines.append(
-                f"{_count(n, 'row')} of {self.table} {'matches' if n == 1 else 'match'} "
-                f"no region: {format_rows(self.right_labels, limit=_SHOW)}"
-            )
+            lines.append(say("no_region_one" if n == 1 else "no_region_many", n=n, table=table,
+                             rows=rows(self.right_labels)))
         if len(self.ambiguous):
-            cases = [f"{r.table_value!r} fits {r.candidates}"
+            cases = [say("fits", value=repr(r.table_value), candidates=r.candidates)
                      for r in self.ambiguous.itertuples(index=False)]
-            lines.append(f"ambiguous, left unmatched: {format_rows(cases, limit=_SHOW)}")
-        repairs = [f"{side}: " + ", ".join(f"{n} {what}" for what, n in done.items())
+            lines.append(say("ambiguous", rows=rows(cases)))
+        repairs = [f"{say(side)}: " + ", ".join(f"{n} {_repair_text(what, lang)}"
+                                               for what, n in done.items())
                    for side, done in self.repairs.items() if done]
         if repairs:
-            lines.append("key repairs: " + "; ".join(repairs))
+            lines.append(say("repairs", repairs="; ".join(repairs)))
         if len(self.suggestions):
             best = self.suggestions.drop_duplicates("table_value")
-            hints = [_hint(r) for r in best.itertuples(index=False)]
-            lines.append(f"did you mean: {format_rows(hints, limit=_SHOW)}")
+            hints = [_hint(r, lang) for r in best.itertuples(index=False)]
+            lines.append(say("did_you_mean", rows=rows(hints)))
         if len(self.empty_geometry):
             n = len(self.empty_geometry)
-            lines.append(
-                f"{_count(n, 'region')} {'has' if n == 1 else 'have'} an empty or missing "
-                "geometry (kept for the join and non-spatial statistics; islands in weights, "
-                f"left off maps): {format_rows(self.empty_labels, limit=_SHOW)}"
-            )
+            lines.append(say("empty_one" if n == 1 else "empty_many", n=n,
+                             rows=rows(self.empty_labels)))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -282,16 +305,45 @@ def _prefix_hint(left: pd.Series, right: pd.Series) -> str | None:
             f"{width} characters to match")
 
 
-def _hint(suggestion: Any) -> str:
+def _hint(suggestion: Any, lang: str = "en") -> str:
     """``'龙泉' -> '龙泉市' (100, key 331181)``; the key only when it adds something."""
     key = suggestion.region_key
-    extra = f", key {key}" if isinstance(key, str) and key != suggestion.region_value else ""
+    extra = (", " + message("join.hint_key", lang, key=key)
+             if isinstance(key, str) and key != suggestion.region_value else "")
     return (f"{suggestion.table_value!r} -> {suggestion.region_value!r} "
             f"({suggestion.score:.0f}{extra})")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _rows(labels: Any, lang: str) -> str:
+    """Labels joined with commas, the first few only (like :func:`format_rows`), in ``lang``."""
+    items = [str(label) for label in labels]
+    if not items:
+        return message("join.none", lang)
+    shown = ", ".join(items[:_SHOW])
+    rest = len(items) - _SHOW
+    return message("join.more", lang, shown=shown, rest=rest) if rest > 0 else shown
+
+
+def _year_text(year: str, lang: str) -> str:
+    """Describe the year handling of :func:`geodisparity.join` in ``lang``."""
+    if lang == "en":
+        return year
+    if year.startswith("long table by "):
+        return message("join.long_year", lang, column=year[len("long table by "):])
+    return year
+
+
+_REPAIRS = {"converted to text": "repair_text", "'.0' removed": "repair_dot0",
+            "whitespace stripped": "repair_space",
+            "leading zeros removed (region keys are numbers)": "repair_zeros"}
+
+
+def _repair_text(what: str, lang: str) -> str:
+    """Describe a key repair (see :func:`geodisparity.io.keys.repair_keys`) in ``lang``."""
+    if what in _REPAIRS:
+        return message(f"join.{_REPAIRS[what]}", lang)
+    padded = re.fullmatch(r"zero-padded to (\d+) digits", what)
+    return message("join.repair_pad", lang, width=padded.group(1)) if padded else what
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

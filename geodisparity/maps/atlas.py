@@ -32,7 +32,7 @@ import pandas as pd
 import shapely
 
 from geodisparity.errors import InputError, MissingColumnError, format_rows
-from geodisparity.maps.i18n import check_lang, translate
+from geodisparity.i18n import check_lang, translate
 from geodisparity.maps.layers import Layer, StyledLayer, style_layer
 from geodisparity.maps.legend import legend_html
 from geodisparity.maps.simplify import (

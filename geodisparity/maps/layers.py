@@ -36,8 +36,8 @@ from geodisparity.errors import (
     MissingColumnError,
     format_rows,
 )
+from geodisparity.i18n import MESSAGES, check_lang, message, translate
 from geodisparity.maps.classify import classify, format_number
-from geodisparity.maps.i18n import check_lang, translate
 from geodisparity.maps.legend import Legend, LegendEntry
 from geodisparity.maps.style import (
     DIVERGING_CMAP,
@@ -91,6 +91,15 @@ class Layer:
     tooltip : mapping or sequence of str, optional
         More columns shown in this layer's tooltips only, after its own rows:
         ``{column: heading}``, or column names (headed by themselves).
+    value_label : str, optional
+        Heading of the column's values in the tooltips of a cluster layer
+        (default the column name; a choropleth uses ``label``).
+    alpha : float, default 0.05
+        Significance level of a "lisa" layer, stated in its legend.
+    adjust : {"fdr", "by", "bonferroni"}, optional
+        The multiple-testing adjustment behind the result's ``q`` column. When
+        ``q`` holds values, tooltips show p and q and the legend says e.g.
+        "FDR-adjusted, q ≤ 0.05"; otherwise it says "p ≤ 0.05".
     """
 
     column: str | None = None
@@ -106,6 +115,9 @@ class Layer:
     result: pd.DataFrame | None = None
     show: bool | None = None
     tooltip: Mapping[str, str] | Sequence[str] | None = None
+    value_label: str | None = None
+    alpha: float = 0.05
+    adjust: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -118,6 +130,8 @@ class Layer:
             raise InputError("a 'target' layer needs target= (the value to reach)")
         if self.direction not in ("above", "below"):
             raise InputError(f"direction must be 'above' or 'below', got {self.direction!r}")
+        if not (isinstance(self.alpha, int | float) and 0 < self.alpha < 1):
+            raise InputError(f"alpha must be a number between 0 and 1, got {self.alpha!r}")
 
 
 @dataclass(frozen=True)
@@ -265,7 +279,7 @@ def _cluster_scheme(kind: str, labels: pd.Series) -> _ClusterScheme:
 
 
 def _cluster_legend(layer: Layer, scheme: _ClusterScheme, classes: np.ndarray,
-                    lang: str) -> Legend:
+                    lang: str, result: pd.DataFrame) -> Legend:
     counts = np.bincount(classes[classes >= 0], minlength=len(scheme.order))
     entries = tuple(
         LegendEntry(translate(lab, lang), scheme.palette[lab], int(n))
@@ -274,28 +288,58 @@ def _cluster_legend(layer: Layer, scheme: _ClusterScheme, classes: np.ndarray,
         # those seen
         if n > 0 or (lab != cat.ISOLATED and scheme is not _EMERGING)
     )
+    column = layer.column if layer.label is None and layer.column else None
+    rule = None if scheme is _EMERGING else _significance_rule(layer, result, scheme, lang)
     return Legend(
         title=layer.label or translate(scheme.title, lang), entries=entries,
         n_missing=int((classes < 0).sum()),
-        subtitle=layer.column if layer.label is None and layer.column else None,
+        subtitle=" · ".join(t for t in (column, rule) if t) or None,
     )
 
 
-def _cluster_extras(regions: pd.DataFrame, layer: Layer,
-                    result: pd.DataFrame) -> list[tuple[str, pd.Series, str | None]]:
-    """Tooltip rows after the cluster: the variable (with its unit), then z and the p-value.
+def _adjusted(result: pd.DataFrame) -> bool:
+    """Whether the classes come from adjusted p-values (a ``q`` column with values)."""
+    return "q" in result.columns and bool(pd.to_numeric(result["q"], errors="coerce")
+                                          .notna().any())
 
-    The p-value is the one the classes come from: Gi*'s two-sided ``p`` when
-    present, else ``p_sim``.
+
+def _adjust_name(layer: Layer, lang: str) -> str:
+    key = f"adjust.{layer.adjust}"
+    return message(key, lang) if key in MESSAGES else message("adjust.any", lang)
+
+
+def _significance_rule(layer: Layer, result: pd.DataFrame, scheme: _ClusterScheme,
+                       lang: str) -> str:
+    """Say which p-values the classes test: "FDR-adjusted, q ≤ 0.05" or "p ≤ 0.05"."""
+    hot = scheme is _HOTSPOT
+    if _adjusted(result):
+        key = "legend.hot_adjusted" if hot else "legend.adjusted"
+        return message(key, lang, adjust=_adjust_name(layer, lang),
+                       alpha=format_number(layer.alpha))
+    key = "legend.hot_unadjusted" if hot else "legend.unadjusted"
+    return message(key, lang, alpha=format_number(layer.alpha))
+
+
+def _cluster_extras(regions: pd.DataFrame, layer: Layer, result: pd.DataFrame,
+                    lang: str) -> list[tuple[str, pd.Series, str | None]]:
+    """Tooltip rows after the cluster: the variable (with its unit), z, p and q.
+
+    The p-value is the one the classes come from (Gi*'s two-sided ``p`` when
+    present, else ``p_sim``), followed by its adjusted value ``q`` when the
+    classes test q, so that a class never seems to contradict the p shown.
     """
     extras: list[tuple[str, pd.Series, str | None]] = []
     if layer.column is not None:
-        extras.append((layer.column, _values(regions, layer.column), layer.unit))
-    stats = ("tau", "p_trend") if layer.kind == "emerging" else (
-        "z", "p" if "p" in result.columns else "p_sim")
+        extras.append((layer.value_label or layer.column, _values(regions, layer.column),
+                       layer.unit))
+    stats = ["tau", "p_trend"] if layer.kind == "emerging" else [
+        "z", "p" if "p" in result.columns else "p_sim"]
+    if layer.kind != "emerging" and _adjusted(result):
+        stats.append("q")
     for col in stats:
         if col in result.columns:
-            extras.append((col, pd.to_numeric(result[col], errors="coerce"), None))
+            heading = message(f"column.{col}", lang, adjust=_adjust_name(layer, lang))
+            extras.append((heading, pd.to_numeric(result[col], errors="coerce"), None))
     return extras
 
 
@@ -312,7 +356,7 @@ def _style_clusters(regions: pd.DataFrame, layer: Layer, lang: str,
     scheme = _cluster_scheme(layer.kind, labels)
     order = list(scheme.order)
     classes = _cluster_classes(labels, order, name)
-    extras = _cluster_extras(regions, layer, result)
+    extras = _cluster_extras(regions, layer, result, lang)
     cells = []
     for i, base in enumerate(base_cells):
         c = classes[i]
@@ -322,7 +366,7 @@ def _style_clusters(regions: pd.DataFrame, layer: Layer, lang: str,
         cells.append((*base, label, *values))
     fields = (*base_fields, translate(scheme.field, lang),
               *(heading for heading, _, _ in extras))
-    legend = _cluster_legend(layer, scheme, classes, lang)
+    legend = _cluster_legend(layer, scheme, classes, lang, result)
     return StyledLayer(legend.title, classes, tuple(scheme.palette[lab] for lab in order),
                        legend, fields, tuple(cells))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geodisparity.maps.i18n import translate
+from geodisparity.i18n import translate
 from geodisparity.maps.style import NO_DATA_COLOR
 from geodisparity.maps.tooltip import escape_text
 

@@ -36,8 +36,8 @@ import numpy as np
 from geodisparity._output import atomic_path, check_writable
 from geodisparity.crs import to_equal_area
 from geodisparity.errors import GeodisparityWarning, InputError
+from geodisparity.i18n import check_lang
 from geodisparity.maps.atlas import unmapped_note
-from geodisparity.maps.i18n import check_lang
 from geodisparity.maps.layers import Layer, style_layer
 from geodisparity.maps.simplify import drawable, to_web_geometry
 from geodisparity.maps.style import NO_DATA_COLOR
@@ -171,7 +171,7 @@ def _draw(ax: Any, regions: gpd.GeoDataFrame, layer: Layer, lang: str,
     handles = [Patch(facecolor=e.color, edgecolor="#777777", label=f"{e.label} ({e.count:,})")
                for e in legend.entries]
     if legend.n_missing:
-        from geodisparity.maps.i18n import translate
+        from geodisparity.i18n import translate
 
         handles.append(Patch(facecolor=NO_DATA_COLOR, edgecolor="#999999", hatch="///",
                              label=f"{translate('No data', lang)} ({legend.n_missing:,})"))

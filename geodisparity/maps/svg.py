@@ -42,8 +42,8 @@ import shapely
 
 from geodisparity.crs import to_equal_area
 from geodisparity.errors import InputError
+from geodisparity.i18n import check_lang, translate
 from geodisparity.maps.atlas import unmapped_note
-from geodisparity.maps.i18n import check_lang, translate
 from geodisparity.maps.layers import Layer, style_layer
 from geodisparity.maps.simplify import drawable, simplify_coverage, to_web_geometry
 from geodisparity.maps.static import format_length, nice_length

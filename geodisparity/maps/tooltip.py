@@ -24,8 +24,8 @@ from typing import Any
 import pandas as pd
 
 from geodisparity.errors import MissingColumnError, format_rows
+from geodisparity.i18n import translate
 from geodisparity.maps.classify import format_number
-from geodisparity.maps.i18n import translate
 
 __all__ = [
     "NAME_COLUMNS",

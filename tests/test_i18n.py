@@ -1,0 +1,57 @@
+"""The one translation table: every key in both languages, and every map word found."""
+
+import re
+import string
+
+import pytest
+
+from geodisparity import categories as cat
+from geodisparity.i18n import MESSAGES, SAME_IN_BOTH, message, term, translate, words
+
+HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_key_has_both_languages(key):
+    en, zh = MESSAGES[key]
+    assert isinstance(en, str) and en.strip(), f"{key}: English missing"
+    assert isinstance(zh, str) and zh.strip(), f"{key}: Chinese missing"
+    if key not in SAME_IN_BOTH:
+        assert zh != en, f"{key}: the Chinese text is the English one"
+        words_en = re.sub(r"\{[^}]*\}", "", en)
+        if re.search("[A-Za-z]{2}", words_en):
+            assert HAN.search(zh), f"{key}: no Chinese character in {zh!r}"
+    assert _fields(en) == _fields(zh), f"{key}: the two texts fill different fields"
+
+
+def test_the_check_can_fail():
+    broken = {"x.y": ("Words", "Words"), "x.z": ("Words", "")}
+    assert any(zh == en or not zh for en, zh in broken.values())
+
+
+def test_same_in_both_lists_only_real_keys():
+    assert SAME_IN_BOTH <= set(MESSAGES)
+    assert all(MESSAGES[k][0] == MESSAGES[k][1] for k in SAME_IN_BOTH)
+
+
+@pytest.mark.parametrize("label", [*cat.LISA_LABELS, *cat.GEARY_LABELS, *cat.HOTSPOT_LABELS,
+                                   *cat.EMERGING_LABELS, *cat.TARGET_LABELS])
+def test_every_category_label_is_translated(label):
+    assert HAN.search(translate(label, "zh")), label
+    assert translate(label, "en") == label
+
+
+def test_message_fills_fields_with_user_text_as_values():
+    assert message("report.map_value", "zh", column="{0.__class__}", year=2023) == (
+        "{0.__class__}（2023）")
+    with pytest.raises(KeyError):
+        message("no.such.key", "en")
+
+
+def test_words_and_terms():
+    assert words("report", "zh")["gaps"] == "三大差距"
+    assert term("status", "zh") == "达标状态" and term("not a term", "zh") == "not a term"
