@@ -2,18 +2,18 @@
 
 A Dagum between-group matrix of 49 states or a Markov transition matrix reads
 faster as colour than as 2,401 numbers. :func:`heat_table` shades each cell
-from light to dark blue by its value (minimum to maximum of the matrix), in a
-small font inside a box that scrolls by itself, so the page never scrolls
-sideways. Matrices wider than :data:`HEAT_MAX` are replaced by a link that
-downloads them as CSV, carried in the page itself (a ``data:`` URI), so the
-report stays one file. Every label and value is escaped.
+in one of :data:`SHADES` equal steps from light to dark blue by its value
+(minimum to maximum of the matrix), in a small font inside a box that scrolls
+by itself, so the page never scrolls sideways. Matrices wider than
+:data:`HEAT_MAX` are replaced by a link that downloads them as CSV, carried in
+the page itself (a ``data:`` URI), so the report stays one file. Every label and value is escaped.
 
 Examples
 --------
 >>> import pandas as pd
 >>> matrix = pd.DataFrame([[0.1, 0.3], [0.3, 0.2]], index=["<a>", "b"], columns=["<a>", "b"])
 >>> table = heat_table(matrix, caption="Gini", file_name="gini matrix.csv")
->>> "&lt;a&gt;" in table.html and "background:#" in table.html and table.rows == 2
+>>> "&lt;a&gt;" in table.html and '<td class="h6">0.3</td>' in table.html and table.rows == 2
 True
 """
 
@@ -29,19 +29,21 @@ import pandas as pd
 from geodisparity.i18n import message
 from geodisparity.report import Table, format_value
 
-__all__ = ["heat_table", "HEAT_MAX", "LINK_FROM"]
+__all__ = ["heat_table", "HEAT_MAX", "LINK_FROM", "SMALL_FROM", "SHADES"]
 
 #: Widest matrix drawn as a table (rows or columns); wider ones become a CSV download.
 HEAT_MAX = 60
 #: From this many columns on, a CSV download link is added under the table.
 LINK_FROM = 13
-_LOW, _HIGH = (247, 251, 255), (33, 113, 181)  # ColorBrewer Blues, lightest and a dark step
+#: From this many columns on, the table is set in a small font.
+SMALL_FROM = 8
+#: Shades, light to dark (ColorBrewer's Blues, 7 classes); the template colours ``td.h0``..``h6``.
+SHADES = 7
 
 
-def _color(share: float) -> tuple[str, bool]:
-    """Return the background for ``share`` in [0, 1] and whether text should be white."""
-    rgb = [round(lo + (hi - lo) * share) for lo, hi in zip(_LOW, _HIGH, strict=True)]
-    return "#{:02x}{:02x}{:02x}".format(*rgb), share > 0.55
+def _shade(share: float) -> int:
+    """Return the class (0 to SHADES - 1) of a value at ``share`` of the matrix's range."""
+    return min(int(share * SHADES), SHADES - 1)
 
 
 def _file_name(name: str) -> str:
@@ -63,16 +65,15 @@ def _cells(frame: pd.DataFrame, digits: int) -> str:
             if not math.isfinite(value):
                 cells.append("<td>–</td>")
                 continue
-            background, white = _color((value - low) / span if span > 0 else 0.0)
-            ink = ";color:#fff" if white else ""
-            cells.append(f'<td style="background:{background}{ink}">'
-                         f"{html.escape(format_value(value, digits))}</td>")
+            shade = _shade((value - low) / span if span > 0 else 0.0)
+            cells.append(f'<td class="h{shade}">{html.escape(format_value(value, digits))}</td>')
         rows.append(f"<tr><th>{html.escape(str(label))}</th>{''.join(cells)}</tr>")
     return "".join(rows) + "</tbody>"
 
 
 def _download(frame: pd.DataFrame, name: str, lang: str) -> str:
-    data = base64.b64encode(frame.to_csv().encode("utf-8-sig")).decode("ascii")
+    text = frame.to_csv(float_format="%.10g")
+    data = base64.b64encode(text.encode("utf-8-sig")).decode("ascii")
     label = message("heat.download", lang, name=name, rows=len(frame.index),
                     columns=len(frame.columns))
     return (f'<p><a class="download" download="{html.escape(name)}" '
@@ -114,7 +115,7 @@ def heat_table(frame: pd.DataFrame, *, caption: str | None = None, file_name: st
     if max(rows, columns) > HEAT_MAX:
         text = html.escape(message("heat.too_big", lang, rows=rows, columns=columns))
         return Table(f"<p>{text}</p>{_download(frame, name, lang)}", caption)
-    size = " small" if columns >= LINK_FROM else ""
+    size = " small" if columns >= SMALL_FROM else ""
     body = f'<div class="heat-box{size}"><table class="heat">{_cells(frame, digits)}</table></div>'
     link = _download(frame, name, lang) if columns >= LINK_FROM else ""
     return Table(body + link, caption, rows=rows)

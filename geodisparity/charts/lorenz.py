@@ -43,7 +43,7 @@ __all__ = ["Lorenz", "lorenz", "lorenz_chart", "CURVE_COLORS"]
 #: Colours of the curves, latest last: earlier years lighter.
 CURVE_COLORS = ("#9ECAE1", "#4292C6", "#08519C")
 #: Most points drawn per curve (a longer curve is drawn through evenly spaced regions).
-MAX_POINTS = 400
+MAX_POINTS = 200
 _PLOT = 240.0
 _LEFT, _TOP, _RIGHT, _BOTTOM = 44.0, 44.0, 16.0, 40.0
 
