@@ -90,11 +90,12 @@ def _lorenz_figure(config: RunConfig, result: _Analysis) -> Figure | None:
     return Figure.from_svg(lorenz_chart(curves, title=title, lang=lang), "")
 
 
-def decomposition_figure(group: str, parts: dict[str, Any], lang: str) -> Figure:
+def decomposition_figure(config: RunConfig, group: str, parts: dict[str, Any]) -> Figure:
     """Theil and Dagum decomposition shares by one group column, as bars."""
     from geodisparity.charts import decomposition_bars
 
-    title = message("chart.shares_title", lang, group=group)
+    lang = config.lang
+    title = message("chart.shares_title", lang, group=column_label(config, group))
     return Figure.from_svg(decomposition_bars(parts["theil"], parts["dagum"], title=title,
                                               lang=lang), "")
 

@@ -21,7 +21,7 @@ from geodisparity.pipeline_targets import GROUP_COLUMNS
 from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
 from geodisparity.report_heat import heat_table
-from geodisparity.report_lists import RegionList, display_names, parent_column, region_list
+from geodisparity.report_lists import display_names, parent_column, region_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from geodisparity.maps.svg import MapCanvas
@@ -51,7 +51,7 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
     ]
     sections[2:2] = target_sections(config, result.targets)  # after the gaps
     if result.decompositions or len(result.intervals):
-        sections.append(_decomposition_section(result, words, config.lang))
+        sections.append(_decomposition_section(config, result, words))
     if result.convergence:
         sections.append(_convergence_section(result.convergence, words))
     if len(result.global_table):
@@ -104,7 +104,11 @@ def _unprefix(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
     return table[columns].rename(columns=lambda c: c[len(prefix):])
 
 
-def _decomposition_section(result: _Analysis, words: dict[str, str], lang: str) -> Section:
+def _decomposition_section(config: RunConfig, result: _Analysis,
+                           words: dict[str, str]) -> Section:
+    from geodisparity.pipeline_labels import Labels
+
+    labels, lang = Labels.of(config, result.current.columns), config.lang
     year = result.year
     title = words["decomposition"] + (f" ({year})" if year is not None else "")
     paragraphs: list[str] = []
@@ -120,9 +124,12 @@ def _decomposition_section(result: _Analysis, words: dict[str, str], lang: str) 
         ))
         tables.append(Table.from_frame(theil.groups,
                                        caption=words["theil_caption"].format(group=group)))
-        tables.append(heat_table(dagum.gini_matrix, file_name=f"dagum_{group}", lang=lang,
+        shown = {v: labels.value(s) for v, s in labels.values_of(group, result.current).items()}
+        matrix = dagum.gini_matrix.rename(index=lambda v, s=shown: s.get(v, labels.value(v)),
+                                          columns=lambda v, s=shown: s.get(v, labels.value(v)))
+        tables.append(heat_table(matrix, file_name=f"dagum_{group}", lang=lang,
                                  caption=words["dagum_caption"].format(group=group)))
-    figures = [decomposition_figure(group, parts, lang)
+    figures = [decomposition_figure(config, group, parts)
                for group, parts in result.decompositions.items()]
     return Section(title, paragraphs, tables, figures)
 
@@ -146,7 +153,6 @@ def _convergence_section(convergence: dict[str, Any], words: dict[str, str]) -> 
 def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
     c, weights = config.clusters, result.weights
     names, parents = region_names(config, result.current)
-    lists: list[RegionList] = []
     paragraphs = [words["weights_line"].format(
         rule=c.weights, n=weights.n, added=len(weights.added_links),
         permutations=c.permutations, alpha=c.alpha,
@@ -166,7 +172,7 @@ def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]
                                        caption=words["cluster_caption"].format(column=column)))
         significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
         if len(significant):
-            lists.append(region_list(
+            paragraphs.append(region_list(
                 words["cluster_list"].format(column=column), names.reindex(significant.index),
                 notes=significant.map(lambda label: translate(label, config.lang)),
                 parents=parents, lang=config.lang))
@@ -174,7 +180,7 @@ def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]
             paragraphs.append(words["no_clusters"].format(column=column))
     shown = display_names(names, parents, lang=config.lang)
     figures = [moran_figure(config, result, column, shown) for column in c.columns]
-    return Section(words["clusters"], paragraphs, tables, [f for f in figures if f], lists)
+    return Section(words["clusters"], paragraphs, tables, [f for f in figures if f])
 
 
 def region_names(config: RunConfig, current: pd.DataFrame) -> tuple[pd.Series, pd.Series | None]:

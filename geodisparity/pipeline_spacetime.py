@@ -141,7 +141,7 @@ def _label(text: str, lang: str) -> str:
 
 def _emerging_part(column: str, result: Any, regions: tuple[pd.Series, pd.Series | None] | None,
                    lang: str, words: dict[str, str]
-                   ) -> tuple[list[str], list[Table], list[RegionList]]:
+                   ) -> tuple[list[str | RegionList], list[Table]]:
     periods = result.periods
     lag = words["lag"].format(k=result.time_lag) if result.time_lag else ""
     rule = words["emerging_rule"].format(column=column, start=periods[0], end=periods[-1],
@@ -157,15 +157,15 @@ def _emerging_part(column: str, result: Any, regions: tuple[pd.Series, pd.Series
     caption = words["emerging_caption"].format(column=column)
     tables = [Table.from_frame(table, caption=caption)]
     if not len(shown):
-        return [rule, words["none_listed"].format(column=column)], tables, []
+        return [rule, words["none_listed"].format(column=column)], tables
     listed = region_list(words["pattern_list"].format(column=column),
                          names.reindex(shown.index), notes=shown.map(lambda p: _label(p, lang)),
                          parents=parents, lang=lang)
-    return [rule], tables, [listed]
+    return [rule, listed], tables
 
 
 def _dynamics_part(column: str, result: Any, lang: str,
-                   words: dict[str, str]) -> tuple[list[str], list[Table], list[RegionList]]:
+                   words: dict[str, str]) -> tuple[list[str | RegionList], list[Table]]:
     kept = ("–" if np.isnan(result.significant_cohesion)
             else f"{result.significant_cohesion:.1%}")
     text = words["dynamics_rule"].format(column=column, cohesion=result.cohesion, kept=kept)
@@ -177,7 +177,7 @@ def _dynamics_part(column: str, result: Any, lang: str,
         heat_table(matrix, caption=words["matrix_caption"].format(column=column),
                    file_name=f"lisa_markov_{column}", lang=lang),
         Table.from_frame(types, caption=words["types_caption"].format(column=column)),
-    ], []
+    ]
 
 
 def _pattern_figure(current: pd.DataFrame, column: str, result: Any, lang: str,
@@ -231,23 +231,21 @@ def space_time_sections(config: RunConfig, space: SpaceTime | None,
     name = display_name(config, current.columns)
     if regions is None and name and name in current:
         regions = (current[name], None)
-    paragraphs: list[str] = []
+    paragraphs: list[str | RegionList] = []
     tables: list[Table] = []
-    lists: list[RegionList] = []
     for column in config.clusters.columns:
         parts = []
         if column in space.emerging:
             parts.append(_emerging_part(column, space.emerging[column], regions, lang, words))
         if column in space.dynamics:
             parts.append(_dynamics_part(column, space.dynamics[column], lang, words))
-        for text, found, listed in parts:
+        for text, found in parts:
             paragraphs += text
             tables += found
-            lists += listed
     paragraphs += [words["left_out"].format(note=note) for note in space.notes]
     figures = []
     if space.emerging:  # a static map of the first column's patterns
         column, result = next(iter(space.emerging.items()))
         caption = words["figure"].format(column=column)
         figures.append(_pattern_figure(current, column, result, lang, caption, canvas))
-    return [Section(words["title"], paragraphs, tables, figures, lists)]
+    return [Section(words["title"], paragraphs, tables, figures)]

@@ -98,13 +98,16 @@ class Figure:
 
 @dataclass(frozen=True)
 class Section:
-    """One titled block of the report; ``lists`` name regions (grouped when long)."""
+    """One titled block of the report.
+
+    A paragraph is text, or a :class:`~geodisparity.report_lists.RegionList`
+    (shown on one line when short, folded by parent when long).
+    """
 
     title: str
-    paragraphs: list[str] = field(default_factory=list)
+    paragraphs: list[str | RegionList] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
-    lists: list[RegionList] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -175,7 +178,7 @@ def render_report(
     template = env.from_string(template_text)
     safe_sections = [
         Section(s.title, s.paragraphs, [replace(t, html=Markup(t.html)) for t in s.tables],
-                [_safe_figure(f) for f in s.figures], s.lists)
+                [_safe_figure(f) for f in s.figures])
         for s in sections
     ]
     page = template.render(

@@ -64,10 +64,9 @@ def test_region_list_is_one_line_when_short_and_grouped_by_parent_when_long():
 def test_long_lists_and_tables_fold_and_stay_escaped():
     many = pd.Series([NAMES[i % 25] for i in range(100)], index=range(100))
     parents = pd.Series([f"S{i // 20}" for i in range(100)], index=range(100))
-    section = Section("Clusters", ["intro"],
+    section = Section("Clusters", ["intro", region_list(HOSTILE, many, parents=parents)],
                       [Table.from_frame(pd.DataFrame({"v": range(50)}), caption="Long table"),
-                       Table.from_frame(pd.DataFrame({"v": range(5)}), caption="Short table")],
-                      lists=[region_list(HOSTILE, many, parents=parents)])
+                       Table.from_frame(pd.DataFrame({"v": range(5)}), caption="Short table")])
     page = render_report([section], title="t")
     assert page.count('<details class="list">') == 1
     assert re.search(r'<details class="long"><summary>Long table \(50 rows\)', page)
