@@ -31,10 +31,13 @@ from geodisparity.config_targets import (
     AttainmentConfig,
     CompositeConfig,
     check_composite,
+    in_language,
+    read_bilingual,
     read_indicator,
     read_target_sections,
 )
 from geodisparity.errors import DataFileError, GeodisparityError
+from geodisparity.i18n import message
 from geodisparity.indicators import Indicator
 
 __all__ = [
@@ -154,8 +157,8 @@ class MapLayer:
     scheme: str = "quantiles"
     k: int = 5
     breaks: tuple[float, ...] | None = None
-    label: str | None = None
-    unit: str | None = None
+    label: str | dict[str, str] | None = None
+    unit: str | dict[str, str] | None = None
     target: float | None = None
     direction: str = "above"
 
@@ -263,6 +266,7 @@ def parse_config(
     reader.check_keys(top, "", {"title", "note", "lang", "output", "boundaries", "table",
                                 "analysis", "clusters", "indicators", "layers",
                                 *TARGET_SECTIONS})
+    lang = reader.choice(top, "lang", ("en", "zh"), default="en")
     config = RunConfig(
         boundaries=_boundaries(reader),
         table=_table(reader),
@@ -271,9 +275,11 @@ def parse_config(
         indicators=_indicators(reader),
         layers=_layers(reader),
         **read_target_sections(reader),
-        title=reader.get(top, "title", str, default="Regional disparities"),
-        note=reader.get(top, "note", str, default=None),
-        lang=reader.choice(top, "lang", ("en", "zh"), default="en"),
+        # title and note: text, or { en = ..., zh = ... } shown in the study's language
+        title=in_language(read_bilingual(reader, top, "title", ""), lang)
+        or message("page.default_title", lang),
+        note=in_language(read_bilingual(reader, top, "note", ""), lang),
+        lang=lang,
         output=reader.get(top, "output", str, default="out"),
         base_dir=base_dir or Path.cwd(),
     )
@@ -499,8 +505,8 @@ def _layer(reader: _Reader, item: Any, w: str) -> MapLayer:
         scheme=reader.choice(item, "scheme", SCHEMES, default="quantiles", where=w),
         k=reader.get(item, "k", int, default=5, where=w),
         breaks=None if breaks is None else tuple(float(b) for b in breaks),
-        label=reader.get(item, "label", str, default=None, where=w),
-        unit=reader.get(item, "unit", str, default=None, where=w),
+        label=read_bilingual(reader, item, "label", w),  # text or { en = ..., zh = ... }
+        unit=read_bilingual(reader, item, "unit", w),
         target=None if target is None else float(target),
         direction=reader.choice(item, "direction", ("above", "below"), default="above", where=w),
     )

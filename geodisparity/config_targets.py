@@ -72,7 +72,7 @@ GAP_STATISTICS = ("urban_rural_ratio", "regional_max_min_ratio", "income_gini",
 def read_indicator(reader: Reader, item: dict[str, Any], column: str, w: str, *,
                    direction: str = "higher") -> Indicator:
     """Read direction, target, target year, weight, label and unit into an Indicator."""
-    label = _bilingual(reader, item, "label", w)
+    label = read_bilingual(reader, item, "label", w)
     weight = reader.get(item, "weight", (int, float), default=None, where=w)
     if weight is not None and weight < 0:
         raise reader.fail(f"{w}.weight = {weight} must be 0 or more")
@@ -86,18 +86,26 @@ def read_indicator(reader: Reader, item: dict[str, Any], column: str, w: str, *,
         target_year=reader.get(item, "target_year", int, default=None, where=w),
         weight=None if weight is None else float(weight),
         label=label,
-        unit=_bilingual(reader, item, "unit", w),
+        unit=read_bilingual(reader, item, "unit", w),
     )
 
 
-def _bilingual(reader: Reader, item: dict[str, Any], key: str, w: str) -> Any:
-    """Read text, or ``{ en = ..., zh = ... }`` (a label or unit in both languages)."""
+def read_bilingual(reader: Reader, item: dict[str, Any], key: str, w: str) -> Any:
+    """Read text, or ``{ en = ..., zh = ... }`` (a label, unit or title in both languages)."""
     value = reader.get(item, key, (str, dict), default=None, where=w)
+    where = f"{w}.{key}" if w else key
     if isinstance(value, dict):
-        reader.check_keys(value, f"{w}.{key}", {"en", "zh"})
+        reader.check_keys(value, where, {"en", "zh"})
         for lang, text in value.items():
             if not isinstance(text, str):
-                raise reader.fail(f"{w}.{key}.{lang} = {text!r} must be text")
+                raise reader.fail(f"{where}.{lang} = {text!r} must be text")
+    return value
+
+
+def in_language(value: Any, lang: str) -> str | None:
+    """Return text as given, or a ``{en, zh}`` table's text in ``lang`` (else English)."""
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("en") or next(iter(value.values()), None)
     return value
 
 

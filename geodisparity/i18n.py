@@ -30,7 +30,7 @@ from typing import Any, Literal
 from geodisparity.errors import InputError
 
 __all__ = ["Lang", "LANGUAGES", "MESSAGES", "SAME_IN_BOTH", "check_lang", "message", "words",
-           "translate", "term", "bool_word"]
+           "translate", "term", "bool_word", "listing"]
 
 Lang = Literal["en", "zh"]
 LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -102,6 +102,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "term.composite_rank": ("Composite rank", "综合排名"),
     # page
     "page.generated": ("Generated", "生成于"),
+    "page.default_title": ("Regional disparities", "地区差距"),
     "page.open_atlas": ("Open the interactive atlas", "打开交互式地图"),
     # gap headers
     "gaps.year": ("Year", "年份"),
@@ -196,6 +197,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.adjust_none": ("none", "无"),
     "report.moran_caption": ("Global Moran's I", "全局莫兰指数"),
     "report.cluster_caption": ("{column}: clusters and hot spots", "{column}：集聚与冷热点"),
+    "report.listed": ("{column}: {items}.", "{column}：{items}。"),
     "report.no_clusters": (
         "{column}: no significant LISA clusters.",
         "{column}：无显著 LISA 集聚。",
@@ -334,6 +336,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "time.types_caption": ("{column}: transitions by type", "{column}：各类型跃迁数"),
     "time.left_out": ("Left out: {note}", "未分析：{note}"),
+    "time.left_out_column": (
+        "Left out: {column} (a region is missing in some year, or a value is missing)",
+        "未分析：{column}（某些年份缺少地区或数值）",
+    ),
     "time.figure": ("Emerging hot spot patterns of {column}", "{column} 的时空热点模式"),
     # column headings of the run's tables, and the bundled boundaries' columns
     "column.index": ("Index", "指数"),
@@ -420,6 +426,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n_left} 个地区中有 {matched} 个与 {table} 匹配（按{by}匹配，how={how}{year}；"
         "使用了 {n_right} 行中的 {matched_rows} 行）",
     ),
+    "join.year": (", {year}", "，{year}"),
     "join.by_key": ("key", "代码"),
     "join.by_name": ("name", "名称"),
     "join.long_year": ("long table by {column}", "长表，年份列 {column}"),
@@ -450,8 +457,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n} 个地区的几何为空或缺失（保留用于匹配和非空间统计；"
         "在空间权重中为孤岛，地图上不绘制）：{rows}",
     ),
-    "join.more": ("{shown} and {rest} more", "{shown} 等（另有 {rest} 个）"),
-    "join.none": ("(none)", "（无）"),
+    "list.more": ("{shown} and {rest} more", "{shown} 等（另有 {rest} 个）"),
+    "list.none": ("(none)", "（无）"),
+    "list.separator": (", ", "、"),
     "join.repair_text": ("converted to text", "数字转为文本"),
     "join.repair_dot0": ("'.0' removed", "去掉“.0”"),
     "join.repair_space": ("whitespace stripped", "去掉空白"),
@@ -634,3 +642,21 @@ def bool_word(value: Any, lang: str) -> Any:
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return message("value.true" if value else "value.false", lang)
     return value
+
+
+def listing(items: Any, lang: str, *, limit: int | None = None) -> str:
+    """Join items as a list in ``lang``, the first ``limit`` only ("a, b and 3 more").
+
+    Examples
+    --------
+    >>> listing(["杭州", "宁波", "温州"], "zh", limit=2)
+    '杭州、宁波 等（另有 1 个）'
+    >>> listing([], "en")
+    '(none)'
+    """
+    shown = [str(item) for item in items]
+    if not shown:
+        return message("list.none", lang)
+    rest = len(shown) - limit if limit is not None else 0
+    text = message("list.separator", lang).join(shown[:limit] if rest > 0 else shown)
+    return message("list.more", lang, shown=text, rest=rest) if rest > 0 else text

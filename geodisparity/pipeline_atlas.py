@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from geodisparity.config_targets import in_language
 from geodisparity.i18n import translate
 from geodisparity.pipeline_labels import Labels, display_name
 
@@ -54,7 +55,7 @@ def layer_name(layer: MapLayer, labels: Labels, year: Any) -> str:
     'GDP 2023'
     """
     if layer.label:
-        text = layer.label
+        text = in_language(layer.label, labels.lang) or ""
     elif layer.kind in _KIND_KEYS:
         text = labels.say(_KIND_KEYS[layer.kind], label=labels.label(layer.column))
     else:
@@ -73,7 +74,8 @@ def atlas_layers(config: RunConfig, result: _Analysis) -> list[dict[str, Any]]:
     for layer in config.layers or default_layers(config):
         spec: dict[str, Any] = {"column": layer.column, "kind": layer.kind,
                                 "label": layer_name(layer, labels, result.year),
-                                "unit": layer.unit or labels.unit(layer.column)}
+                                "unit": in_language(layer.unit, labels.lang)
+                                or labels.unit(layer.column)}
         if layer.kind == "choropleth":
             spec.update(scheme=layer.scheme, k=layer.k, breaks=layer.breaks)
         elif layer.kind in ("lisa", "hotspot"):

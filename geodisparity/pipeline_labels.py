@@ -83,6 +83,13 @@ class Labels:
             return self.say(key, adjust=self.adjust_name())
         return column
 
+    def in_sentence(self, column: Any) -> str:
+        """Return the label for use inside a sentence ("coefficient of variation")."""
+        label = self.label(column)
+        if self.lang == "en" and len(label) > 1 and label[0].isupper() and label[1].islower():
+            return label[0].lower() + label[1:]
+        return label
+
     def unit(self, column: Any) -> str | None:
         """Return the study's unit of ``column`` in this language, or None."""
         indicator = self.indicators.get(str(column))
@@ -97,8 +104,9 @@ class Labels:
         return f"{label}（{unit}）" if self.lang == "zh" else f"{label} ({unit})"
 
     def adjust_name(self) -> str:
-        """Return the adjustment's short name ("FDR", "Bonferroni"), or "" without one."""
-        return self.say(f"adjust.{self.adjust}") if self.adjust else ""
+        """Return the adjustment's short name ("FDR", "Bonferroni"; else "multiple-testing")."""
+        key = f"adjust.{self.adjust}"
+        return self.say(key if key in MESSAGES else "adjust.any")
 
     def with_year(self, label: str, year: Any) -> str:
         """Return ``label`` with the year it shows (a year, or a (start, end) span)."""
@@ -157,7 +165,7 @@ class Labels:
             mapping = self.values_of(str(column), regions) if regions is not None else {}
             if mapping:
                 out[column] = series.map(lambda v, m=mapping: m.get(v, v))
-            elif series.dtype == bool or series.dtype == object:
+            elif _is_words(series):
                 out[column] = series.map(self.value)
         out.columns = [self.heading(c) for c in out.columns]
         return out
@@ -175,6 +183,14 @@ class Labels:
         out.index = [show(v) for v in frame.index]
         out.columns = [show(v) for v in frame.columns]
         return out
+
+
+def _is_words(series: pd.Series) -> bool:
+    """Whether a column holds text or booleans (shown as words), not numbers."""
+    types = pd.api.types
+    return bool(types.is_bool_dtype(series) or types.is_object_dtype(series)
+                or types.is_string_dtype(series)
+                or isinstance(series.dtype, pd.CategoricalDtype))
 
 
 def display_name(config: RunConfig, columns: Any) -> str | None:

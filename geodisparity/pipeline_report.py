@@ -14,9 +14,11 @@ import pandas as pd
 
 from geodisparity.categories import HOTSPOT_LABELS, ISOLATED, LISA_LABELS, NOT_SIGNIFICANT
 from geodisparity.config import RunConfig
-from geodisparity.i18n import translate
+from geodisparity.i18n import MESSAGES
 from geodisparity.i18n import words as report_words
+from geodisparity.pipeline_atlas import layer_name, unprefix
 from geodisparity.pipeline_charts import decomposition_figure, gap_figures, moran_figure
+from geodisparity.pipeline_labels import Labels
 from geodisparity.pipeline_targets import GROUP_COLUMNS
 from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
@@ -40,6 +42,7 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
     from geodisparity.maps.svg import map_canvas
 
     words = report_words("report", config.lang)
+    labels = Labels.of(config, result.current.columns)
     canvas = map_canvas(result.current)  # projected and simplified once for every map
     headers = GAP_HEADERS_ZH if config.lang == "zh" else GAP_HEADERS
     gaps = result.gaps.rename(columns=headers)
@@ -47,15 +50,15 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
         _data_section(config, result, words),
         Section(words["gaps"], [words["gaps_intro"]], [Table.from_frame(gaps)],
                 gap_figures(config, result, headers)),
-        _maps_section(config, result, words, canvas),
+        _maps_section(config, result, labels, canvas),
     ]
     sections[2:2] = target_sections(config, result.targets)  # after the gaps
     if result.decompositions or len(result.intervals):
-        sections.append(_decomposition_section(config, result, words))
+        sections.append(_decomposition_section(config, result, words, labels))
     if result.convergence:
-        sections.append(_convergence_section(result.convergence, words))
+        sections.append(_convergence_section(result.convergence, words, labels))
     if len(result.global_table):
-        sections.append(_cluster_section(config, result, words))
+        sections.append(_cluster_section(config, result, words, labels))
     from geodisparity.pipeline_spacetime import space_time_sections
 
     sections += space_time_sections(config, result.space_time, result.current, canvas=canvas,
@@ -76,108 +79,114 @@ def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -
     return Section(words["data"], lines)
 
 
-def _maps_section(config: RunConfig, result: _Analysis, words: dict[str, str],
+def _maps_section(config: RunConfig, result: _Analysis, labels: Labels,
                   canvas: MapCanvas) -> Section:
     """Draw static maps of the income and of the first clustering column's LISA clusters."""
+    from geodisparity.config import MapLayer
     from geodisparity.maps import Layer
     from geodisparity.maps.svg import svg_map
 
-    a = config.analysis
-    caption = (a.income if result.year is None
-               else words["map_value"].format(column=a.income, year=result.year))
-    specs = [(Layer(a.income, label=a.income), caption)]
-    if config.clusters.columns:
-        column = config.clusters.columns[0]
-        lisa = _unprefix(result.cluster_table, f"{column}_lisa_")
-        specs.append((Layer(column, kind="lisa", result=lisa, label=f"LISA: {column}"),
-                      words["map_lisa"].format(column=column)))
+    income, year, c = config.analysis.income, result.year, config.clusters
+    specs = [Layer(income, label=layer_name(MapLayer(income), labels, year),
+                   unit=labels.unit(income))]
+    if c.columns:
+        column = c.columns[0]
+        lisa = unprefix(result.cluster_table, f"{column}_lisa_")
+        specs.append(Layer(column, kind="lisa", result=lisa, unit=labels.unit(column),
+                           label=layer_name(MapLayer(column, kind="lisa"), labels, year),
+                           value_label=labels.label(column), alpha=c.alpha, adjust=c.adjust))
     figures = []
-    for layer, caption in specs:
+    for layer in specs:
         drawn = svg_map(result.current, layer, lang=config.lang, canvas=canvas)
         note = f" {drawn.unmapped}" if drawn.unmapped else ""
-        figures.append(Figure.from_svg(drawn.markup, caption + note))
-    return Section(words["maps"], [], [], figures)
+        figures.append(Figure.from_svg(drawn.markup, f"{layer.label}{note}"))
+    return Section(labels.say("report.maps"), [], [], figures)
 
 
-def _unprefix(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    columns = [c for c in table.columns if c.startswith(prefix)]
-    return table[columns].rename(columns=lambda c: c[len(prefix):])
-
-
-def _decomposition_section(config: RunConfig, result: _Analysis,
-                           words: dict[str, str]) -> Section:
-    from geodisparity.pipeline_labels import Labels
-
-    labels, lang = Labels.of(config, result.current.columns), config.lang
-    year = result.year
+def _decomposition_section(config: RunConfig, result: _Analysis, words: dict[str, str],
+                           labels: Labels) -> Section:
+    year, current = result.year, result.current
     title = words["decomposition"] + (f" ({year})" if year is not None else "")
     paragraphs: list[str] = []
     tables: list[Table] = []
     if len(result.intervals):
-        tables.append(Table.from_frame(result.intervals, caption=words["intervals"]))
+        intervals = result.intervals.copy()
+        if "index" in intervals:
+            intervals["index"] = intervals["index"].map(labels.label)
+        tables.append(Table.from_frame(labels.frame(intervals), caption=words["intervals"]))
     for group, parts in result.decompositions.items():
         theil, dagum, test = parts["theil"], parts["dagum"], parts["test"]
+        name = labels.label(group)
         paragraphs.append(words["by_group"].format(
-            group=group, theil=theil.total, between=theil.between_share, p=test.p_value,
+            group=name, theil=theil.total, between=theil.between_share, p=test.p_value,
             gini=dagum.gini, within=dagum.within_share, net=dagum.net_between_share,
             trans=dagum.transvariation_share,
         ))
-        tables.append(Table.from_frame(theil.groups,
-                                       caption=words["theil_caption"].format(group=group)))
-        shown = {v: labels.value(s) for v, s in labels.values_of(group, result.current).items()}
-        matrix = dagum.gini_matrix.rename(index=lambda v, s=shown: s.get(v, labels.value(v)),
-                                          columns=lambda v, s=shown: s.get(v, labels.value(v)))
-        tables.append(heat_table(matrix, file_name=f"dagum_{group}", lang=lang,
-                                 caption=words["dagum_caption"].format(group=group)))
+        groups = theil.groups.copy()
+        shown = labels.values_of(group, current)
+        if "group" in groups:
+            groups["group"] = groups["group"].map(lambda v, m=shown: m.get(v, v))
+        tables.append(Table.from_frame(labels.frame(groups),
+                                       caption=words["theil_caption"].format(group=name)))
+        matrix = labels.matrix(dagum.gini_matrix, column=group, regions=current)
+        tables.append(heat_table(matrix, file_name=f"dagum_{group}", lang=labels.lang,
+                                 caption=words["dagum_caption"].format(group=name)))
     figures = [decomposition_figure(config, group, parts)
                for group, parts in result.decompositions.items()]
     return Section(title, paragraphs, tables, figures)
 
 
-def _convergence_section(convergence: dict[str, Any], words: dict[str, str]) -> Section:
+def _convergence_section(convergence: dict[str, Any], words: dict[str, str],
+                         labels: Labels) -> Section:
     sigma, beta = convergence["sigma"], convergence["beta"]
     converging = beta.speed is not None and beta.speed > 0 and beta.half_life is not None
     implied = (words["implied"].format(speed=beta.speed, half_life=beta.half_life)
                if converging else words["not_implied"])
     paragraphs = [
         words["sigma"].format(
-            measure=sigma.measure, slope=abs(sigma.slope), p=sigma.p_value, years=sigma.n_years,
-            trend=words["narrowing"] if sigma.slope < 0 else words["widening"],
+            measure=labels.in_sentence(sigma.measure), slope=abs(sigma.slope), p=sigma.p_value,
+            years=sigma.n_years, trend=words["narrowing"] if sigma.slope < 0 else words["widening"],
         ),
         words["beta"].format(start=beta.start, end=beta.end, beta=beta.beta, se=beta.std_error,
                              p=beta.p_value, n=beta.n, implied=implied),
     ]
-    return Section(words["convergence"], paragraphs, [Table.from_frame(sigma.table)])
+    return Section(words["convergence"], paragraphs, [Table.from_frame(labels.frame(sigma.table))])
 
 
-def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
+def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str],
+                     labels: Labels) -> Section:
     c, weights = config.clusters, result.weights
-    names, parents = region_names(config, result.current)
     paragraphs = [words["weights_line"].format(
-        rule=c.weights, n=weights.n, added=len(weights.added_links),
+        rule=labels.say(f"rule.{c.weights}", k=c.k) if f"rule.{c.weights}" in MESSAGES
+        else c.weights, n=weights.n, added=len(weights.added_links),
         permutations=c.permutations, alpha=c.alpha,
         adjust=words[f"adjust_{c.adjust or 'none'}"],
     ), words["hotspot_rule"]]
-    tables = [Table.from_frame(result.global_table, caption=words["moran_caption"])]
+    moran = result.global_table.copy()
+    if "column" in moran:
+        moran["column"] = moran["column"].map(labels.label)
+    tables = [Table.from_frame(labels.frame(moran), caption=words["moran_caption"])]
+    names, parents = region_names(config, result.current)
     for column in c.columns:
         lisa = result.cluster_table[f"{column}_lisa_cluster"].astype(str)
         gi = result.cluster_table[f"{column}_gi_cluster"].astype(str)
+        regions = labels.label("regions")
         counts = pd.concat([
-            lisa.value_counts().reindex(LISA_LABELS, fill_value=0).rename("regions")
-            .rename_axis("LISA cluster").reset_index(),
-            gi.value_counts().reindex(HOTSPOT_LABELS, fill_value=0).rename("regions ")
-            .rename_axis("Gi* class").reset_index(),
+            lisa.value_counts().reindex(LISA_LABELS, fill_value=0).rename(regions)
+            .rename_axis(labels.label("lisa_cluster")).reset_index(),
+            gi.value_counts().reindex(HOTSPOT_LABELS, fill_value=0).rename(regions + " ")
+            .rename_axis(labels.label("gi_class")).reset_index(),
         ], axis=1)
-        tables.append(Table.from_frame(counts,
-                                       caption=words["cluster_caption"].format(column=column)))
+        label = labels.label(column)
+        tables.append(Table.from_frame(labels.frame(counts),
+                                       caption=words["cluster_caption"].format(column=label)))
         significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
-        if len(significant):
+        if len(significant):  # one line when short, grouped by parent and folded when long
             paragraphs.append(region_list(
-                words["cluster_list"].format(column=column), names.reindex(significant.index),
-                notes=significant.map(lambda label: translate(label, config.lang)),
-                parents=parents, lang=config.lang))
+                words["cluster_list"].format(column=label), names.reindex(significant.index),
+                notes=significant.map(labels.value), parents=parents, lang=config.lang))
         else:
-            paragraphs.append(words["no_clusters"].format(column=column))
+            paragraphs.append(words["no_clusters"].format(column=label))
     shown = display_names(names, parents, lang=config.lang)
     figures = [moran_figure(config, result, column, shown) for column in c.columns]
     return Section(words["clusters"], paragraphs, tables, [f for f in figures if f])

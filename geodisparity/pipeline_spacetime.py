@@ -33,7 +33,7 @@ from geodisparity.categories import NO_PATTERN
 from geodisparity.config import RunConfig
 from geodisparity.errors import InputError
 from geodisparity.i18n import words as section_words
-from geodisparity.pipeline_labels import display_name
+from geodisparity.pipeline_labels import Labels, display_name
 from geodisparity.report import Figure, Section, Table
 from geodisparity.report_heat import heat_table
 from geodisparity.report_lists import RegionList, region_list
@@ -56,6 +56,8 @@ class SpaceTime:
     emerging: dict[str, Any] = field(default_factory=dict)
     dynamics: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: The columns each note is about (the report names them in its own language).
+    left_out: list[str] = field(default_factory=list)
 
     def join_to(self, cluster_table: pd.DataFrame) -> pd.DataFrame:
         """Add ``<column>_emerging_{cluster,tau,p_trend,n_hot,n_cold}`` to the cluster table."""
@@ -98,6 +100,7 @@ def space_time(long: pd.DataFrame, weights: Any, config: RunConfig) -> SpaceTime
     emerging: dict[str, Any] = {}
     dynamics: dict[str, Any] = {}
     notes: list[str] = []
+    left_out: list[str] = []
     for column in c.columns:
         frame = pd.DataFrame(long[[key, year, column]])
         try:
@@ -109,7 +112,8 @@ def space_time(long: pd.DataFrame, weights: Any, config: RunConfig) -> SpaceTime
         except InputError as exc:
             logger.warning("change over time of %s left out: %s", column, exc)
             notes.append(f"{column}: {exc}")
-    return SpaceTime(emerging, dynamics, notes)
+            left_out.append(column)
+    return SpaceTime(emerging, dynamics, notes, left_out)
 
 
 def space_time_layers(space: SpaceTime | None, cluster_table: pd.DataFrame,
@@ -164,8 +168,9 @@ def _emerging_part(column: str, result: Any, regions: tuple[pd.Series, pd.Series
     return [rule, listed], tables
 
 
-def _dynamics_part(column: str, result: Any, lang: str,
+def _dynamics_part(column: str, result: Any, labels: Labels,
                    words: dict[str, str]) -> tuple[list[str | RegionList], list[Table]]:
+    lang = labels.lang
     kept = ("–" if np.isnan(result.significant_cohesion)
             else f"{result.significant_cohesion:.1%}")
     text = words["dynamics_rule"].format(column=column, cohesion=result.cohesion, kept=kept)
@@ -176,7 +181,8 @@ def _dynamics_part(column: str, result: Any, lang: str,
     return [text], [
         heat_table(matrix, caption=words["matrix_caption"].format(column=column),
                    file_name=f"lisa_markov_{column}", lang=lang),
-        Table.from_frame(types, caption=words["types_caption"].format(column=column)),
+        Table.from_frame(labels.frame(types),
+                         caption=words["types_caption"].format(column=column)),
     ]
 
 
@@ -228,6 +234,7 @@ def space_time_sections(config: RunConfig, space: SpaceTime | None,
         return []
     lang = config.lang
     words = section_words("time", lang)
+    labels = Labels.of(config, current.columns)
     name = display_name(config, current.columns)
     if regions is None and name and name in current:
         regions = (current[name], None)
@@ -235,17 +242,24 @@ def space_time_sections(config: RunConfig, space: SpaceTime | None,
     tables: list[Table] = []
     for column in config.clusters.columns:
         parts = []
+        label = labels.label(column)
         if column in space.emerging:
-            parts.append(_emerging_part(column, space.emerging[column], regions, lang, words))
+            parts.append(_emerging_part(label, space.emerging[column], regions, lang, words))
         if column in space.dynamics:
-            parts.append(_dynamics_part(column, space.dynamics[column], lang, words))
+            parts.append(_dynamics_part(label, space.dynamics[column], labels, words))
         for text, found in parts:
             paragraphs += text
             tables += found
-    paragraphs += [words["left_out"].format(note=note) for note in space.notes]
+    if lang == "en":
+        paragraphs += [words["left_out"].format(note=note) for note in space.notes]
+    else:  # the error's own words are English: say what happened instead
+        paragraphs += [words["left_out_column"].format(column=labels.label(column))
+                       for column in space.left_out]
     figures = []
     if space.emerging:  # a static map of the first column's patterns
         column, result = next(iter(space.emerging.items()))
-        caption = words["figure"].format(column=column)
+        periods = tuple(result.periods)
+        caption = labels.with_year(words["figure"].format(column=labels.label(column)),
+                                   (periods[0], periods[-1]))
         figures.append(_pattern_figure(current, column, result, lang, caption, canvas))
     return [Section(words["title"], paragraphs, tables, figures)]

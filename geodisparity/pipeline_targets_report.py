@@ -12,8 +12,9 @@ from typing import Any
 import pandas as pd
 
 from geodisparity.config import RunConfig
-from geodisparity.i18n import term
+from geodisparity.i18n import MESSAGES, bool_word, listing, term
 from geodisparity.i18n import words as section_words
+from geodisparity.pipeline_labels import Labels
 from geodisparity.pipeline_targets import TargetRun
 from geodisparity.report import Section, Table
 from geodisparity.stats.attainment import PACE_STATUSES, STATUSES
@@ -29,12 +30,20 @@ def _term(text: Any, lang: str) -> Any:
 
 
 def _localise(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Translate status words and headings for a Chinese report."""
+    """Show status words, booleans and headings in the report's language."""
+    labels = Labels(lang)
     out = frame.copy()
     for column in ("status", "pace_status"):
         if column in out:
             out[column] = out[column].map(lambda v: _term(v, lang))
-    return out.rename(columns=lambda c: _term(c, lang))
+    for column in out.columns:
+        if pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].map(lambda v: bool_word(v, lang))
+    return out.rename(columns=lambda c: _term(c, lang) if _is_term(c) else labels.label(c))
+
+
+def _is_term(column: Any) -> bool:
+    return isinstance(column, str) and f"targets.term.{column.replace(' ', '_')}" in MESSAGES
 
 
 def target_sections(config: RunConfig, run: TargetRun | None) -> list[Section]:
@@ -70,7 +79,7 @@ def _targets_section(config: RunConfig, run: TargetRun, words: dict[str, str]) -
         if run.names is not None:
             by_group["most_urgent"] = by_group["most_urgent"].map(run.names)
         tables.append(Table.from_frame(_localise(by_group, lang), caption=words[
-            "group_caption"].format(group=run.group, year=year)))
+            "group_caption"].format(group=Labels(lang).label(run.group), year=year)))
     if book is not None and len(book.items):
         top = (book.items.sort_values("urgency").head(TOP_ITEMS)
                .drop(columns=["indicator", "target_year", "pace_method"]))
@@ -118,7 +127,7 @@ def _composite_section(config: RunConfig, run: TargetRun, words: dict[str, str])
     reference = (str(result.reference_year) if result.reference_year is not None
                  else words["all_years"])
     paragraph = words["composite_intro"].format(
-        names=", ".join(i.label_in(lang) for i in result.indicators),
+        names=listing((i.label_in(lang) for i in result.indicators), lang),
         weighting=_term(result.weighting, lang), method=_term(result.method, lang),
         normalise=_term(result.normalise, lang),
         reference=reference, draws=result.draws, perturbation=result.perturbation,

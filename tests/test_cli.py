@@ -214,7 +214,8 @@ def test_run_on_own_shapefile_and_single_year_table(tmp_path, lang):
     assert "Benjamini-Yekutieli" in report and "ArcGIS" in report  # adjustment and Gi* rule
     atlas = (tmp_path / "out" / "atlas.html").read_text(encoding="utf-8")
     assert "淳安县" in atlas
-    assert "income: LISA clusters" in atlas  # the default layers: the income, then its clusters
+    # the default layers: the income, then its clusters (no year in a single-year table)
+    assert {"en": "income: LISA clusters", "zh": "income：LISA 集聚"}[lang] in atlas
 
 
 @pytest.mark.parametrize(

@@ -55,3 +55,31 @@ def test_message_fills_fields_with_user_text_as_values():
 def test_words_and_terms():
     assert words("report", "zh")["gaps"] == "三大差距"
     assert term("status", "zh") == "达标状态" and term("not a term", "zh") == "not a term"
+
+
+def test_title_and_note_in_both_languages():
+    from geodisparity.config import ConfigError, parse_config
+
+    base = {"boundaries": {"source": "x", "key": "k"}, "table": {"path": "a.csv", "key": "k"},
+            "analysis": {"income": "i"}}
+    both = {"title": {"en": "Gaps", "zh": "差距"}, "note": {"en": "Synthetic", "zh": "模拟"}}
+    zh = parse_config({**base, **both, "lang": "zh"})
+    en = parse_config({**base, **both})
+    assert (zh.title, zh.note, en.title, en.note) == ("差距", "模拟", "Gaps", "Synthetic")
+    assert parse_config({**base, "lang": "zh"}).title == "地区差距"  # the default, translated
+    with pytest.raises(ConfigError, match="title"):
+        parse_config({**base, "title": {"fr": "Écarts"}})
+
+
+def test_layer_label_and_unit_in_both_languages():
+    from geodisparity.config import parse_config
+    from geodisparity.pipeline_atlas import layer_name
+    from geodisparity.pipeline_labels import Labels
+
+    study = {"boundaries": {"source": "x", "key": "k"}, "table": {"path": "a.csv", "key": "k"},
+             "analysis": {"income": "i"},
+             "layers": [{"column": "i", "label": {"en": "Income", "zh": "收入"},
+                         "unit": {"en": "yuan", "zh": "元"}}]}
+    layer = parse_config({**study, "lang": "zh"}).layers[0]
+    assert layer_name(layer, Labels("zh"), 2023) == "收入（2023 年）"
+    assert layer_name(layer, Labels("en"), 2023) == "Income, 2023"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from geodisparity.errors import format_rows
-from geodisparity.i18n import message
+from geodisparity.i18n import listing, message
 from geodisparity.io.keys import common_digit_width
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -140,7 +140,7 @@ class JoinReport:
         table = self.table
         lines = [say("matched", matched=self.matched, n_left=self.n_left, table=table,
                      by=say(f"by_{self.by}"), how=repr(self.how),
-                     year=f", {_year_text(self.year, lang)}" if self.year else "",
+                     year=say("year", year=_year_text(self.year, lang)) if self.year else "",
                      matched_rows=self.matched_rows, n_right=self.n_right)]
         if len(self.unmatched_left):
             n = len(self.unmatched_left)
@@ -315,13 +315,8 @@ def _hint(suggestion: Any, lang: str = "en") -> str:
 
 
 def _rows(labels: Any, lang: str) -> str:
-    """Labels joined with commas, the first few only (like :func:`format_rows`), in ``lang``."""
-    items = [str(label) for label in labels]
-    if not items:
-        return message("join.none", lang)
-    shown = ", ".join(items[:_SHOW])
-    rest = len(items) - _SHOW
-    return message("join.more", lang, shown=shown, rest=rest) if rest > 0 else shown
+    """Labels joined as a list, the first few only (like :func:`format_rows`), in ``lang``."""
+    return listing(labels, lang, limit=_SHOW)
 
 
 def _year_text(year: str, lang: str) -> str:

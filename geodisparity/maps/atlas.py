@@ -249,6 +249,9 @@ def build_map(
     simple = simplify_coverage(web, tolerance=tol, decimals=decimals)
 
     m = _new_map(web.total_bounds, tiles, attribution)
+    if lang != "en":  # a metric scale only, without miles
+        m.control_scale = False
+        el.MetricScale().add_to(m)
     el.PageAssets().add_to(m)
     store = el.GeometryStore(encode_geometry(simple, decimals=decimals), decimals).add_to(m)
     shown = next((i for i, s in enumerate(specs) if s.show), 0)

@@ -35,6 +35,7 @@ __all__ = [
     "OutlineLayer",
     "LegendControl",
     "InfoBox",
+    "MetricScale",
 ]
 
 _CSS = """
@@ -266,3 +267,17 @@ geodisparity.box({{ this._parent.get_name() }}, {{ this.html }}, "gd-title",
         self._name = "InfoBox"
         self.html = js_literal(html)
         self.position = js_literal(position)
+
+
+class MetricScale(SafeMacro):
+    """Leaflet's scale bar in metres and kilometres only (no miles)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
