@@ -136,6 +136,13 @@ _EXPORTS.update({
     "PaceWarning": "geodisparity.errors",
 })
 
+# GCJ-02 boundaries to WGS 84, and rasters in the study file (issue 12, examples).
+_EXPORTS.update({
+    "gcj02_to_wgs84": "geodisparity.gcj02",
+    "wgs84_to_gcj02": "geodisparity.gcj02",
+    "gcj02_offset": "geodisparity.gcj02",
+})
+
 # Submodules reachable as attributes (geodisparity.boundaries.load(...)).
 _SUBMODULES: frozenset[str] = frozenset(
     {"boundaries", "io", "stats", "spatial", "maps", "crs", "errors", "categories"}
@@ -273,3 +280,30 @@ if TYPE_CHECKING:  # pragma: no cover - targets, composite indices and task book
     from geodisparity.stats.attainment import target_attainment  # noqa: F401
     from geodisparity.stats.composite import CompositeIndex, composite_index  # noqa: F401
     from geodisparity.taskbook import TaskBook, task_book  # noqa: F401
+
+if TYPE_CHECKING:  # pragma: no cover - GCJ-02 conversion (issue 12, examples)
+    from geodisparity.gcj02 import gcj02_offset, gcj02_to_wgs84, wgs84_to_gcj02  # noqa: F401
+
+
+# Rasters summarised per region: exact zonal statistics, weighting, Dask (issue 12).
+_EXPORTS.update({
+    "zonal_stats": "geodisparity.raster.zonal",
+    "RasterError": "geodisparity.errors",
+    "OutsideRasterWarning": "geodisparity.errors",
+})
+_SUBMODULES = _SUBMODULES | {"raster"}
+__all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover - rasters (issue 12)
+    from geodisparity.errors import OutsideRasterWarning, RasterError  # noqa: F401
+    from geodisparity.raster.zonal import zonal_stats  # noqa: F401
+# Accessibility of services: two-step floating catchment (issue 12).
+_EXPORTS.update({
+    "accessibility": "geodisparity.access.fca",
+    "access_by_region": "geodisparity.access.regions",
+})
+__all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover - accessibility (issue 12)
+    from geodisparity.access.fca import accessibility  # noqa: F401
+    from geodisparity.access.regions import access_by_region  # noqa: F401

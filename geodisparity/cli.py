@@ -176,7 +176,11 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     _setup_logging(ctx, ctx.obj["verbosity"])
 
 
-@main.command(cls=_Command)
+_KEYS_EPILOG = ("Every key of the study file (type, default, allowed values, example): "
+                "`geodisparity keys`, or docs/study-file.md.")
+
+
+@main.command(cls=_Command, epilog=_KEYS_EPILOG)
 @click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: the config's `output`, relative to the config file).")
@@ -204,6 +208,23 @@ def run(ctx: click.Context, config: Path, output: Path | None, overwrite: bool,
     click.echo(result.summary())
 
 
+@main.command(cls=_Command)
+@click.argument("section", required=False)
+@click.option("--markdown", is_flag=True, help="The docs page (docs/study-file.md) instead.")
+@_clean_errors
+def keys(section: str | None, markdown: bool) -> None:
+    """Print every key a study file accepts, or those of SECTION (e.g. clusters)."""
+    from geodisparity.config_reference import reference_markdown, reference_text
+
+    if markdown:
+        click.echo(reference_markdown(), nl=False)
+        return
+    try:
+        click.echo(reference_text(section), nl=False)
+    except KeyError as exc:
+        raise _UsageError(f"Invalid value for 'SECTION': {exc.args[0]}") from None
+
+
 @main.command("boundaries", cls=_Command)
 @_clean_errors
 def boundaries_command() -> None:
@@ -223,12 +244,15 @@ def boundaries_command() -> None:
 @click.option("--name", "name_column", default=None,
               help="Name column of the boundaries, to label unmatched regions in the report.")
 @click.option("--strict", is_flag=True, help="Fail when any row on either side is unmatched.")
+@click.option("--crs", default=None,
+              help="CRS of a boundary file that declares none (e.g. EPSG:4490).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the joined regions (.gpkg, .geojson, .parquet or .csv).")
 @overwrite_option
 @_clean_errors
 def join(regions: str, table: Path, left_on: str, right_on: str, year: str | None,
-         name_column: str | None, strict: bool, output: Path | None, overwrite: bool) -> None:
+         name_column: str | None, strict: bool, crs: str | None, output: Path | None,
+         overwrite: bool) -> None:
     """Join TABLE to REGIONS (a bundled layer name or a boundary file) and report matches."""
     from geodisparity import boundaries as bundled
     from geodisparity import join as join_tables
@@ -239,7 +263,7 @@ def join(regions: str, table: Path, left_on: str, right_on: str, year: str | Non
     inputs = input_files(table, None if regions in bundled.available() else regions)
     if output is not None:  # before reading anything: an input is never an output
         check_writable(output, overwrite=overwrite, inputs=inputs)
-    boundaries = load_regions(regions)
+    boundaries = load_regions(regions, crs=crs)
     frame = read_table(table, key=right_on)
     names = (name_column, None) if name_column else None
     joined, report = join_tables(boundaries, frame, left_on=left_on, right_on=right_on,

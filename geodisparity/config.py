@@ -19,24 +19,37 @@ Examples
 from __future__ import annotations
 
 import tomllib
+import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from geodisparity import expressions
-from geodisparity._limits import MAX_PERMUTATIONS
+from geodisparity.config_access import ACCESS, AccessConfig, check_access, read_access
+from geodisparity.config_rasters import RASTERS, RasterEntry, raster_indicators, read_rasters
+from geodisparity.config_schema import (
+    ANALYSIS,
+    BOUNDARIES,
+    CLUSTERS,
+    CORE_SECTIONS,
+    INDICATORS,
+    LAYERS,
+    TABLE,
+    TOP,
+    SchemaError,
+    Section,
+)
 from geodisparity.config_targets import (
-    INDICATOR_KEYS,
-    TARGET_SECTIONS,
     AttainmentConfig,
     CompositeConfig,
+    check_bilingual,
     check_composite,
     in_language,
-    read_bilingual,
     read_indicator,
     read_target_sections,
 )
-from geodisparity.errors import DataFileError, GeodisparityError
+from geodisparity.errors import DataFileError, GeodisparityError, NoPermutationWarning
 from geodisparity.i18n import message
 from geodisparity.indicators import Indicator
 
@@ -54,13 +67,16 @@ __all__ = [
     "RunConfig",
     "load_config",
     "parse_config",
+    "STUDY_FILE",
 ]
 
-LAYER_KINDS = ("choropleth", "lisa", "hotspot", "target")
-SCHEMES = (
-    "quantiles", "fisher_jenks", "natural_breaks", "equal_interval", "std_mean", "user_defined"
+#: Every section of a study file, in the order of the reference (docs/study-file.md).
+#: A section module adds its :class:`~geodisparity.config_schema.Section` here (one line).
+STUDY_FILE: tuple[Section, ...] = (
+    *CORE_SECTIONS,
+    RASTERS,
+    ACCESS,
 )
-
 
 class ConfigError(GeodisparityError, ValueError):
     """A configuration file has a missing, unknown or invalid entry."""
@@ -80,10 +96,15 @@ class BoundariesConfig:
 
 @dataclass(frozen=True)
 class TableConfig:
-    """The statistics table and how it joins to the boundaries."""
+    """The statistics table and how it joins to the boundaries.
 
-    path: str
-    key: str
+    Without a ``[table]`` section ``path`` is None: the run analyses the
+    attributes of the boundary file.
+    """
+
+    path: str | None = None
+    key: str | None = None
+    names: str | None = None
     year: str | None = None
     sheet: str | None = None
     encoding: str | None = None
@@ -128,6 +149,7 @@ class AnalysisConfig:
     year: int | None = None
     bootstrap: int = 499
     seed: int | None = 20261129
+    missing: str = "drop"
 
 
 @dataclass(frozen=True)
@@ -146,6 +168,7 @@ class ClustersConfig:
     emerging: bool | None = None
     dynamics: bool | None = None
     time_lag: int = 0
+    missing: str = "error"
 
 
 @dataclass(frozen=True)
@@ -176,6 +199,8 @@ class RunConfig:
     targets: tuple[Indicator, ...] = ()
     attainment: AttainmentConfig = field(default_factory=AttainmentConfig)
     composite: CompositeConfig | None = None
+    rasters: tuple[RasterEntry, ...] = ()  # [[rasters]]: columns from zonal statistics
+    access: AccessConfig | None = None
     title: str = "Regional disparities"
     note: str | None = None
     lang: str = "en"
@@ -241,6 +266,10 @@ def parse_config(
 ) -> RunConfig:
     """Validate a configuration already parsed into dictionaries.
 
+    Every key is checked against :data:`STUDY_FILE` (the schema of
+    :mod:`geodisparity.config_schema`): unknown keys, types, allowed values
+    and ranges, each reported with its key path and value.
+
     Parameters
     ----------
     raw : dict
@@ -262,33 +291,34 @@ def parse_config(
     geodisparity.config.ConfigError: configuration: [boundaries] is missing
     """
     reader = _Reader(raw, source)
-    top = reader.table("", required=True)
-    reader.check_keys(top, "", {"title", "note", "lang", "output", "boundaries", "table",
-                                "analysis", "clusters", "indicators", "layers",
-                                *TARGET_SECTIONS})
-    lang = reader.choice(top, "lang", ("en", "zh"), default="en")
+    if not isinstance(raw, dict):
+        raise reader.fail(f"expected a table of keys, got {type(raw).__name__}")
+    top = _in_study_language(reader, reader.section(TOP, ignore={s.name for s in STUDY_FILE}))
+    indicators, rasters = _indicators(reader), read_rasters(reader)
     config = RunConfig(
-        boundaries=_boundaries(reader),
+        boundaries=BoundariesConfig(**reader.section(BOUNDARIES)),
         table=_table(reader),
         analysis=_analysis(reader),
         clusters=_clusters(reader),
-        indicators=_indicators(reader),
+        indicators=indicators + raster_indicators(rasters, {i.name for i in indicators}),
+        rasters=rasters,
         layers=_layers(reader),
         **read_target_sections(reader),
-        # title and note: text, or { en = ..., zh = ... } shown in the study's language
-        title=in_language(read_bilingual(reader, top, "title", ""), lang)
-        or message("page.default_title", lang),
-        note=in_language(read_bilingual(reader, top, "note", ""), lang),
-        lang=lang,
-        output=reader.get(top, "output", str, default="out"),
+        access=read_access(reader),
+        **top,
         base_dir=base_dir or Path.cwd(),
     )
     _check_cross_references(config, reader)
+    if config.clusters.permutations == 0 and config.clusters.columns:
+        warnings.warn(
+            f"{source}: clusters.permutations = 0: no permutation test runs, so no region is "
+            f"classed as a LISA cluster or Gi* hot spot; set 999 to test them",
+            NoPermutationWarning, stacklevel=2)
     return config
 
 
 class _Reader:
-    """Typed access to nested TOML tables with messages naming the key path."""
+    """Checks sections of the parsed TOML against the schema; messages name the file."""
 
     def __init__(self, raw: dict[str, Any], source: str) -> None:
         self.raw = raw
@@ -309,215 +339,107 @@ class _Reader:
             raise self.fail(f"{name} must be a table ([{name}]), got {value!r}")
         return value
 
-    def check_keys(self, table: dict[str, Any], where: str, allowed: set[str]) -> None:
-        unknown = sorted(set(table) - allowed)
-        if unknown:
-            prefix = f"{where}." if where else ""
-            raise self.fail(
-                f"unknown key {prefix}{unknown[0]}; accepted here: {', '.join(sorted(allowed))}"
-            )
+    def section(self, section: Section, *, ignore: Iterable[str] = ()) -> dict[str, Any]:
+        """Check the table ``[section]``; return every key's value, defaults filled in."""
+        return self.check(section, self.table(section.name, required=section.required),
+                          section.name, ignore=ignore)
 
-    def get(self, table: dict[str, Any], key: str, kind: type | tuple[type, ...], *,
-            default: Any = ..., where: str = "") -> Any:
-        path = f"{where}.{key}" if where else key
-        if key not in table:
-            if default is ...:
-                raise self.fail(f"{path} is missing")
-            return default
-        value = table[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(value, bool) and bool not in kinds:
-            raise self.fail(f"{path} = {value!r} must be {_type_names(kinds)}")
-        if not isinstance(value, kinds):
-            raise self.fail(f"{path} = {value!r} must be {_type_names(kinds)}")
-        return value
+    def items(self, section: Section) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+        """Check each ``[[section]]`` entry; return (key path, raw entry, values) of each."""
+        entries = self.raw.get(section.name, [])
+        if not isinstance(entries, list):
+            raise self.fail(f"{section.name} must be an array of tables ({section.heading})")
+        result = []
+        for number, entry in enumerate(entries, start=1):
+            where = f"{section.name}[{number}]"
+            if not isinstance(entry, dict):
+                raise self.fail(f"{where} must be a table of keys, got {entry!r}")
+            result.append((where, entry, self.check(section, entry, where)))
+        return result
 
-    def text(self, table: dict[str, Any], key: str, *, where: str, default: Any = ...) -> Any:
-        return self.get(table, key, str, default=default, where=where)
-
-    def choice(self, table: dict[str, Any], key: str, options: tuple[str, ...], *,
-               default: Any, where: str = "") -> Any:
-        value = self.get(table, key, str, default=default, where=where)
-        if value is not None and value not in options:
-            path = f"{where}.{key}" if where else key
-            raise self.fail(f"{path} = {value!r} is not accepted; use one of {', '.join(options)}")
-        return value
-
-    def count(self, table: dict[str, Any], key: str, *, default: int, where: str) -> int:
-        """Read a number of resamples: 0 (off) up to the shared ceiling."""
-        value = self.get(table, key, int, default=default, where=where)
-        if not 0 <= value <= MAX_PERMUTATIONS:
-            raise self.fail(
-                f"{where}.{key} = {value} must be between 0 (off) and {MAX_PERMUTATIONS:,}"
-            )
-        return value
-
-    def seed(self, table: dict[str, Any], *, where: str) -> int | None:
-        """Read a random seed: a whole number, 0 or more."""
-        value = self.get(table, "seed", int, default=20261129, where=where)
-        if value < 0:
-            raise self.fail(f"{where}.seed = {value} must be 0 or more")
-        return value
-
-    def strings(self, table: dict[str, Any], key: str, *, where: str) -> tuple[str, ...]:
-        value = self.get(table, key, (str, list), default=[], where=where)
-        items = [value] if isinstance(value, str) else value
-        if not all(isinstance(item, str) for item in items):
-            raise self.fail(f"{where}.{key} = {value!r} must be a list of column names")
-        return tuple(items)
-
-
-def _type_names(kinds: tuple[type, ...]) -> str:
-    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-             list: "a list", dict: "a table"}
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _boundaries(reader: _Reader) -> BoundariesConfig:
-    t = reader.table("boundaries", required=True)
-    reader.check_keys(t, "boundaries", {"source", "key", "name", "layer", "encoding", "crs"})
-    def get(key: str, default: Any = ...) -> Any:
-        return reader.text(t, key, where="boundaries", default=default)
-
-    return BoundariesConfig(get("source"), get("key"), get("name", None), get("layer", None),
-                            get("encoding", None), get("crs", None))
+    def check(self, section: Section, table: dict[str, Any], where: str, *,
+              ignore: Iterable[str] = ()) -> dict[str, Any]:
+        try:
+            return section.check(table, where, ignore=ignore)
+        except SchemaError as exc:
+            raise self.fail(str(exc)) from None
 
 
 def _table(reader: _Reader) -> TableConfig:
-    t = reader.table("table", required=True)
-    reader.check_keys(t, "table", {"path", "key", "year", "sheet", "encoding", "strict"})
-    def get(key: str, default: Any = ...) -> Any:
-        return reader.text(t, key, where="table", default=default)
-
-    strict = reader.get(t, "strict", bool, default=False, where="table")
-    return TableConfig(get("path"), get("key"), get("year", None), get("sheet", None),
-                       get("encoding", None), strict)
+    if "table" not in reader.raw:
+        return TableConfig()
+    values = reader.section(TABLE)
+    if values["key"] is None and values["names"] is None:
+        raise reader.fail("[table] needs key = <id column> (join by id) or names = <name column> "
+                          "(join by name to boundaries.name)")
+    return TableConfig(**values)
 
 
 def _analysis(reader: _Reader) -> AnalysisConfig:
-    t = reader.table("analysis", required=True)
-    w = "analysis"
-    reader.check_keys(t, w, {"income", "population", "urban", "rural", "groups", "year",
-                             "bootstrap", "seed"})
-    def get(key: str, default: Any = None) -> Any:
-        return reader.text(t, key, where=w, default=default)
-
-    bootstrap = reader.count(t, "bootstrap", default=499, where=w)
-    return AnalysisConfig(
-        income=get("income", ...),
-        population=get("population"),
-        urban=get("urban"),
-        rural=get("rural"),
-        groups=reader.strings(t, "groups", where=w),
-        year=reader.get(t, "year", int, default=None, where=w),
-        bootstrap=bootstrap,
-        seed=reader.seed(t, where=w),
-    )
+    values = reader.section(ANALYSIS)
+    return AnalysisConfig(**{**values, "groups": _names(values["groups"])})
 
 
 def _clusters(reader: _Reader) -> ClustersConfig:
-    t = reader.table("clusters")
-    w = "clusters"
-    reader.check_keys(t, w, {"columns", "weights", "k", "permutations", "seed", "alpha", "adjust",
-                             "emerging", "dynamics", "time_lag"})
-    permutations = reader.count(t, "permutations", default=999, where=w)
-    alpha = reader.get(t, "alpha", (int, float), default=0.05, where=w)
-    if not 0 < alpha < 1:
-        raise reader.fail(f"clusters.alpha = {alpha} must be between 0 and 1")
-    adjust = reader.choice(
-        t, "adjust", ("fdr", "by", "bonferroni", "none"), default="fdr", where=w
-    )
-    return ClustersConfig(
-        columns=reader.strings(t, "columns", where=w),
-        weights=reader.choice(t, "weights", ("queen", "rook", "knn"), default="queen", where=w),
-        k=_positive(reader, t, "k", default=6, where=w),
-        permutations=permutations,
-        seed=reader.seed(t, where=w),
-        alpha=float(alpha),
-        adjust=None if adjust == "none" else adjust,
-        **_change_options(reader, t),
-    )
+    values = reader.section(CLUSTERS)
+    return ClustersConfig(**{
+        **values, "columns": _names(values["columns"]), "alpha": float(values["alpha"]),
+        "adjust": None if values["adjust"] == "none" else values["adjust"]})
 
 
-def _change_options(reader: _Reader, table: dict[str, Any]) -> dict[str, Any]:
-    """Read clusters.emerging, clusters.dynamics (true / false) and clusters.time_lag."""
-    time_lag = reader.get(table, "time_lag", int, default=0, where="clusters")
-    if not 0 <= time_lag <= 10:
-        raise reader.fail(f"clusters.time_lag = {time_lag} must be between 0 and 10")
-    return {"emerging": reader.get(table, "emerging", bool, default=None, where="clusters"),
-            "dynamics": reader.get(table, "dynamics", bool, default=None, where="clusters"),
-            "time_lag": time_lag}
-
-
-def _positive(reader: _Reader, table: dict[str, Any], key: str, *, default: int,
-              where: str) -> int:
-    value = reader.get(table, key, int, default=default, where=where)
-    if value < 1:
-        raise reader.fail(f"{where}.{key} = {value} must be 1 or more")
-    return value
+def _names(value: str | list[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _indicators(reader: _Reader) -> tuple[IndicatorEntry, ...]:
-    items = reader.raw.get("indicators", [])
-    if not isinstance(items, list):
-        raise reader.fail("indicators must be an array of tables ([[indicators]])")
     result = []
-    for number, item in enumerate(items, start=1):
-        w = f"indicators[{number}]"
-        if not isinstance(item, dict):
-            raise reader.fail(f"{w} must be a table with a name (and an expression)")
-        reader.check_keys(item, w, {"name", "expression", *INDICATOR_KEYS})
-        name = reader.text(item, "name", where=w)
+    for w, _, values in reader.items(INDICATORS):
+        name = values["name"]
         if not name.strip():
             raise reader.fail(f"{w}.name = {name!r} must not be empty")
-        expression = reader.text(item, "expression", where=w, default=None)
+        expression = values["expression"]
         if expression is not None:
             try:  # syntax and grammar now; column names when the table is joined
                 expressions.parse_expression(expression, name=f"indicator {name!r} ({w})")
             except expressions.ExpressionError as exc:
                 raise reader.fail(str(exc)) from exc
-        result.append(IndicatorEntry(name, expression, read_indicator(reader, item, name, w)))
+        result.append(IndicatorEntry(name, expression, read_indicator(reader, values, name, w)))
     return tuple(result)
 
 
 def _layers(reader: _Reader) -> tuple[MapLayer, ...]:
-    items = reader.raw.get("layers", [])
-    if not isinstance(items, list):
-        raise reader.fail("layers must be an array of tables ([[layers]])")
-    return tuple(_layer(reader, item, f"layers[{n}]") for n, item in enumerate(items, start=1))
+    layers = []
+    for w, _, values in reader.items(LAYERS):
+        if values["kind"] == "target" and values["target"] is None:
+            raise reader.fail(f"{w}: kind = 'target' needs target = <number>")
+        breaks, target = values["breaks"], values["target"]
+        for key in ("label", "unit"):  # text or { en = ..., zh = ... }
+            check_bilingual(reader, values[key], f"{w}.{key}")
+        layers.append(MapLayer(**{
+            **values, "breaks": None if breaks is None else tuple(float(b) for b in breaks),
+            "target": None if target is None else float(target)}))
+    return tuple(layers)
 
 
-def _layer(reader: _Reader, item: Any, w: str) -> MapLayer:
-    if not isinstance(item, dict):
-        raise reader.fail(f"{w} must be a table with at least a column")
-    reader.check_keys(item, w, {"column", "kind", "scheme", "k", "breaks", "label", "unit",
-                                "target", "direction"})
-    kind = reader.choice(item, "kind", LAYER_KINDS, default="choropleth", where=w)
-    breaks = reader.get(item, "breaks", list, default=None, where=w)
-    if breaks is not None and not all(isinstance(b, int | float) for b in breaks):
-        raise reader.fail(f"{w}.breaks = {breaks!r} must be a list of numbers")
-    target = reader.get(item, "target", (int, float), default=None, where=w)
-    if kind == "target" and target is None:
-        raise reader.fail(f"{w}: kind = 'target' needs target = <number>")
-    return MapLayer(
-        column=reader.get(item, "column", str, where=w),
-        kind=kind,
-        scheme=reader.choice(item, "scheme", SCHEMES, default="quantiles", where=w),
-        k=reader.get(item, "k", int, default=5, where=w),
-        breaks=None if breaks is None else tuple(float(b) for b in breaks),
-        label=read_bilingual(reader, item, "label", w),  # text or { en = ..., zh = ... }
-        unit=read_bilingual(reader, item, "unit", w),
-        target=None if target is None else float(target),
-        direction=reader.choice(item, "direction", ("above", "below"), default="above", where=w),
-    )
+def _in_study_language(reader: _Reader, top: dict[str, Any]) -> dict[str, Any]:
+    """Resolve ``title`` and ``note`` given as ``{ en = ..., zh = ... }`` to the study's lang."""
+    lang = top["lang"]
+    title, note = (check_bilingual(reader, top[key], key) for key in ("title", "note"))
+    if "title" not in reader.raw:
+        title = message("page.default_title", lang)
+    return {**top, "title": in_language(title, lang), "note": in_language(note, lang)}
 
 
 def _check_cross_references(config: RunConfig, reader: _Reader) -> None:
+    if config.table.names is not None and config.boundaries.name is None:
+        raise reader.fail(f"table.names = {config.table.names!r} joins by name: set "
+                          f"boundaries.name to the name column of the boundaries")
     names = [indicator.name for indicator in config.indicators]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise reader.fail(f"indicator names must be unique; repeated: {', '.join(repeated)}")
     check_composite(config, reader)
+    check_access(config, reader)
     clustered = set(config.clusters.columns)
     for number, layer in enumerate(config.layers, start=1):
         if layer.kind in ("lisa", "hotspot") and layer.column not in clustered:

@@ -23,7 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from geodisparity.indicators import DIRECTIONS, Indicator
+from geodisparity.config_schema import ATTAINMENT, COMPOSITE, TARGETS
+from geodisparity.indicators import Indicator
 
 if TYPE_CHECKING:  # pragma: no cover
     from geodisparity.config import RunConfig
@@ -57,7 +58,7 @@ class CompositeConfig:
     seed: int | None = 20261129
 
 
-#: Study-file sections read by :func:`_target_sections`.
+#: Study-file sections read by :func:`read_target_sections`.
 TARGET_SECTIONS = ("targets", "attainment", "composite")
 
 #: Keys describing an indicator, shared by ``[[indicators]]`` and ``[[targets]]``.
@@ -65,37 +66,39 @@ INDICATOR_KEYS = {"direction", "target", "target_year", "weight", "label", "unit
 
 #: Gap statistics a ``[[targets]]`` entry may name: the columns of ``gaps.csv``
 #: and the population-weighted Theil index.
-GAP_STATISTICS = ("urban_rural_ratio", "regional_max_min_ratio", "income_gini",
-                  "income_theil", "regional_williamson", "regional_theil_between_share")
+GAP_STATISTICS: tuple[str, ...] = TARGETS.key("statistic").choices or ()
 
 
-def read_indicator(reader: Reader, item: dict[str, Any], column: str, w: str, *,
-                   direction: str = "higher") -> Indicator:
-    """Read direction, target, target year, weight, label and unit into an Indicator."""
-    label = read_bilingual(reader, item, "label", w)
-    weight = reader.get(item, "weight", (int, float), default=None, where=w)
-    if weight is not None and weight < 0:
-        raise reader.fail(f"{w}.weight = {weight} must be 0 or more")
-    target = reader.get(item, "target", (int, float, str), default=None, where=w)
+def read_indicator(reader: Reader, item: dict[str, Any], column: str, w: str) -> Indicator:
+    """Make the Indicator of an entry whose keys the schema has checked.
+
+    Also checks what the schema cannot say: the languages of a label table,
+    a target column name that is not empty.
+    """
+    label = check_bilingual(reader, item.get("label"), f"{w}.label")
+    target, weight = item.get("target"), item.get("weight")
     if isinstance(target, str) and not target.strip():
         raise reader.fail(f"{w}.target = {target!r}: give a number or a column of targets")
     return Indicator(
         column,
-        direction=reader.choice(item, "direction", DIRECTIONS, default=direction, where=w),
+        direction=item["direction"],
         target=float(target) if isinstance(target, int | float) else target,
-        target_year=reader.get(item, "target_year", int, default=None, where=w),
+        target_year=item.get("target_year"),
         weight=None if weight is None else float(weight),
         label=label,
-        unit=read_bilingual(reader, item, "unit", w),
+        unit=check_bilingual(reader, item.get("unit"), f"{w}.unit"),
     )
 
 
-def read_bilingual(reader: Reader, item: dict[str, Any], key: str, w: str) -> Any:
-    """Read text, or ``{ en = ..., zh = ... }`` (a label, unit or title in both languages)."""
-    value = reader.get(item, key, (str, dict), default=None, where=w)
-    where = f"{w}.{key}" if w else key
+def check_bilingual(reader: Reader, value: Any, where: str) -> Any:
+    """Check text or ``{ en = ..., zh = ... }`` (a label, unit or title in both languages).
+
+    The schema lets a table through; this says which of its keys or values is wrong.
+    """
     if isinstance(value, dict):
-        reader.check_keys(value, where, {"en", "zh"})
+        unknown = sorted(set(value) - {"en", "zh"})
+        if unknown:
+            raise reader.fail(f"unknown key {where}.{unknown[0]}; accepted here: en, zh")
         for lang, text in value.items():
             if not isinstance(text, str):
                 raise reader.fail(f"{where}.{lang} = {text!r} must be text")
@@ -116,18 +119,8 @@ def read_target_sections(reader: Reader) -> dict[str, Any]:
 
 
 def _targets(reader: Reader) -> tuple[Indicator, ...]:
-    items = reader.raw.get("targets", [])
-    if not isinstance(items, list):
-        raise reader.fail("targets must be an array of tables ([[targets]])")
-    result = []
-    for number, item in enumerate(items, start=1):
-        w = f"targets[{number}]"
-        if not isinstance(item, dict):
-            raise reader.fail(f"{w} must be a table with statistic and target")
-        reader.check_keys(item, w, {"statistic", *INDICATOR_KEYS - {"weight"}})
-        statistic = reader.choice(item, "statistic", GAP_STATISTICS, default=..., where=w)
-        reader.get(item, "target", (int, float), where=w)  # one number for the province
-        result.append(read_indicator(reader, item, statistic, w, direction="lower"))
+    result = [read_indicator(reader, values, values["statistic"], w)
+              for w, _, values in reader.items(TARGETS)]
     statistics = [t.column for t in result]
     repeated = sorted({s for s in statistics if statistics.count(s) > 1})
     if repeated:
@@ -136,47 +129,19 @@ def _targets(reader: Reader) -> tuple[Indicator, ...]:
 
 
 def _attainment(reader: Reader) -> AttainmentConfig:
-    t = reader.table("attainment")
-    w = "attainment"
-    reader.check_keys(t, w, {"tolerance", "pace", "window", "at_risk"})
-    tolerance = reader.get(t, "tolerance", (int, float), default=0.05, where=w)
-    at_risk = reader.get(t, "at_risk", (int, float), default=0.5, where=w)
-    if not 0 <= tolerance < 1:
-        raise reader.fail(f"attainment.tolerance = {tolerance} must be at least 0 and below 1")
-    if not 0 <= at_risk <= 1:
-        raise reader.fail(f"attainment.at_risk = {at_risk} must be between 0 and 1")
-    return AttainmentConfig(
-        tolerance=float(tolerance),
-        pace=reader.choice(t, "pace", ("compound", "linear"), default="compound", where=w),
-        window=_window(reader, t),
-        at_risk=float(at_risk),
-    )
+    values = reader.section(ATTAINMENT)
+    return AttainmentConfig(**{**values, "tolerance": float(values["tolerance"]),
+                               "at_risk": float(values["at_risk"])})
 
 
 def _composite(reader: Reader) -> CompositeConfig | None:
     if "composite" not in reader.raw:
         return None
-    t = reader.table("composite")
-    w = "composite"
-    reader.check_keys(t, w, {"indicators", "weights", "method", "normalise", "reference_year",
-                             "draws", "perturbation", "seed"})
-    perturbation = reader.get(t, "perturbation", (int, float), default=0.2, where=w)
-    if not 0 <= perturbation < 1:
-        raise reader.fail(f"composite.perturbation = {perturbation} must be at least 0 "
-                          f"and below 1")
-    return CompositeConfig(
-        indicators=reader.strings(t, "indicators", where=w),
-        weights=reader.choice(t, "weights", ("entropy", "critic", "equal", "given"),
-                              default="entropy", where=w),
-        method=reader.choice(t, "method", ("weighted_sum", "topsis"), default="weighted_sum",
-                             where=w),
-        normalise=reader.choice(t, "normalise", ("minmax", "zscore"), default="minmax",
-                                where=w),
-        reference_year=reader.get(t, "reference_year", int, default=None, where=w),
-        draws=reader.count(t, "draws", default=1000, where=w),
-        perturbation=float(perturbation),
-        seed=reader.seed(t, where=w),
-    )
+    values = reader.section(COMPOSITE)
+    indicators = values["indicators"]
+    return CompositeConfig(**{
+        **values, "indicators": (indicators,) if isinstance(indicators, str) else
+        tuple(indicators), "perturbation": float(values["perturbation"])})
 
 
 def check_composite(config: RunConfig, reader: Reader) -> None:
@@ -200,10 +165,3 @@ def check_composite(config: RunConfig, reader: Reader) -> None:
         if missing:
             raise reader.fail(f"composite.weights = 'given' needs weight = <number> in the "
                               f"[[indicators]] entry of {missing[0]!r}")
-
-
-def _window(reader: Reader, table: dict[str, Any]) -> int:
-    window = reader.get(table, "window", int, default=3, where="attainment")
-    if window < 1:
-        raise reader.fail(f"attainment.window = {window} must be 1 or more")
-    return window

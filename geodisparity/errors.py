@@ -180,3 +180,27 @@ __all__ += [
     "NearMissWarning",
     "PaceWarning",
 ]
+
+
+# --- added with the study-file schema -------------------------------------------------------
+
+
+class NoPermutationWarning(GeodisparityWarning):
+    """``permutations = 0``: no permutation test runs, so nothing is classed significant."""
+
+
+__all__ += ["NoPermutationWarning"]
+
+
+# --- added with raster zonal statistics (issue 12) -------------------------------------------
+
+
+class RasterError(GeodisparityError, ValueError):
+    """A raster cannot be used with the regions (no overlap, unsupported grid)."""
+
+
+class OutsideRasterWarning(GeodisparityWarning):
+    """Some regions lie wholly outside the raster; their statistics are NaN."""
+
+
+__all__ += ["RasterError", "OutsideRasterWarning"]

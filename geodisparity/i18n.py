@@ -112,6 +112,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gaps.regional_theil_between_share": ("Theil between-group share", "泰尔指数组间占比"),
     "gaps.urban_rural_ratio": ("Urban / rural ratio", "城乡收入比"),
     "gaps.income_gini": ("Gini", "基尼系数"),
+    "gaps.income_theil": ("Theil T", "泰尔指数 T"),
     # report
     "report.data": ("Data and join", "数据与匹配"),
     "report.gaps": ("The three gaps", "三大差距"),
@@ -368,7 +369,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "column.q": ("q ({adjust}-adjusted p)", "q 值（{adjust}校正后的 p 值）"),
     "column.tau": ("Trend (tau)", "趋势 (tau)"),
     "column.p_trend": ("Trend p", "趋势 p 值"),
-    "column.transition": ("Transition type", "跃迁类型"),
+    "column.transition": ("Period", "时段"),
     "column.regions": ("Regions", "地区数"),
     "column.cohesion": ("Cohesion", "空间凝聚度"),
     "column.significant_cohesion": ("Cohesion of significant clusters", "显著集聚的凝聚度"),
@@ -416,6 +417,99 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "layer.hotspot": ("{label}: hot and cold spots (Gi*)", "{label}：冷热点 (Gi*)"),
     "layer.target": ("{label}: target", "{label}：目标"),
     "layer.emerging": ("{label}: emerging hot spots", "{label}：时空热点模式"),
+    # access to services (geodisparity.pipeline_access)
+    "access.title": ("Access to services", "服务可达性"),
+    "access.how": (
+        "{label}: two-step floating catchment ({method}), catchment {catchment} m, "
+        "{facilities} facilities with a total capacity of {capacity}; demand: {demand}. Scores "
+        "are capacity per {per} people; a region with no facility within reach scores 0.",
+        "{label}：两步移动搜索法（{method}），搜索半径 {catchment} 米，设施 {facilities} 处，总"
+        "容量 {capacity}；需求：{demand}。得分为每 {per} 人拥有的容量；搜索半径内没有设施的地区"
+        "得分为 0。",
+    ),
+    "access.method_2sfca": ("Luo & Wang 2003", "Luo & Wang 2003"),
+    "access.method_e2sfca": ("enhanced, Luo & Qi 2009", "增强型，Luo & Qi 2009"),
+    "access.regions": (
+        "region centroids, each weighted by its population",
+        "各地区质心，按人口加权",
+    ),
+    "access.points": (
+        "population points, averaged per region by population",
+        "人口点，按人口加权汇总到地区",
+    ),
+    "access.gaussian": (", Gaussian distance decay (Dai 2010)", "，高斯距离衰减（Dai 2010）"),
+    "access.statistic": ("Statistic", "指标"),
+    "access.value": ("Value", "数值"),
+    "access.row_1": ("Regions scored", "参与计算的地区数"),
+    "access.row_2": ("Mean (population-weighted)", "均值（人口加权）"),
+    "access.row_3": ("Lowest", "最低"),
+    "access.row_4": ("Highest", "最高"),
+    "access.row_5": ("Highest / lowest", "最高 / 最低"),
+    "access.row_6": ("Gini (population-weighted)", "基尼系数（人口加权）"),
+    "access.row_7": (
+        "Share of population with no facility in reach",
+        "搜索半径内没有设施的人口比重",
+    ),
+    "access.caption": ("Spread of {label} between regions ({year})", "{label}的地区差异（{year}）"),
+    # regions left out (geodisparity.pipeline_missing)
+    "missing.title": ("Regions left out", "未纳入分析的地区"),
+    "missing.analysis": ("Analysis", "分析"),
+    "missing.region": ("Region", "地区"),
+    "missing.year": ("Year", "年份"),
+    "missing.columns": ("Missing", "缺失字段"),
+    "missing.intro": (
+        "These regions had a missing value and were left out of the analysis named (missing = "
+        "\"drop\"); they are kept in every other analysis and map.",
+        "以下地区存在缺失值，已从所列分析中剔除（missing = \"drop\"）；其他分析和地图仍包含它们"
+        "。",
+    ),
+    "missing.gaps": ("Gap statistics", "差距统计"),
+    "missing.clusters": ("Clusters of {column}", "{column} 的空间聚类"),
+    "missing.no_test": (
+        "No permutation test ran (clusters.permutations = 0): no pseudo p-values exist, so no "
+        "region is classed as a LISA cluster or Gi* hot spot.",
+        "未进行置换检验（clusters.permutations = 0）：没有伪 p 值，因此没有地区被划为 LISA 聚类"
+        "或 Gi* 热点。",
+    ),
+    # tables.xlsx sheets (geodisparity.pipeline_outputs)
+    "outputs.contents": ("contents", "目录"),
+    "outputs.sheet": ("Sheet", "工作表"),
+    "outputs.table": ("Table", "表"),
+    "outputs.file": ("File", "文件"),
+    "outputs.regions": ("Regions", "地区"),
+    "outputs.gaps": ("Gaps", "差距"),
+    "outputs.clusters": ("Clusters", "空间聚类"),
+    "outputs.moran": ("Moran's I", "莫兰指数"),
+    "outputs.intervals": ("Bootstrap intervals", "自助法置信区间"),
+    "outputs.theil": ("Theil by {group}", "泰尔分解 {group}"),
+    "outputs.dagum": ("Dagum Gini by {group}", "Dagum 基尼分解 {group}"),
+    "outputs.sigma": ("Sigma convergence", "σ 收敛"),
+    "outputs.markov": ("LISA Markov {column}", "LISA 马尔可夫 {column}"),
+    "outputs.transitions": ("LISA transitions {column}", "LISA 转移 {column}"),
+    "outputs.attainment": ("Attainment", "目标达成"),
+    "outputs.taskbook": ("Task book", "任务书"),
+    "outputs.taskbook_groups": ("Task book by group", "任务书（分组）"),
+    "outputs.composite": ("Composite index", "综合指数"),
+    "outputs.left_out": ("Regions left out", "未纳入分析的地区"),
+    "outputs.from": ("From / to", "从 / 到"),
+    # rasters (geodisparity.pipeline_rasters)
+    "rasters.title": ("Rasters", "栅格数据"),
+    "rasters.intro": (
+        "Columns computed from rasters by zonal statistics: cells partly inside a region count "
+        "by the share inside; nodata, fill values and NaN are left out; the regions were "
+        "reprojected to each raster's CRS.",
+        "以下各列由栅格分区统计得出：部分位于区域内的像元按其面积占比计入；无效值、填充值和"
+        " NaN 不计入；区域边界已投影到各栅格的坐标系。",
+    ),
+    "rasters.missing": (
+        "{column}: no valid cell in {n} regions ({rows}); their value is missing.",
+        "{column}：{n} 个区域内没有有效像元（{rows}），其值缺失。",
+    ),
+    "rasters.column": ("column", "列"),
+    "rasters.label": ("label", "名称"),
+    "rasters.source": ("computed as", "计算方式"),
+    "rasters.regions": ("regions with a value", "有值的区域数"),
+    "rasters.crs": ("raster CRS", "栅格坐标系"),
     # values shown as words
     "value.true": ("yes", "是"),
     "value.false": ("no", "否"),
@@ -502,6 +596,7 @@ MESSAGES.update({
 #: Keys whose Chinese text is the same as the English one on purpose (symbols, proper nouns).
 SAME_IN_BOTH: frozenset[str] = frozenset({
     "report.adjust_bonferroni", "adjust.fdr", "adjust.by", "adjust.bonferroni",
+    "access.method_2sfca",
     "legend.unadjusted",
 })
 

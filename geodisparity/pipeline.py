@@ -22,6 +22,9 @@ import pandas as pd
 from geodisparity._output import atomic_path, input_files, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
+from geodisparity.pipeline_access import access_inputs, add_access
+from geodisparity.pipeline_outputs import write_reuse_outputs
+from geodisparity.pipeline_rasters import add_raster_columns, raster_inputs, raster_sections
 from geodisparity.pipeline_targets import (
     analyse_targets,
     target_outputs,
@@ -39,6 +42,8 @@ OUTPUT_FILES = {
     "gaps": "gaps.csv",
     "clusters": "clusters.csv",
     "summary": "summary.json",
+    "geopackage": "regions.gpkg",  # for reuse: see geodisparity.pipeline_outputs
+    "tables": "tables.xlsx",
 }
 
 
@@ -181,9 +186,11 @@ def _input_files(config: RunConfig) -> list[Path]:
     from geodisparity import boundaries
 
     source = config.boundaries.source
-    named = {"table.path": config.resolve(config.table.path)}
+    named = {} if config.table.path is None else {"table.path": config.resolve(config.table.path)}
     if source not in boundaries.available():
         named["boundaries.source"] = config.resolve(source)
+    named.update(raster_inputs(config))
+    named.update(access_inputs(config))
     for key, path in named.items():
         if not path.exists():
             raise DataFileError(_not_found(path, key) if key == "boundaries.source"
@@ -209,12 +216,18 @@ class _Analysis:
     space_time: Any = None  # pipeline_spacetime.SpaceTime: change over time
     targets: Any = None  # pipeline_targets.TargetRun, when the study sets targets
     long: Any = None  # the joined table with indicators, all years (for the report's charts)
+    rasters: Any = None  # pipeline_rasters.RasterRun, when the study has [[rasters]]
+    left_out: tuple[Any, ...] = ()  # pipeline_missing.LeftOut: regions dropped (missing values)
+    access: Any = None  # pipeline_access.AccessRun, with an [access] section
 
 
 def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     say("reading boundaries and table")
     joined, report = _load_and_join(config)
-    say(str(report).splitlines()[0])
+    if report is not None:
+        say(str(report).splitlines()[0])
+    joined, rasters = add_raster_columns(joined, config)
+    joined, access = add_access(joined, config)
     long = _derive_indicators(joined, config)
     year = _analysis_year(long, config)
     current = long if config.table.year is None else long[long[config.table.year] == year]
@@ -222,13 +235,17 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     current.index.name = None
 
     say("computing gap statistics")
-    gap_table = _gaps(long, config)
-    decompositions = _decompositions(current, config)
-    intervals = _intervals(current, config)
-    convergence = _convergence(long, config) if config.table.year else None
+    analysed, left_out = _gap_rows(long, config)
+    analysed_now = (analysed if config.table.year is None
+                    else analysed[analysed[config.table.year] == year])
+    gap_table = _gaps(analysed, config)
+    decompositions = _decompositions(analysed_now, config)
+    intervals = _intervals(analysed_now, config)
+    convergence = _convergence(analysed, config) if config.table.year else None
 
     say("computing spatial clusters")
-    weights, cluster_table, global_table = _clusters(current, config)
+    weights, cluster_table, global_table, dropped = _clusters(current, config)
+    left_out += dropped
     from geodisparity.pipeline_spacetime import space_time
 
     say("computing change over time")
@@ -240,7 +257,19 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
         current = targets.annotate(current, config.boundaries.key)
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
                      weights, global_table, cluster_table, _region_table(current, cluster_table),
-                     space_time=changes, targets=targets, long=long)
+                     space_time=changes, targets=targets, long=long, rasters=rasters,
+                     left_out=tuple(left_out), access=access)
+
+
+def _gap_rows(long: pd.DataFrame, config: RunConfig) -> tuple[pd.DataFrame, list[Any]]:
+    """Rows with income, population and groups (``analysis.missing``), and those left out."""
+    from geodisparity.pipeline_missing import complete_rows
+
+    a = config.analysis
+    columns = [c for c in (a.income, a.population, *a.groups) if c]
+    _require(long, columns, "[analysis]")
+    return complete_rows(long, columns, key=config.boundaries.key, name=config.boundaries.name,
+                         year=config.table.year, missing=a.missing, what="analysis")
 
 
 def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]) -> None:
@@ -254,12 +283,14 @@ def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]
     write_frame(result.cluster_table.reset_index(names="region"), staged["clusters"],
                 overwrite=True)
     sections = build_sections(config, result)
+    sections[1:1] = raster_sections(result.rasters, config.lang)  # after "Data and join"
     write_report(staged["report"], sections, title=config.title, note=config.note,
                  lang=config.lang, atlas=OUTPUT_FILES["atlas"], overwrite=True)
     summary = _summary_json(config, result)
     write_text(staged["summary"], json.dumps(summary, indent=2, ensure_ascii=False, default=str),
                overwrite=True)
     write_target_outputs(result.targets, staged)
+    write_reuse_outputs(config, result, staged)
 
 
 def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
@@ -274,10 +305,12 @@ def _load_and_join(config: RunConfig) -> tuple[Any, Any]:
     regions = load_regions(source, layer=b.layer, key=b.key, name=b.name, encoding=b.encoding,
                            crs=b.crs)
     t = config.table
+    if t.path is None:  # no [table]: the attributes of the boundary file
+        return regions, None
     table = read_table(config.resolve(t.path), key=t.key, sheet=t.sheet, encoding=t.encoding)
-    names = (b.name, None) if b.name else None
-    return join(regions, table, left_on=b.key, right_on=t.key, names=names, year=t.year,
-                strict=t.strict)
+    names = (b.name, t.names) if b.name else None
+    return join(regions, table, left_on=None if t.key is None else b.key, right_on=t.key,
+                names=names, year=t.year, strict=t.strict)
 
 
 def _derive_indicators(frame: Any, config: RunConfig) -> Any:
@@ -397,41 +430,52 @@ def _convergence(frame: pd.DataFrame, config: RunConfig) -> dict[str, Any] | Non
     }
 
 
-def _clusters(current: Any, config: RunConfig) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
+def _clusters(current: Any, config: RunConfig
+              ) -> tuple[Any, pd.DataFrame, pd.DataFrame, list[Any]]:
+    from geodisparity import local_gi_star, local_moran, moran
+    from geodisparity.pipeline_missing import complete_rows
+
+    c = config.clusters
+    weights = _weights(current, config)
+    _require(current, list(c.columns), "clusters.columns")
+    tables, rows, left_out = [], [], []
+    for column in c.columns:
+        present, dropped = complete_rows(
+            current, [column], key=config.boundaries.key, name=config.boundaries.name,
+            year=None, missing=c.missing, what=f"clusters: {column}")
+        left_out += dropped
+        used = _weights(present, config) if dropped else weights
+        values = present[column].to_numpy(dtype=float)
+        options = {"permutations": c.permutations, "seed": c.seed}
+        g = moran(values, used, **options)
+        lisa = local_moran(values, used, alpha=c.alpha, adjust=c.adjust, **options)
+        gi = local_gi_star(values, used, alpha=c.alpha, adjust=c.adjust, **options)
+        rows.append({"column": column, "moran_i": g.statistic, "expected": g.expected,
+                     "z": g.z_rand, "p_analytical": g.p_rand, "p_permutation": g.p_sim})
+        lisa.index = gi.index = present.index
+        tables.append(lisa.reindex(current.index).add_prefix(f"{column}_lisa_"))
+        tables.append(gi.reindex(current.index).add_prefix(f"{column}_gi_"))
+    cluster_table = pd.concat(tables, axis=1) if tables else pd.DataFrame(index=current.index)
+    return weights, cluster_table, pd.DataFrame(rows), left_out
+
+
+def _weights(regions: Any, config: RunConfig) -> Any:
+    """Spatial weights of ``regions``; regions linked for want of neighbours are logged."""
     import warnings
 
-    from geodisparity import contiguity, knn, local_gi_star, local_moran, moran
+    from geodisparity import contiguity, knn
     from geodisparity.errors import IslandWarning
 
     c = config.clusters
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IslandWarning)  # reported below, with names
-        weights = knn(current, c.k) if c.weights == "knn" else contiguity(current, c.weights)
+        weights = knn(regions, c.k) if c.weights == "knn" else contiguity(regions, c.weights)
     if weights.added_links:
-        label = _labeller(current, config.boundaries.name)
+        label = _labeller(regions, config.boundaries.name)
         links = ", ".join(f"{label(a)} -> {label(b)}" for a, b in weights.added_links)
         logger.warning("regions with no %s neighbours linked to their nearest region: %s",
                        c.weights, links)
-    _require(current, list(c.columns), "clusters.columns")
-    tables, rows = [], []
-    for column in c.columns:
-        values = current[column].to_numpy(dtype=float)
-        if np.isnan(values).any():
-            raise InputError(
-                f"clusters.columns: {column!r} has missing values for "
-                f"{int(np.isnan(values).sum())} regions in the analysis year"
-            )
-        options = {"permutations": c.permutations, "seed": c.seed}
-        g = moran(values, weights, **options)
-        lisa = local_moran(values, weights, alpha=c.alpha, adjust=c.adjust, **options)
-        gi = local_gi_star(values, weights, alpha=c.alpha, adjust=c.adjust, **options)
-        rows.append({"column": column, "moran_i": g.statistic, "expected": g.expected,
-                     "z": g.z_rand, "p_analytical": g.p_rand, "p_permutation": g.p_sim})
-        lisa.index = gi.index = current.index
-        tables.append(lisa.add_prefix(f"{column}_lisa_"))
-        tables.append(gi.add_prefix(f"{column}_gi_"))
-    cluster_table = pd.concat(tables, axis=1) if tables else pd.DataFrame(index=current.index)
-    return weights, cluster_table, pd.DataFrame(rows)
+    return weights
 
 
 def _labeller(current: pd.DataFrame, name: str | None) -> Callable[[Any], str]:
@@ -464,14 +508,17 @@ def _region_table(current: Any, cluster_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _summary_json(config: RunConfig, result: _Analysis) -> dict[str, Any]:
+    from geodisparity.pipeline_missing import left_out_records
+
     return {
         "title": config.title,
         "note": config.note,
         "analysis_year": result.year,
-        "join": str(result.join_report),
+        "join": None if result.join_report is None else str(result.join_report),
         "gaps": json.loads(result.gaps.to_json(orient="records")),
         "moran": json.loads(result.global_table.to_json(orient="records")),
         "change_over_time": _space_time_summary(result.space_time),
+        "dropped_regions": left_out_records(result.left_out),
     }
 
 

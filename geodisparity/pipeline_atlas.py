@@ -65,6 +65,7 @@ def layer_name(layer: MapLayer, labels: Labels, year: Any) -> str:
 
 def atlas_layers(config: RunConfig, result: _Analysis) -> list[dict[str, Any]]:
     """Return the atlas layer specifications of a run (see :func:`geodisparity.atlas`)."""
+    from geodisparity.pipeline_access import access_layers
     from geodisparity.pipeline_spacetime import space_time_layers
     from geodisparity.pipeline_targets import target_layers
 
@@ -88,6 +89,7 @@ def atlas_layers(config: RunConfig, result: _Analysis) -> list[dict[str, Any]]:
     layers += space_time_layers(result.space_time, result.cluster_table, config.lang,
                                 labels=labels)
     layers += target_layers(result.targets, config)
+    layers += access_layers(config, result.year)
     return layers
 
 

@@ -78,9 +78,9 @@ class Labels:
         indicator = self.indicators.get(column)
         if indicator is not None and indicator.label is not None:
             return indicator.label_in(self.lang)
-        key = f"column.{column}"
-        if key in MESSAGES:
-            return self.say(key, adjust=self.adjust_name())
+        for key in (f"column.{column}", f"gaps.{column}"):
+            if key in MESSAGES:
+                return self.say(key, adjust=self.adjust_name())
         return column
 
     def in_sentence(self, column: Any) -> str:

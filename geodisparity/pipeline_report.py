@@ -19,6 +19,7 @@ from geodisparity.i18n import words as report_words
 from geodisparity.pipeline_atlas import layer_name, unprefix
 from geodisparity.pipeline_charts import decomposition_figure, gap_figures, moran_figure
 from geodisparity.pipeline_labels import Labels
+from geodisparity.pipeline_missing import notes_section
 from geodisparity.pipeline_targets import GROUP_COLUMNS
 from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
@@ -53,6 +54,8 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
         _maps_section(config, result, labels, canvas),
     ]
     sections[2:2] = target_sections(config, result.targets)  # after the gaps
+    notes = notes_section(config, result.left_out)  # regions left out, no permutation test
+    sections[1:1] = [notes] if notes is not None else []
     if result.decompositions or len(result.intervals):
         sections.append(_decomposition_section(config, result, words, labels))
     if result.convergence:
@@ -63,6 +66,9 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
 
     sections += space_time_sections(config, result.space_time, result.current, canvas=canvas,
                                     regions=region_names(config, result.current))
+    from geodisparity.pipeline_access import access_sections
+
+    sections += access_sections(config, result.access, result.current, result.year)
     return sections
 
 
@@ -70,12 +76,14 @@ def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -
     lines = [  # file names only: the report must not show the paths of the machine
         words["boundaries_line"].format(source=file_name(config.boundaries.source),
                                         n=len(result.current)),
-        words["table_line"].format(path=file_name(config.table.path)),
     ]
+    if config.table.path is not None:  # else the attributes of the boundary file
+        lines.append(words["table_line"].format(path=file_name(config.table.path)))
     if result.year is not None:
         lines.append(words["year_line"].format(year=result.year))
-    lines += [line for line in result.join_report.summary(config.lang).splitlines()
-              if line.strip()]
+    if result.join_report is not None:
+        lines += [line for line in result.join_report.summary(config.lang).splitlines()
+                  if line.strip()]
     return Section(words["data"], lines)
 
 
@@ -106,7 +114,7 @@ def _maps_section(config: RunConfig, result: _Analysis, labels: Labels,
 def _decomposition_section(config: RunConfig, result: _Analysis, words: dict[str, str],
                            labels: Labels) -> Section:
     year, current = result.year, result.current
-    title = words["decomposition"] + (f" ({year})" if year is not None else "")
+    title = labels.with_year(words["decomposition"], year)
     paragraphs: list[str] = []
     tables: list[Table] = []
     if len(result.intervals):

@@ -18,7 +18,7 @@ import pandas as pd
 
 from geodisparity.config import RunConfig
 from geodisparity.indicators import Indicator
-from geodisparity.pipeline_labels import display_name
+from geodisparity.pipeline_labels import Labels, display_name
 from geodisparity.stats.composite import CompositeIndex
 from geodisparity.taskbook import TaskBook
 
@@ -73,9 +73,9 @@ class TargetRun:
     def label(self, column: str, lang: str) -> str:
         """Return the display label of an indicator or gap statistic column."""
         for indicator in self.indicators:
-            if indicator.column == column:
+            if indicator.column == column and indicator.label is not None:
                 return indicator.label_in(lang)
-        return column
+        return Labels(lang).label(column)
 
     def annotate(self, current: Any, key: str) -> Any:
         """Add off-track counts and lists, and the composite score and rank, to the regions."""

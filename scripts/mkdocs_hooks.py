@@ -1,5 +1,8 @@
 """mkdocs hook: fill the API reference pages from ``geodisparity.__all__``.
 
+It also checks that ``docs/study-file.md`` is the reference generated from the
+study-file schema (:mod:`geodisparity.config_reference`).
+
 Each API page holds a marker ``<!-- api: NAME -->``; the hook replaces it with one
 mkdocstrings block (``::: module.name``) per public name that belongs to that page, in
 the order ``geodisparity/__init__.py`` lists them. A public name that no page takes
@@ -21,7 +24,9 @@ PAGES: list[tuple[str, tuple[str, ...]]] = [
     ("gaps", ("geodisparity.stats",)),
     ("clusters", ("geodisparity.spatial",)),
     ("maps", ("geodisparity.maps",)),
-    ("crs", ("geodisparity.crs",)),
+    ("crs", ("geodisparity.crs", "geodisparity.gcj02")),
+    ("rasters", ("geodisparity.raster",)),
+    ("access", ("geodisparity.access",)),
     ("errors", ("geodisparity.errors",)),
 ]
 SUBMODULES_MARKER = "submodules"
@@ -52,7 +57,24 @@ def public_names() -> tuple[dict[str, list[str]], list[str]]:
     return blocks, sorted(geodisparity._SUBMODULES)
 
 
+class StaleReferenceError(RuntimeError):
+    """docs/study-file.md differs from the reference the study-file schema gives."""
+
+
+def check_study_file_page(markdown: str) -> None:
+    """Fail the build when the study-file reference page is not the schema's reference."""
+    from geodisparity.config_reference import reference_markdown
+
+    if markdown != reference_markdown():
+        raise StaleReferenceError(
+            "docs/study-file.md differs from geodisparity/config_schema.py; regenerate it with "
+            "`python -m geodisparity.config_reference`"
+        )
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    if page is not None and page.file.src_uri == "study-file.md":
+        check_study_file_page(markdown)
     if "<!-- api:" not in markdown:
         return markdown
     blocks, submodules = public_names()

@@ -5,6 +5,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,7 @@ DEMO_CONFIG = ROOT / "examples" / "zhejiang_demo.toml"
 OUTPUTS = {"atlas.html", "report.html", "regions.csv", "gaps.csv", "clusters.csv", "summary.json"}
 # the demo sets targets and a composite index (tests/test_targets_pipeline.py checks them)
 OUTPUTS |= {"taskbook.csv", "taskbook.xlsx", "attainment.csv", "composite.csv"}
+OUTPUTS |= {"regions.gpkg", "tables.xlsx"}  # for reuse in a GIS and a spreadsheet
 
 
 def run_cli(*args):
@@ -260,3 +262,101 @@ def test_verbose_run_logs_progress_and_quiet_run_prints_only_the_summary(tmp_pat
     assert loud.stderr.strip() and quiet.stderr == ""
     assert quiet.stdout.strip() and quiet.stdout == quiet.output
     assert (tmp_path / "quiet" / "atlas.html").is_file()
+
+
+# --- regions.gpkg and tables.xlsx, checked against the CSV files -----------------------------
+
+
+def _same_values(got, expected):
+    """Compare a column with its CSV text: numbers to 1e-12, other values as text."""
+    got, expected = pd.Series(list(got), dtype=object), pd.Series(list(expected), dtype=object)
+    if got.map(lambda v: isinstance(v, bool)).any():
+        got = got.map(lambda v: str(v) if isinstance(v, bool) else v)
+    as_numbers = pd.to_numeric(expected, errors="coerce")
+    if expected.notna().any() and as_numbers.notna().eq(expected.notna()).all():
+        a = pd.to_numeric(got, errors="coerce").to_numpy(dtype=float)
+        return bool(np.allclose(a, as_numbers.to_numpy(dtype=float), rtol=1e-12, atol=0,
+                                equal_nan=True))
+    def text(values):  # a CSV cannot tell an empty text from a missing one
+        return [None if pd.isna(v) or v == "" else str(v) for v in values]
+
+    return text(got) == text(expected)
+
+
+def test_value_comparison_can_fail():
+    assert _same_values([1.0, None], ["1.0", None]) and not _same_values([1.0], ["1.5"])
+    assert _same_values([True, "a"], ["True", "a"]) and not _same_values(["a"], ["b"])
+    assert not _same_values([None], ["x"])
+
+
+def _csv(path):
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False,
+                       na_values=[""])
+
+
+def test_regions_gpkg_holds_every_computed_column_with_geometry(demo_run):
+    import geopandas as gpd
+    import pyogrio
+
+    from geodisparity.pipeline_outputs import gpkg_column_names
+
+    out, result = demo_run
+    assert "regions.gpkg" in result.output
+    assert [tuple(layer) for layer in pyogrio.list_layers(out / "regions.gpkg")] == [
+        ("regions", "MultiPolygon")]
+    layer = gpd.read_file(out / "regions.gpkg", layer="regions")
+    regions, clusters = _csv(out / "regions.csv"), _csv(out / "clusters.csv")
+    assert len(layer) == len(regions) == len(clusters) == 90
+    assert layer.geometry.notna().all() and layer.geometry.is_valid.all()
+    assert layer.crs.to_epsg() == 4326
+    by_key = layer.set_index("adcode", drop=False)
+    assert set(by_key.index) == set(regions["adcode"]) == set(clusters["region"])
+    for table, key in ((regions, "adcode"), (clusters, "region")):
+        names = dict(zip(table.columns, gpkg_column_names(table.columns), strict=True))
+        for column in table.columns.drop(key):
+            assert names[column] in layer.columns, column
+            aligned = by_key[names[column]].loc[table[key]]
+            assert _same_values(aligned, table[column]), column
+
+
+def test_tables_xlsx_holds_every_table_with_labelled_sheets(demo_run):
+    import openpyxl
+
+    out, _ = demo_run
+    book = openpyxl.load_workbook(out / "tables.xlsx", read_only=True)
+    names = book.sheetnames
+    assert names[0] == "contents" and all(len(n) <= 31 for n in names)
+    assert len({n.lower() for n in names}) == len(names)
+    contents = [row for row in book["contents"].iter_rows(values_only=True)]
+    assert contents[0] == ("Sheet", "Table", "File")
+    assert [r[0] for r in contents[1:]] == names[1:]
+    mirrored = {file: sheet for sheet, _, file in contents[1:] if file}
+    csv_files = {p.name for p in out.glob("*.csv")}
+    assert set(mirrored) == csv_files  # every CSV table has its sheet
+    for file, sheet in mirrored.items():
+        expected = _csv(out / file)
+        rows = list(book[sheet].iter_rows(values_only=True))
+        assert len(rows) == len(expected) + 1, file
+        assert len(rows[0]) == len(expected.columns), file
+        rows = [row + (None,) * (len(rows[0]) - len(row)) for row in rows]  # empty cells
+        for position, column in enumerate(expected.columns):
+            assert _same_values([row[position] for row in rows[1:]], expected[column]), \
+                (file, column)
+    for sheet in ("Moran's I", "Bootstrap intervals", "Theil by mountain26",
+                  "Dagum Gini by mountain26", "Sigma convergence", "LISA Markov income"):
+        assert sheet in names
+    header = next(book["Regions"].iter_rows(values_only=True))
+    assert "Doctors per 1,000 residents (illustrative target)" in header  # configured label
+    moran = list(book["Moran's I"].iter_rows(values_only=True))
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))["moran"]
+    assert [row[1] for row in moran[1:]] == pytest.approx([m["moran_i"] for m in summary])
+
+
+def test_an_existing_workbook_is_not_replaced(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "tables.xlsx").write_bytes(b"mine")
+    result = CliRunner().invoke(main, ["run", str(DEMO_CONFIG), "--output", str(out)])
+    assert result.exit_code == 1 and "tables.xlsx" in result.output
+    assert (out / "tables.xlsx").read_bytes() == b"mine"
+    assert not (out / "regions.gpkg").exists()

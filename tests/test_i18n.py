@@ -15,22 +15,39 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def problems(key, en, zh, same=SAME_IN_BOTH):
+    """What is wrong with one entry of the table (empty when nothing)."""
+    found = []
+    if not (isinstance(en, str) and en.strip()):
+        found.append("English missing")
+    if not (isinstance(zh, str) and zh.strip()):
+        found.append("Chinese missing")
+    if found:
+        return found
+    if key not in same:
+        if zh == en:
+            found.append("the Chinese text is the English one")
+        elif re.search("[A-Za-z]{2}", re.sub(r"\{[^}]*\}", "", en)) and not HAN.search(zh):
+            found.append(f"no Chinese character in {zh!r}")
+    if _fields(en) != _fields(zh):
+        found.append("the two texts fill different fields")
+    return found
+
+
 @pytest.mark.parametrize("key", sorted(MESSAGES))
 def test_every_key_has_both_languages(key):
-    en, zh = MESSAGES[key]
-    assert isinstance(en, str) and en.strip(), f"{key}: English missing"
-    assert isinstance(zh, str) and zh.strip(), f"{key}: Chinese missing"
-    if key not in SAME_IN_BOTH:
-        assert zh != en, f"{key}: the Chinese text is the English one"
-        words_en = re.sub(r"\{[^}]*\}", "", en)
-        if re.search("[A-Za-z]{2}", words_en):
-            assert HAN.search(zh), f"{key}: no Chinese character in {zh!r}"
-    assert _fields(en) == _fields(zh), f"{key}: the two texts fill different fields"
+    assert problems(key, *MESSAGES[key]) == []
 
 
-def test_the_check_can_fail():
-    broken = {"x.y": ("Words", "Words"), "x.z": ("Words", "")}
-    assert any(zh == en or not zh for en, zh in broken.values())
+@pytest.mark.parametrize(("entry", "problem"), [
+    (("Not significant", ""), "Chinese missing"),
+    (("", "不显著"), "English missing"),
+    (("Not significant", "Not significant"), "the Chinese text is the English one"),
+    (("Not significant", "Not signif."), "no Chinese character"),
+    (("{n} regions", "{count} 个地区"), "different fields"),
+])
+def test_the_check_finds_each_problem(entry, problem):
+    assert any(problem in text for text in problems("term.x", *entry))
 
 
 def test_same_in_both_lists_only_real_keys():

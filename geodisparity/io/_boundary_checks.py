@@ -32,6 +32,10 @@ _POLYGONAL = ("Polygon", "MultiPolygon")
 _MAX_COORDINATE = 1e9  # beyond any projected CRS (metres or feet) and any longitude/latitude
 
 
+#: Where else a CRS is given, for messages read outside Python.
+_WHERE_CRS = " (--crs on the command line, boundaries.crs in a study file)"
+
+
 def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, *,
                lonlat_implied: bool = False) -> None:
     """Give ``frame`` its CRS: the file's, else ``crs``, else raise.
@@ -55,7 +59,7 @@ def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, *,
             raise CRSError(
                 f"{source.name} is taken as longitude/latitude, as its format implies, but its "
                 f"coordinates span x {west:g}..{east:g}, y {south:g}..{north:g}; "
-                "pass crs= with its projection"
+                f"pass crs= with its projection{_WHERE_CRS}"
             )
         frame.set_crs(declared, inplace=True, allow_override=True)
         return
@@ -65,7 +69,7 @@ def settle_crs(frame: gpd.GeoDataFrame, crs: Any, source: Path, *,
         if declared is None:
             raise CRSError(
                 f"{source.name} declares no coordinate reference system; pass crs= "
-                "(e.g. crs='EPSG:4326' for longitude/latitude)"
+                f"(e.g. crs='EPSG:4326' for longitude/latitude){_WHERE_CRS}"
             )
         frame.set_crs(declared, inplace=True)
     elif declared is not None and not frame.crs.equals(declared, ignore_axis_order=True):

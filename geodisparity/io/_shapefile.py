@@ -35,8 +35,8 @@ from geodisparity.io._encoding import TextDecision, choose_dbf_encoding, decode_
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["ShapefileParts", "parts_on_disk", "parts_in_zip", "check_parts", "decide",
-           "read_shapefile"]
+__all__ = ["ShapefileParts", "parts_on_disk", "parts_in_zip", "check_parts", "check_dbf",
+           "decide", "read_shapefile"]
 
 _FILE_CODE = 9994
 _HEADER = 100
@@ -106,7 +106,7 @@ def check_parts(parts: ShapefileParts) -> None:
         )
     _check_main_file(parts.shp_head, parts.shp_size, f"{parts.name}")
     _check_main_file(parts.shx_head, parts.shx_size, f"the .shx file of {parts.name}")
-    _check_dbf(parts.dbf, parts.name)
+    check_dbf(parts.dbf, parts.name)
 
 
 def _check_main_file(head: bytes, size: int, what: str) -> None:
@@ -123,7 +123,8 @@ def _check_main_file(head: bytes, size: int, what: str) -> None:
         )
 
 
-def _check_dbf(dbf: bytes, name: str) -> None:
+def check_dbf(dbf: bytes, name: str) -> None:
+    """Raise FileFormatError if a DBF is shorter than its header says (cut short)."""
     if len(dbf) < 32:
         raise FileFormatError(f"the .dbf file of {name} is truncated: {len(dbf)} bytes, "
                               "shorter than a DBF header (32 bytes); copy or extract it again")

@@ -42,7 +42,7 @@ from geodisparity.io.keys import repair_keys
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["read_delimited", "read_excel", "read_parquet", "decode_table_text",
+__all__ = ["read_delimited", "read_excel", "read_parquet", "read_dbf", "decode_table_text",
            "field_count_problems"]
 
 _SHOWN = 8  # lines listed in a message
@@ -320,6 +320,47 @@ def read_parquet(source: Path, key: str | None) -> pd.DataFrame:
     except (OSError, ValueError) as exc:
         raise FileFormatError(f"cannot read {source.name} as Parquet: {exc}") from exc
     table = _strip_headers(table, source)
+    column = _key_column(table.columns.tolist(), key, source)
+    if column is not None:
+        table[column] = repair_keys(table[column])[0]
+    return table
+
+
+def read_dbf(source: Path, key: str | None, encoding: str | None) -> pd.DataFrame:
+    """Read a dBASE table (.dbf), its text decoded as a shapefile's, ``key`` repaired into text.
+
+    The encoding is ``encoding`` if given, else the ``.cpg`` beside the file,
+    the DBF language id and the bytes (see
+    :func:`geodisparity.io._encoding.choose_dbf_encoding`); an overruled
+    declaration warns with :class:`~geodisparity.errors.EncodingMismatchWarning`.
+    """
+    import codecs
+    import warnings
+
+    import pandas as pd
+    import pyogrio
+
+    from geodisparity.errors import EncodingMismatchWarning
+    from geodisparity.io._encoding import choose_dbf_encoding, decode_frame_text
+    from geodisparity.io._shapefile import check_dbf
+
+    data = source.read_bytes()
+    check_dbf(data, source.name)
+    if encoding is not None:
+        codec = codecs.lookup(encoding).name
+    else:
+        cpg = next((p for p in (source.with_suffix(".cpg"), source.with_suffix(".CPG"))
+                    if p.is_file()), None)
+        decision = choose_dbf_encoding(
+            data, None if cpg is None else cpg.read_bytes().decode("latin-1"), source.name)
+        if decision.warning is not None:
+            warnings.warn(decision.warning, EncodingMismatchWarning, stacklevel=3)
+        codec = decision.codec
+    try:
+        frame = pyogrio.read_dataframe(source, encoding="ISO-8859-1", read_geometry=False)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise FileFormatError(f"cannot read {source.name} as a dBASE table: {exc}") from exc
+    table = _strip_headers(decode_frame_text(pd.DataFrame(frame), codec, source.name), source)
     column = _key_column(table.columns.tolist(), key, source)
     if column is not None:
         table[column] = repair_keys(table[column])[0]

@@ -51,6 +51,7 @@ from geodisparity.io._boundary_checks import (
 from geodisparity.io._encoding import check_encoding
 from geodisparity.io._tables import (
     check_unique_headers,
+    read_dbf,
     read_delimited,
     read_excel,
     read_parquet,
@@ -83,6 +84,7 @@ TABLE_SUFFIXES: dict[str, str] = {
     ".xlsx": "Excel workbook",
     ".xlsm": "Excel workbook",
     ".parquet": "Parquet",
+    ".dbf": "dBASE table (a shapefile's attributes)",
 }
 _TOPOLOGY = re.compile(r'"type"\s*:\s*"Topology"')
 _ZIP_MEMBERS = (".shp", ".gpkg", ".geojson", ".json", ".fgb")
@@ -472,8 +474,9 @@ def read_table(
     ----------
     path : str or path-like
         CSV (``.csv``, ``.txt``; delimiter sniffed among comma, tab, semicolon
-        and bar), TSV (``.tsv``, ``.tab``), Excel (``.xlsx``, ``.xlsm``) or
-        Parquet (``.parquet``).
+        and bar), TSV (``.tsv``, ``.tab``), Excel (``.xlsx``, ``.xlsm``),
+        Parquet (``.parquet``) or dBASE (``.dbf``, for instance the attribute
+        table of a shapefile; text decoded as the shapefile's would be).
     key : str, optional
         Column of region codes, parsed as text (so ``"001001"`` keeps its
         zeros) with surrounding whitespace stripped; Parquet numbers are
@@ -481,7 +484,7 @@ def read_table(
     sheet : str or int, optional
         Excel sheet name or position; needed when the workbook has several.
     encoding : str, optional
-        Text encoding of CSV/TSV files. By default a UTF-8 or UTF-16 byte-order
+        Text encoding of CSV/TSV and dBASE files. By default a UTF-8 or UTF-16 byte-order
         mark is honoured, then UTF-8 is tried, then GB18030 (a superset of GBK)
         when it decodes into Chinese text.
 
@@ -527,6 +530,8 @@ def read_table(
         table = read_excel(source, key, sheet)
     elif suffix == ".parquet":
         table = read_parquet(source, key)
+    elif suffix == ".dbf":
+        table = read_dbf(source, key, encoding)
     else:
         table = read_delimited(source, key, encoding, tab=suffix in (".tsv", ".tab"))
     if table.empty:
