@@ -562,6 +562,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "join.repair_pad": ("zero-padded to {width} digits", "补零至 {width} 位"),
 }
 
+# The report's charts (geodisparity.charts), matrices and region lists (i9-report).
+MESSAGES.update({
+    "page.rows": ("rows", "行"),
+    "page.regions": ("regions", "个地区"),
+    "report.cluster_list": ("{column}: regions in significant LISA clusters",
+                            "{column}：显著 LISA 集聚的地区"),
+    "time.pattern_list": ("{column}, regions with a pattern", "{column}，呈现模式的地区"),
+    "chart.target_line": ("Target {value} ({year})", "目标 {value}（{year}）"),
+    "chart.target_line_no_year": ("Target {value}", "目标 {value}"),
+    "chart.equality": ("Line of equality", "绝对平均线"),
+    "chart.population_share": ("Cumulative share of population", "人口累计占比"),
+    "chart.income_share": ("Cumulative share of income", "收入累计占比"),
+    "chart.gini": ("Gini {value}", "基尼系数 {value}"),
+    "chart.moran_i": ("Moran's I = {value}", "莫兰指数 I = {value}"),
+    "chart.standardised": ("Standardised value", "标准化值"),
+    "chart.spatial_lag": ("Spatial lag", "空间滞后"),
+    "chart.between": ("Between groups", "组间"),
+    "chart.within": ("Within groups", "组内"),
+    "chart.net_between": ("Net between groups", "净组间"),
+    "chart.transvariation": ("Transvariation", "超变密度"),
+    "chart.theil_bar": ("Theil T {value}", "泰尔指数 {value}"),
+    "chart.dagum_bar": ("Dagum Gini {value}", "Dagum 基尼系数 {value}"),
+    "chart.lorenz_title": ("Lorenz curve of {column}", "{column} 的洛伦兹曲线"),
+    "chart.moran_title": ("Moran scatter plot of {column}", "{column} 的莫兰散点图"),
+    "chart.shares_title": ("Decomposition by {group}", "按 {group} 分解"),
+    "heat.download": ("Download as CSV ({name}, {rows} × {columns})",
+                      "下载 CSV 文件（{name}，{rows} × {columns}）"),
+    "heat.too_big": ("A {rows} × {columns} matrix is too large to show here.",
+                     "{rows} × {columns} 矩阵过大，此处不显示。"),
+})
+
 #: Keys whose Chinese text is the same as the English one on purpose (symbols, proper nouns).
 SAME_IN_BOTH: frozenset[str] = frozenset({
     "report.adjust_bonferroni", "adjust.fdr", "adjust.by", "adjust.bonferroni",

@@ -215,6 +215,7 @@ class _Analysis:
     regions: pd.DataFrame
     space_time: Any = None  # pipeline_spacetime.SpaceTime: change over time
     targets: Any = None  # pipeline_targets.TargetRun, when the study sets targets
+    long: Any = None  # the joined table with indicators, all years (for the report's charts)
     rasters: Any = None  # pipeline_rasters.RasterRun, when the study has [[rasters]]
     left_out: tuple[Any, ...] = ()  # pipeline_missing.LeftOut: regions dropped (missing values)
     access: Any = None  # pipeline_access.AccessRun, with an [access] section
@@ -256,7 +257,7 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
         current = targets.annotate(current, config.boundaries.key)
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
                      weights, global_table, cluster_table, _region_table(current, cluster_table),
-                     space_time=changes, targets=targets, rasters=rasters,
+                     space_time=changes, targets=targets, long=long, rasters=rasters,
                      left_out=tuple(left_out), access=access)
 
 

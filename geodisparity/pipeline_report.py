@@ -6,25 +6,31 @@ the wording a planner reads can change independently.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from geodisparity.categories import HOTSPOT_LABELS, ISOLATED, LISA_LABELS, NOT_SIGNIFICANT
 from geodisparity.config import RunConfig
-from geodisparity.i18n import MESSAGES, listing
+from geodisparity.i18n import MESSAGES
 from geodisparity.i18n import words as report_words
 from geodisparity.pipeline_atlas import layer_name, unprefix
-from geodisparity.pipeline_labels import Labels, display_name
+from geodisparity.pipeline_charts import decomposition_figure, gap_figures, moran_figure
+from geodisparity.pipeline_labels import Labels
 from geodisparity.pipeline_missing import notes_section
+from geodisparity.pipeline_targets import GROUP_COLUMNS
 from geodisparity.pipeline_targets_report import target_sections
 from geodisparity.report import Figure, Section, Table
+from geodisparity.report_heat import heat_table
+from geodisparity.report_lists import display_names, parent_column, region_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from geodisparity.maps.svg import MapCanvas
     from geodisparity.pipeline import _Analysis
 
-__all__ = ["build_sections", "GAP_HEADERS", "GAP_HEADERS_ZH"]
+__all__ = ["build_sections", "region_names", "file_name", "GAP_HEADERS", "GAP_HEADERS_ZH"]
 
 #: Readable headers for the columns of :func:`geodisparity.gaps` (from :mod:`geodisparity.i18n`).
 GAP_HEADERS = report_words("gaps", "en")
@@ -39,24 +45,27 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
     words = report_words("report", config.lang)
     labels = Labels.of(config, result.current.columns)
     canvas = map_canvas(result.current)  # projected and simplified once for every map
-    gaps = result.gaps.rename(columns=GAP_HEADERS_ZH if config.lang == "zh" else GAP_HEADERS)
+    headers = GAP_HEADERS_ZH if config.lang == "zh" else GAP_HEADERS
+    gaps = result.gaps.rename(columns=headers)
     sections = [
         _data_section(config, result, words),
-        Section(words["gaps"], [words["gaps_intro"]], [Table.from_frame(gaps)]),
+        Section(words["gaps"], [words["gaps_intro"]], [Table.from_frame(gaps)],
+                gap_figures(config, result, headers)),
         _maps_section(config, result, labels, canvas),
     ]
     sections[2:2] = target_sections(config, result.targets)  # after the gaps
     notes = notes_section(config, result.left_out)  # regions left out, no permutation test
     sections[1:1] = [notes] if notes is not None else []
     if result.decompositions or len(result.intervals):
-        sections.append(_decomposition_section(result, words, labels))
+        sections.append(_decomposition_section(config, result, words, labels))
     if result.convergence:
         sections.append(_convergence_section(result.convergence, words, labels))
     if len(result.global_table):
         sections.append(_cluster_section(config, result, words, labels))
     from geodisparity.pipeline_spacetime import space_time_sections
 
-    sections += space_time_sections(config, result.space_time, result.current, canvas=canvas)
+    sections += space_time_sections(config, result.space_time, result.current, canvas=canvas,
+                                    regions=region_names(config, result.current))
     from geodisparity.pipeline_access import access_sections
 
     sections += access_sections(config, result.access, result.current, result.year)
@@ -64,11 +73,12 @@ def build_sections(config: RunConfig, result: _Analysis) -> list[Section]:
 
 
 def _data_section(config: RunConfig, result: _Analysis, words: dict[str, str]) -> Section:
-    lines = [
-        words["boundaries_line"].format(source=config.boundaries.source, n=len(result.current)),
+    lines = [  # file names only: the report must not show the paths of the machine
+        words["boundaries_line"].format(source=file_name(config.boundaries.source),
+                                        n=len(result.current)),
     ]
     if config.table.path is not None:  # else the attributes of the boundary file
-        lines.append(words["table_line"].format(path=config.table.path))
+        lines.append(words["table_line"].format(path=file_name(config.table.path)))
     if result.year is not None:
         lines.append(words["year_line"].format(year=result.year))
     if result.join_report is not None:
@@ -101,7 +111,8 @@ def _maps_section(config: RunConfig, result: _Analysis, labels: Labels,
     return Section(labels.say("report.maps"), [], [], figures)
 
 
-def _decomposition_section(result: _Analysis, words: dict[str, str], labels: Labels) -> Section:
+def _decomposition_section(config: RunConfig, result: _Analysis, words: dict[str, str],
+                           labels: Labels) -> Section:
     year, current = result.year, result.current
     title = labels.with_year(words["decomposition"], year)
     paragraphs: list[str] = []
@@ -126,9 +137,11 @@ def _decomposition_section(result: _Analysis, words: dict[str, str], labels: Lab
         tables.append(Table.from_frame(labels.frame(groups),
                                        caption=words["theil_caption"].format(group=name)))
         matrix = labels.matrix(dagum.gini_matrix, column=group, regions=current)
-        tables.append(Table.from_frame(matrix, index=True,
-                                       caption=words["dagum_caption"].format(group=name)))
-    return Section(title, paragraphs, tables)
+        tables.append(heat_table(matrix, file_name=f"dagum_{group}", lang=labels.lang,
+                                 caption=words["dagum_caption"].format(group=name)))
+    figures = [decomposition_figure(config, group, parts)
+               for group, parts in result.decompositions.items()]
+    return Section(title, paragraphs, tables, figures)
 
 
 def _convergence_section(convergence: dict[str, Any], words: dict[str, str],
@@ -161,7 +174,7 @@ def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]
     if "column" in moran:
         moran["column"] = moran["column"].map(labels.label)
     tables = [Table.from_frame(labels.frame(moran), caption=words["moran_caption"])]
-    name = display_name(config, result.current.columns)
+    names, parents = region_names(config, result.current)
     for column in c.columns:
         lisa = result.cluster_table[f"{column}_lisa_cluster"].astype(str)
         gi = result.cluster_table[f"{column}_gi_cluster"].astype(str)
@@ -175,17 +188,50 @@ def _cluster_section(config: RunConfig, result: _Analysis, words: dict[str, str]
         label = labels.label(column)
         tables.append(Table.from_frame(labels.frame(counts),
                                        caption=words["cluster_caption"].format(column=label)))
-        paragraphs.append(_significant_regions(label, lisa, result.current, name, words, labels))
-    return Section(words["clusters"], paragraphs, tables)
+        significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
+        if len(significant):  # one line when short, grouped by parent and folded when long
+            paragraphs.append(region_list(
+                words["cluster_list"].format(column=label), names.reindex(significant.index),
+                notes=significant.map(labels.value), parents=parents, lang=config.lang))
+        else:
+            paragraphs.append(words["no_clusters"].format(column=label))
+    shown = display_names(names, parents, lang=config.lang)
+    figures = [moran_figure(config, result, column, shown) for column in c.columns]
+    return Section(words["clusters"], paragraphs, tables, [f for f in figures if f])
 
 
-def _significant_regions(label: str, lisa: pd.Series, current: pd.DataFrame,
-                         name: str | None, words: dict[str, str], labels: Labels) -> str:
-    significant = lisa[~lisa.isin([NOT_SIGNIFICANT, ISOLATED])]
-    if not len(significant):
-        return words["no_clusters"].format(column=label)
-    names = (current.loc[significant.index, name].astype(str) if name and name in current
-             else significant.index.astype(str))
-    pairs = zip(names, significant, strict=True)
-    return labels.say("report.listed", column=label, items=listing(
-        (f"{region} ({labels.value(cluster)})" for region, cluster in pairs), labels.lang))
+def region_names(config: RunConfig, current: pd.DataFrame) -> tuple[pd.Series, pd.Series | None]:
+    """Return the regions' names (their keys when there is no name column) and parents.
+
+    The parent (prefecture, state) is the task book's group column when the
+    regions have one, else the ``[analysis] groups`` column with the most groups;
+    names and parents are shown in the report's language when the regions
+    have both (``name_en`` / ``name_zh``).
+    """
+    from geodisparity.pipeline_labels import Labels
+
+    labels = Labels(config.lang, columns=tuple(map(str, current.columns)))
+    name = config.boundaries.name and labels.display(config.boundaries.name)
+    names = (current[name] if name and name in current
+             else pd.Series(current.index.astype(str), index=current.index))
+    groups = sorted(config.analysis.groups, key=lambda g: -current[g].nunique()
+                    if g in current else 0)
+    column = parent_column(pd.DataFrame(current), [*GROUP_COLUMNS.get(
+        config.lang, GROUP_COLUMNS["en"]), *groups])
+    return names, (current[labels.display(column)] if column else None)
+
+
+def file_name(path: str | os.PathLike[str]) -> str:
+    """Return the last part of a path (a bundled layer's name unchanged).
+
+    Examples
+    --------
+    >>> file_name("/home/ana/data/counties.shp"), file_name("zhejiang/counties")
+    ('counties.shp', 'zhejiang/counties')
+    """
+    from geodisparity import boundaries
+
+    text = str(path)
+    if text in boundaries.available():
+        return text
+    return PureWindowsPath(text).name if "\\" in text else Path(text).name

@@ -32,10 +32,11 @@ import pandas as pd
 from geodisparity.categories import NO_PATTERN
 from geodisparity.config import RunConfig
 from geodisparity.errors import InputError
-from geodisparity.i18n import listing
 from geodisparity.i18n import words as section_words
 from geodisparity.pipeline_labels import Labels, display_name
 from geodisparity.report import Figure, Section, Table
+from geodisparity.report_heat import heat_table
+from geodisparity.report_lists import RegionList, region_list
 
 __all__ = ["SpaceTime", "space_time", "space_time_layers", "space_time_sections", "summary",
            "MIN_EMERGING_YEARS"]
@@ -142,8 +143,9 @@ def _label(text: str, lang: str) -> str:
     return translate(text, lang)
 
 
-def _emerging_part(column: str, result: Any, names: pd.Series | None, lang: str,
-                   words: dict[str, str]) -> tuple[list[str], list[Table]]:
+def _emerging_part(column: str, result: Any, regions: tuple[pd.Series, pd.Series | None] | None,
+                   lang: str, words: dict[str, str]
+                   ) -> tuple[list[str | RegionList], list[Table]]:
     periods = result.periods
     lag = words["lag"].format(k=result.time_lag) if result.time_lag else ""
     rule = words["emerging_rule"].format(column=column, start=periods[0], end=periods[-1],
@@ -154,17 +156,20 @@ def _emerging_part(column: str, result: Any, names: pd.Series | None, lang: str,
     table = table[counts.to_numpy() > 0]
     category = result.regions["category"].astype(str)
     shown = category[category != NO_PATTERN]
-    labels = names.reindex(shown.index).astype(str) if names is not None else shown.index
-    items = listing((f"{n} ({_label(p, lang)})" for n, p in zip(labels, shown, strict=True)),
-                    lang, limit=LISTED)
-    listed = (words["listed"].format(column=column, items=items) if len(shown)
-              else words["none_listed"].format(column=column))
+    names, parents = regions or (pd.Series(category.index.astype(str), index=category.index),
+                                 None)
     caption = words["emerging_caption"].format(column=column)
-    return [rule, listed], [Table.from_frame(table, caption=caption)]
+    tables = [Table.from_frame(table, caption=caption)]
+    if not len(shown):
+        return [rule, words["none_listed"].format(column=column)], tables
+    listed = region_list(words["pattern_list"].format(column=column),
+                         names.reindex(shown.index), notes=shown.map(lambda p: _label(p, lang)),
+                         parents=parents, lang=lang)
+    return [rule, listed], tables
 
 
 def _dynamics_part(column: str, result: Any, labels: Labels,
-                   words: dict[str, str]) -> tuple[list[str], list[Table]]:
+                   words: dict[str, str]) -> tuple[list[str | RegionList], list[Table]]:
     lang = labels.lang
     kept = ("–" if np.isnan(result.significant_cohesion)
             else f"{result.significant_cohesion:.1%}")
@@ -174,8 +179,8 @@ def _dynamics_part(column: str, result: Any, labels: Labels,
     matrix.columns = [_label(q, lang) for q in matrix.columns]
     types = result.by_period.drop(columns=["significant_start", "significant_kept"])
     return [text], [
-        Table.from_frame(matrix, index=True,
-                         caption=words["matrix_caption"].format(column=column)),
+        heat_table(matrix, caption=words["matrix_caption"].format(column=column),
+                   file_name=f"lisa_markov_{column}", lang=lang),
         Table.from_frame(labels.frame(types),
                          caption=words["types_caption"].format(column=column)),
     ]
@@ -216,22 +221,30 @@ def summary(space: SpaceTime | None) -> dict[str, Any]:
 
 
 def space_time_sections(config: RunConfig, space: SpaceTime | None,
-                        current: pd.DataFrame, *, canvas: Any = None) -> list[Section]:
-    """Write the report's "Change over time" section (none when nothing was computed)."""
+                        current: pd.DataFrame, *, canvas: Any = None,
+                        regions: tuple[pd.Series, pd.Series | None] | None = None,
+                        ) -> list[Section]:
+    """Write the report's "Change over time" section (none when nothing was computed).
+
+    ``regions`` holds the regions' names and parents for the lists of regions
+    (:func:`geodisparity.pipeline_report.region_names`); default the
+    boundaries' name column, with no parent.
+    """
     if space is None or not (space.emerging or space.dynamics or space.notes):
         return []
     lang = config.lang
     words = section_words("time", lang)
     labels = Labels.of(config, current.columns)
     name = display_name(config, current.columns)
-    names = current[name] if name and name in current else None
-    paragraphs: list[str] = []
+    if regions is None and name and name in current:
+        regions = (current[name], None)
+    paragraphs: list[str | RegionList] = []
     tables: list[Table] = []
     for column in config.clusters.columns:
         parts = []
         label = labels.label(column)
         if column in space.emerging:
-            parts.append(_emerging_part(label, space.emerging[column], names, lang, words))
+            parts.append(_emerging_part(label, space.emerging[column], regions, lang, words))
         if column in space.dynamics:
             parts.append(_dynamics_part(label, space.dynamics[column], labels, words))
         for text, found in parts:

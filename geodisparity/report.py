@@ -23,7 +23,7 @@ import base64
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -34,19 +34,23 @@ from geodisparity._output import write_text
 from geodisparity.errors import InputError
 from geodisparity.i18n import LANGUAGES, words
 from geodisparity.maps.fonts import embed_cjk_font
+from geodisparity.report_lists import RegionList
 
 __all__ = ["Figure", "Section", "Table", "format_value", "render_report", "write_report", "TEXT"]
 
 #: The page's own words by language (from :mod:`geodisparity.i18n`).
 TEXT = {lang: words("page", lang) for lang in LANGUAGES}
+#: Tables with more rows than this are shown folded (a ``<details>`` block).
+LONG_TABLE = 30
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table already rendered to escaped HTML."""
+    """A table already rendered to escaped HTML; ``rows`` (when known) folds long ones."""
 
     html: str
     caption: str | None = None
+    rows: int = 0
 
     @classmethod
     def from_frame(
@@ -58,7 +62,7 @@ class Table:
             index=index, escape=True, border=0, na_rep="–",
             float_format=lambda value: format_value(value, digits),
         )
-        return cls(html, caption)
+        return cls(html, caption, rows=len(frame))
 
 
 def format_value(value: float, digits: int = 4) -> str:
@@ -96,10 +100,14 @@ class Figure:
 
 @dataclass(frozen=True)
 class Section:
-    """One titled block of the report."""
+    """One titled block of the report.
+
+    A paragraph is text, or a :class:`~geodisparity.report_lists.RegionList`
+    (shown on one line when short, folded by parent when long).
+    """
 
     title: str
-    paragraphs: list[str] = field(default_factory=list)
+    paragraphs: list[str | RegionList] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
 
@@ -174,13 +182,14 @@ def render_report(
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(template_text)
     safe_sections = [
-        Section(s.title, s.paragraphs, [Table(Markup(t.html), t.caption) for t in s.tables],
+        Section(s.title, s.paragraphs, [replace(t, html=Markup(t.html)) for t in s.tables],
                 [_safe_figure(f) for f in s.figures])
         for s in sections
     ]
     page = template.render(
         title=title, note=note, lang=lang, atlas=atlas, sections=safe_sections,
         attribution=attribution,
+        long_table=LONG_TABLE,
         t=TEXT.get(lang, TEXT["en"]), version=__version__,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )

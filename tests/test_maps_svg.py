@@ -128,7 +128,7 @@ def test_demo_run_does_not_import_matplotlib(tmp_path):
                             check=True, cwd=ROOT)
     assert result.stdout.strip().splitlines()[-1] == "[]"
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    maps = re.findall(r"<svg.*?</svg>", report, flags=re.S)
+    maps = re.findall(r'<svg[^>]*class="gd-map".*?</svg>', report, flags=re.S)
     assert len(maps) == 3
     for markup in maps:
         assert len(regions_of(markup)) == 90

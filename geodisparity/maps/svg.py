@@ -61,8 +61,9 @@ _ROW = 18.0
 _SCALE_HEIGHT = 26.0
 #: Simplification tolerance in pixels: finer detail does not show at the drawn size.
 _TOLERANCE_PX = 1.0
+# Scoped to the map: a <style> in inline SVG applies to the whole page (and the charts).
 _STYLE = (
-    "text{font-family:system-ui,'Noto Sans CJK SC','Noto Sans SC',sans-serif;fill:#222}"
+    ".gd-map text{font-family:system-ui,'Noto Sans CJK SC','Noto Sans SC',sans-serif;fill:#222}"
     ".gd-region{stroke:#6E6E6E;stroke-width:0.4;stroke-linejoin:round}"
     ".gd-region:hover{stroke:#000;stroke-width:1.2}"
 )
@@ -77,6 +78,10 @@ _ALLOWED = {
     "rect": {"x", "y", "width", "height", "fill", "stroke", "stroke-width", "class"},
     "text": {"x", "y", "font-size", "font-weight", "text-anchor", "class", "fill"},
 }
+# The report's charts (geodisparity.charts) also draw lines, dots and dashed or round strokes.
+_ALLOWED["path"] |= {"stroke-dasharray", "stroke-linejoin", "stroke-linecap", "fill-opacity"}
+_ALLOWED["line"] = {"x1", "y1", "x2", "y2", "stroke", "stroke-width", "stroke-dasharray"}
+_ALLOWED["circle"] = {"cx", "cy", "r", "fill", "stroke", "stroke-width", "fill-opacity"}
 _SAFE_VALUE = re.compile(r"url\(#gd-hatch\)|[\w #.,()%\-+]*")
 
 
