@@ -26,6 +26,7 @@ import pytest
 from browser_helpers import CHROMIUM, FLAGS, Page, _unavailable
 from shapely.geometry import box
 
+from geodisparity.charts.lorenz import lorenz, lorenz_chart
 from geodisparity.maps import Layer, atlas, save_map
 from geodisparity.maps import fonts as gf
 from geodisparity.maps.svg import svg_map
@@ -168,8 +169,11 @@ def _report(folder):
                              caption="县域差距")
     drawn = svg_map(regions, Layer("income", k=2, label="人均收入", unit="元"), lang="zh",
                     title="收入地图")
+    chart = lorenz_chart([lorenz([1.0, 2.0, 4.0, 9.0], label="二〇二三年")], title="洛伦兹曲线",
+                         lang="zh")
     section = Section("区域差距", ["泰尔指数按地市分解。"], [table],
-                      [Figure.from_svg(drawn.markup, "人均可支配收入")])
+                      [Figure.from_svg(drawn.markup, "人均可支配收入"),
+                       Figure.from_svg(chart, "收入分布")])
     page = render_report([section], title="浙江县域差距报告", lang="zh", note="示意数据")
     bare, removed = re.subn(r"<style>@font-face\{.*?\}</style>", "", page)
     assert removed == 1
@@ -188,7 +192,8 @@ def test_report_chinese_drawn_from_the_embedded_font(bare_browser, font, tmp_pat
             assert all(u.startswith(("file:", "data:")) for u in page.requests)
         finally:
             page.close()
-        assert {"浙江县域差距报告", "区域差距", "县", "淳安县", "收入地图"} <= set(used)
+        expected = {"浙江县域差距报告", "区域差距", "县", "淳安县", "收入地图", "洛伦兹曲线"}
+        assert expected <= set(used)
         for text, fonts in used.items():
             from_embedded = (font.family, True) in fonts
             assert from_embedded == embed, (text, fonts)

@@ -63,7 +63,8 @@ _SCALE_HEIGHT = 26.0
 _TOLERANCE_PX = 1.0
 # Scoped to the map: a <style> in inline SVG applies to the whole page (and the charts).
 _STYLE = (
-    ".gd-map text{font-family:system-ui,'Noto Sans CJK SC','Noto Sans SC',sans-serif;fill:#222}"
+    ".gd-map text{font-family:'geodisparity CJK',system-ui,'Noto Sans CJK SC','Noto Sans SC',"
+    "sans-serif;fill:#222}"
     ".gd-region{stroke:#6E6E6E;stroke-width:0.4;stroke-linejoin:round}"
     ".gd-region:hover{stroke:#000;stroke-width:1.2}"
 )
