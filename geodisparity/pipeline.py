@@ -248,7 +248,8 @@ def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]
     from geodisparity.pipeline_report import build_sections
     from geodisparity.report import write_report
 
-    save_map(_atlas(result, config), staged["atlas"], overwrite=True)
+    result, decimals = _simplified_for_maps(result)  # once, for the atlas and the report
+    save_map(_atlas(result, config, decimals), staged["atlas"], overwrite=True)
     write_frame(result.regions, staged["regions"], overwrite=True)
     write_frame(result.gaps, staged["gaps"], overwrite=True)
     write_frame(result.cluster_table.reset_index(names="region"), staged["clusters"],
@@ -442,7 +443,31 @@ def _labeller(current: pd.DataFrame, name: str | None) -> Callable[[Any], str]:
     return lambda region: f"{names.get(region, '?')} ({region})"
 
 
-def _atlas(result: _Analysis, config: RunConfig) -> Any:
+def _simplified_for_maps(result: _Analysis) -> tuple[_Analysis, int]:
+    """Boundaries simplified as the atlas would, and their decimals, for every map of a run.
+
+    The report's static maps simplify these further, to a pixel; simplifying the
+    full boundaries twice costs a quarter of a second on the demo. The
+    coordinates stay unrounded (a valid coverage); the atlas rounds them.
+    """
+    from dataclasses import replace
+
+    from geodisparity.maps.simplify import (
+        auto_tolerance,
+        coordinate_decimals,
+        drawable,
+        simplify_coverage,
+        to_web_geometry,
+    )
+
+    web = to_web_geometry(result.current)
+    tolerance = auto_tolerance(web[drawable(web)])
+    decimals = coordinate_decimals(tolerance)
+    simple = simplify_coverage(web, tolerance=tolerance, rounded=False)  # the atlas rounds
+    return replace(result, current=result.current.set_geometry(simple)), decimals
+
+
+def _atlas(result: _Analysis, config: RunConfig, decimals: int) -> Any:
     from geodisparity.maps import atlas
 
     layers = []
@@ -464,7 +489,8 @@ def _atlas(result: _Analysis, config: RunConfig) -> Any:
     layers += target_layers(result.targets, config)
     outline = {"Prefectures": "prefecture_code"} if "prefecture_code" in result.current else None
     return atlas(result.current, layers=layers, outline=outline, name=config.boundaries.name,
-                 title=config.title, note=config.note, lang=config.lang)
+                 title=config.title, note=config.note, lang=config.lang,
+                 tolerance=None, decimals=decimals)
 
 
 def _default_label(layer: Any) -> str:
