@@ -161,8 +161,8 @@ def _moments(e: np.ndarray, n: np.ndarray) -> tuple[float, float, np.ndarray]:
     weighted = n * deviation
     # A BLAS dot is several times faster than einsum for small arrays; for large ones,
     # einsum (BLAS threads cost more than they save on a busy machine).
-    s2 = float(weighted @ deviation if n.size <= _SMALL else np.einsum("i,i->", weighted, deviation))
-    s2 /= total
+    small = n.size <= _SMALL
+    s2 = float(weighted @ deviation if small else np.einsum("i,i->", weighted, deviation)) / total
     return b, s2 - b * n.size / total, deviation
 
 
