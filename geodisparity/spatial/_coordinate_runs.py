@@ -188,7 +188,7 @@ def _place_by_cell(
 
 
 def _cell_span(cells: np.ndarray) -> tuple[int, np.ndarray]:
-    """The lowest cell number of a batch and the counts of cells from it on.
+    """Return the lowest cell number of a batch and the counts of cells from it on.
 
     A batch holds neighbouring geometries, whose cells span a few rows of the
     grid: counting over that span, not all 65,536 cells, saves most of the
