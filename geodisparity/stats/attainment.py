@@ -233,9 +233,9 @@ def _earlier(frame: pd.DataFrame, value: np.ndarray, year: str, id: str | None, 
     ids = (pd.factorize(frame[id], use_na_sentinel=False)[0] if id is not None
            else np.zeros(len(frame), dtype=np.intp)).tolist()
     known = ~np.isnan(value) & ~np.isnan(years)
-    rows = np.flatnonzero(known).tolist()
-    lookup = dict(zip(zip([ids[i] for i in rows], years[known].tolist()), value[known].tolist(),
-                      strict=True))  # (region, year) -> value; pairs are unique (checked)
+    pairs = zip([ids[i] for i in np.flatnonzero(known).tolist()], years[known].tolist(),
+                strict=True)
+    lookup = dict(zip(pairs, value[known].tolist(), strict=True))  # unique pairs (checked)
     earlier = np.full(len(frame), np.nan)
     span = np.full(len(frame), np.nan)
     for lag in range(window, 0, -1):  # earliest first
