@@ -277,12 +277,14 @@ def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]
     from geodisparity.pipeline_report import build_sections
     from geodisparity.report import write_report
 
-    save_map(_atlas(result, config), staged["atlas"], overwrite=True)
+    # simplified once, for the atlas and the report; regions.gpkg keeps the full geometry
+    mapped, decimals = _simplified_for_maps(result)
+    save_map(_atlas(mapped, config, decimals), staged["atlas"], overwrite=True)
     write_frame(result.regions, staged["regions"], overwrite=True)
     write_frame(result.gaps, staged["gaps"], overwrite=True)
     write_frame(result.cluster_table.reset_index(names="region"), staged["clusters"],
                 overwrite=True)
-    sections = build_sections(config, result)
+    sections = build_sections(config, mapped)
     sections[1:1] = raster_sections(result.rasters, config.lang)  # after "Data and join"
     write_report(staged["report"], sections, title=config.title, note=config.note,
                  lang=config.lang, atlas=OUTPUT_FILES["atlas"], overwrite=True,
@@ -487,13 +489,38 @@ def _labeller(current: pd.DataFrame, name: str | None) -> Callable[[Any], str]:
     return lambda region: f"{names.get(region, '?')} ({region})"
 
 
-def _atlas(result: _Analysis, config: RunConfig) -> Any:
+def _simplified_for_maps(result: _Analysis) -> tuple[_Analysis, int]:
+    """Boundaries simplified as the atlas would, and their decimals, for every map of a run.
+
+    The report's static maps simplify these further, to a pixel; simplifying the
+    full boundaries twice costs a quarter of a second on the demo. The
+    coordinates stay unrounded (a valid coverage); the atlas rounds them.
+    """
+    from dataclasses import replace
+
+    from geodisparity.maps.simplify import (
+        auto_tolerance,
+        coordinate_decimals,
+        drawable,
+        simplify_coverage,
+        to_web_geometry,
+    )
+
+    web = to_web_geometry(result.current)
+    tolerance = auto_tolerance(web[drawable(web)])
+    decimals = coordinate_decimals(tolerance)
+    simple = simplify_coverage(web, tolerance=tolerance, rounded=False)  # the atlas rounds
+    return replace(result, current=result.current.set_geometry(simple)), decimals
+
+
+def _atlas(result: _Analysis, config: RunConfig, decimals: int) -> Any:
     from geodisparity.maps import atlas
     from geodisparity.pipeline_atlas import atlas_layers, atlas_options
 
     return atlas(result.current, layers=atlas_layers(config, result),
                  title=config.title, note=config.note, lang=config.lang,
-                 attribution=config.attribution, **atlas_options(config, result))
+                 attribution=config.attribution, tolerance=None, decimals=decimals,
+                 **atlas_options(config, result))
 
 
 def _unprefix(table: pd.DataFrame, prefix: str) -> pd.DataFrame:

@@ -311,6 +311,13 @@ def test_regions_gpkg_holds_every_computed_column_with_geometry(demo_run):
     assert layer.geometry.notna().all() and layer.geometry.is_valid.all()
     assert layer.crs.to_epsg() == 4326
     by_key = layer.set_index("adcode", drop=False)
+    import shapely
+
+    from geodisparity import boundaries
+
+    full = boundaries.load("zhejiang/counties").set_index("adcode").geometry  # not simplified
+    assert shapely.get_num_coordinates(by_key.geometry.loc[full.index].values).sum() == (
+        shapely.get_num_coordinates(full.values).sum())
     assert set(by_key.index) == set(regions["adcode"]) == set(clusters["region"])
     for table, key in ((regions, "adcode"), (clusters, "region")):
         names = dict(zip(table.columns, gpkg_column_names(table.columns), strict=True))

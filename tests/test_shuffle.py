@@ -1,5 +1,6 @@
 """Global statistics' permutations: uniform, exactly rejected, forms equal to naive ones."""
 
+import sys
 from itertools import permutations as all_orders
 
 import numpy as np
@@ -20,10 +21,10 @@ def rows_of(values, permutations, seed):
     return np.vstack([block.copy() for block in shuffled_rows(values, permutations, rng)])
 
 
-@pytest.mark.parametrize("loop_swaps", [0, _shuffle.LOOP_SWAPS])  # dlaswp, slot loop
+@pytest.mark.parametrize("loop", [False, True])  # dlaswp, slot loop
 @pytest.mark.parametrize("n", [2, 4])
-def test_every_ordering_is_equally_likely(n, loop_swaps, monkeypatch):
-    monkeypatch.setattr(_shuffle, "LOOP_SWAPS", loop_swaps)
+def test_every_ordering_is_equally_likely(n, loop, monkeypatch):
+    monkeypatch.setattr(_shuffle, "_loop_pays", lambda steps: loop)
     draws = 48_000
     rows = rows_of(np.arange(float(n)), draws, seed=3)
     index = {order: k for k, order in enumerate(all_orders(range(n)))}
@@ -60,10 +61,18 @@ def test_integer_path_for_large_n_gives_the_same_steps(monkeypatch):
 @pytest.mark.parametrize(("n", "permutations"), [(2, 1), (3, 7), (90, 999), (513, 200)])
 def test_slot_loop_and_dlaswp_give_the_same_rows(n, permutations, monkeypatch):
     # Small jobs swap slot by slot in numpy: the very swaps dlaswp applies.
-    monkeypatch.setattr(_shuffle, "LOOP_SWAPS", 10**12)
+    monkeypatch.setattr(_shuffle, "_loop_pays", lambda steps: True)
     looped = rows_of(np.arange(float(n)), permutations, seed=n)
-    monkeypatch.setattr(_shuffle, "LOOP_SWAPS", 0)
+    monkeypatch.setattr(_shuffle, "_loop_pays", lambda steps: False)
     assert np.array_equal(looped, rows_of(np.arange(float(n)), permutations, seed=n))
+
+
+def test_the_slot_loop_is_only_for_small_jobs_before_scipy_linalg(monkeypatch):
+    monkeypatch.delitem(sys.modules, "scipy.linalg", raising=False)
+    assert _shuffle._loop_pays(_shuffle.LOOP_SWAPS)
+    assert not _shuffle._loop_pays(_shuffle.LOOP_SWAPS + 1)
+    monkeypatch.setitem(sys.modules, "scipy.linalg", object())
+    assert not _shuffle._loop_pays(1)
 
 
 class ScriptedBits:

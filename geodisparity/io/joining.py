@@ -527,13 +527,17 @@ def _suggest(choices: pd.Series, queries: pd.Series, region_keys: pd.Series | No
     ``rapidfuzz.fuzz.ratio`` (edit similarity).
     """
     import pandas as pd
-    from rapidfuzz import fuzz, process
 
     columns = ["table_value", "region_value", "region_key", "score"]
-    scorer, processor = (fuzz.WRatio, _comparable_name) if by_name else (fuzz.ratio, None)
     options = {i: str(v) for i, v in enumerate(choices) if not pd.isna(v)}
+    asked = list(dict.fromkeys(str(q) for q in queries if not pd.isna(q)))
+    if not options or not asked:  # everything matched: no need to import rapidfuzz
+        return pd.DataFrame(columns=columns)
+    from rapidfuzz import fuzz, process
+
+    scorer, processor = (fuzz.WRatio, _comparable_name) if by_name else (fuzz.ratio, None)
     rows = []
-    for query in dict.fromkeys(str(q) for q in queries if not pd.isna(q)):
+    for query in asked:
         found = process.extract(query, options, scorer=scorer, processor=processor,
                                 limit=3, score_cutoff=_SUGGESTION_CUTOFF)
         for value, score, position in found:

@@ -226,6 +226,7 @@ def build_map(
     tiles: str | None = None,
     attribution: str | None = None,
     tolerance: float | str | None = "auto",
+    decimals: int | None = None,
 ) -> Any:
     """Build a folium map of ``regions`` with the given layers (see :func:`atlas`).
 
@@ -248,7 +249,7 @@ def build_map(
     styled = [style_layer(regions, s, lang=lang, name=name, tooltip=tooltip) for s in specs]
     _check_unique_titles(styled)
     tol = _tolerance(tolerance, web)
-    decimals = coordinate_decimals(tol)
+    decimals = coordinate_decimals(tol) if decimals is None else decimals
     simple = simplify_coverage(web, tolerance=tol, decimals=decimals)
 
     m = _new_map(web.total_bounds, tiles, attribution)
@@ -298,6 +299,7 @@ def atlas(
     tiles: str | None = None,
     attribution: str | None = None,
     tolerance: float | str | None = "auto",
+    decimals: int | None = None,
 ) -> Any:
     """Map several indicators of the same regions in one interactive map.
 
@@ -334,6 +336,11 @@ def atlas(
     tolerance : "auto", float or None
         Simplification tolerance in degrees (see :mod:`geodisparity.maps.simplify`);
         None keeps every vertex.
+    decimals : int, optional
+        Decimals of a degree kept in the map's coordinates; default
+        :func:`~geodisparity.maps.simplify.coordinate_decimals` of the tolerance.
+        Boundaries simplified beforehand can be passed with ``tolerance=None``
+        and the decimals they were rounded to.
 
     Returns
     -------
@@ -354,4 +361,4 @@ def atlas(
     """
     return build_map(regions, layers, outline=outline, edge=edge, layer_control=True,
                      name=name, tooltip=tooltip, lang=lang, title=title, note=note, tiles=tiles,
-                     attribution=attribution, tolerance=tolerance)
+                     attribution=attribution, tolerance=tolerance, decimals=decimals)

@@ -201,8 +201,12 @@ def align_result(regions: pd.DataFrame, result: pd.DataFrame, *, name: str) -> p
 
 
 def _region_cells(regions: pd.DataFrame, columns: list[str], lang: str) -> list[list[str]]:
-    return [[format_cell(v, lang=lang) for v in row]
-            for row in regions[columns].itertuples(index=False, name=None)]
+    if not columns:
+        return [[] for _ in range(len(regions))]
+    # Column by column, as itertuples does, without building a (Geo)DataFrame of them.
+    chosen = ([regions[c] for c in columns] if regions.columns.is_unique
+              else [regions[columns].iloc[:, k] for k in range(len(columns))])
+    return [[format_cell(v, lang=lang) for v in row] for row in zip(*chosen, strict=True)]
 
 
 def _style_choropleth(regions: pd.DataFrame, layer: Layer, lang: str,
@@ -358,11 +362,11 @@ def _style_clusters(regions: pd.DataFrame, layer: Layer, lang: str,
     classes = _cluster_classes(labels, order, name)
     extras = _cluster_extras(regions, layer, result, lang)
     cells = []
+    arrays = [(series.array, unit) for _, series, unit in extras]  # (iloc per cell is slow)
     for i, base in enumerate(base_cells):
         c = classes[i]
         label = translate("No data", lang) if c < 0 else translate(order[c], lang)
-        values = [format_cell(series.iloc[i], unit=unit, lang=lang)
-                  for _, series, unit in extras]
+        values = [format_cell(array[i], unit=unit, lang=lang) for array, unit in arrays]
         cells.append((*base, label, *values))
     fields = (*base_fields, translate(scheme.field, lang),
               *(heading for heading, _, _ in extras))

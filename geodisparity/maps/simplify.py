@@ -208,7 +208,11 @@ def to_web_geometry(regions: gpd.GeoDataFrame | gpd.GeoSeries, *,
 
 
 def simplify_coverage(
-    geometry: gpd.GeoSeries, *, tolerance: float | None = None, decimals: int | None = None
+    geometry: gpd.GeoSeries,
+    *,
+    tolerance: float | None = None,
+    decimals: int | None = None,
+    rounded: bool = True,
 ) -> gpd.GeoSeries:
     """Simplify a polygon coverage as a whole and round its coordinates.
 
@@ -221,6 +225,9 @@ def simplify_coverage(
         0 keeps every vertex (only rounding applies).
     decimals : int, optional
         Decimals to round to; default :func:`coordinate_decimals` of the tolerance.
+    rounded : bool, default True
+        False leaves the coordinates unrounded (a valid coverage, for
+        further simplification).
 
     Returns
     -------
@@ -252,7 +259,8 @@ def simplify_coverage(
     shapes = values[present]
     if tolerance > 0 and len(shapes):
         shapes = shapely.coverage_simplify(shapes, tolerance, simplify_boundary=True)
-    values[present] = shapely.transform(shapes, lambda xy: np.round(xy, decimals))
+    values[present] = shapely.transform(shapes, lambda xy: np.round(xy, decimals)) if rounded \
+        else shapes
     return gpd.GeoSeries(values, index=geometry.index, crs=geometry.crs)
 
 

@@ -84,7 +84,8 @@ def equal_coordinate_runs(geoms: np.ndarray, *, with_order: bool = False) -> Coo
     cell_counts = np.zeros(_GRID * _GRID, dtype=np.int64)
     for first, last, begin, end in batches:
         cells[begin:end] = _grid_cells(shapely.get_coordinates(geoms[first:last]), grid)
-        cell_counts += np.bincount(cells[begin:end], minlength=_GRID * _GRID)
+        low, in_batch = _cell_span(cells[begin:end])
+        cell_counts[low : low + in_batch.size] += in_batch
     runs = _place_by_cell(geoms, counts, batches, cells, cell_counts, (owners, index),
                           with_order)
     del cells
@@ -170,20 +171,31 @@ def _place_by_cell(
     for first, last, begin, end in batches:
         batch = shapely.get_coordinates(geoms[first:last])
         batch += 0.0  # turns -0.0 into 0.0
-        batch_cells = cells[begin:end]
+        low, in_batch = _cell_span(cells[begin:end])  # a batch's cells lie in a narrow band
+        batch_cells = cells[begin:end] - np.uint16(low)
         local = np.argsort(batch_cells, kind="stable")
-        sorted_cells = batch_cells[local]
-        in_batch = np.bincount(batch_cells, minlength=_GRID * _GRID)
-        shift = cursor - np.cumsum(in_batch)  # place of a cell's k-th coordinate, minus k,
+        span = cursor[low : low + in_batch.size]  # (a view: updated in place below)
+        shift = span - np.cumsum(in_batch)  # place of a cell's k-th coordinate, minus k,
         shift += in_batch  # less the number of coordinates of the batch sorted before it
-        places = shift[sorted_cells]
+        places = shift[batch_cells[local]]
         places += np.arange(end - begin)
-        cursor += in_batch
+        span += in_batch
         as_complex(points)[places] = as_complex(batch)[local]
         owner[places] = np.repeat(np.arange(first, last, dtype=owners), counts[first:last])[local]
         if order is not None:
             order[places] = local + begin
     return CoordinateRuns(points, owner, np.empty(n, dtype=bool), order)
+
+
+def _cell_span(cells: np.ndarray) -> tuple[int, np.ndarray]:
+    """Return the lowest cell number of a batch and the counts of cells from it on.
+
+    A batch holds neighbouring geometries, whose cells span a few rows of the
+    grid: counting over that span, not all 65,536 cells, saves most of the
+    per-batch work.
+    """
+    low = int(cells.min())
+    return low, np.bincount(cells - np.uint16(low))
 
 
 def _chunk_bounds(cell_counts: np.ndarray) -> np.ndarray:

@@ -44,6 +44,7 @@ import scipy.sparse as sp
 from geodisparity.spatial._spatial_inputs import transformed_matrix
 from geodisparity.spatial.permutation import row_sums
 from geodisparity.spatial.weights import SpatialWeights, Transform
+from geodisparity.stats.normal import two_sided_normal_p
 
 __all__ = ["gi_weights", "gi_z", "two_sided_p", "two_sided_pseudo_p", "hotspot_bins"]
 
@@ -169,9 +170,7 @@ def two_sided_p(z: np.ndarray) -> np.ndarray:
     >>> two_sided_p(np.array([1.959963984540054, 0.0])).round(6).tolist()
     [0.05, 1.0]
     """
-    from scipy.special import ndtr
-
-    return 2.0 * ndtr(-np.abs(z))
+    return two_sided_normal_p(z)
 
 
 def two_sided_pseudo_p(p_sim: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ and the swaps are then applied in one compiled call, LAPACK's ``dlaswp``
 (which performs exactly this sequence of row interchanges). Small jobs (up to
 :data:`LOOP_SWAPS` slot steps in all) apply the same swaps slot by slot, each
 step vectorised over the rows, which gives identical rows and spares the
-import of ``scipy.linalg`` (about 0.1 s). The permutations are
+import of ``scipy.linalg`` (about 0.1 s) while it is not yet imported. The permutations are
 uniform, as with ``Generator.shuffle``, at about half its cost (measured at
 160,000 values), since the random numbers are made in bulk rather than by one
 call per element. Rows are shuffled a few at a time (about
@@ -47,6 +47,7 @@ Examples
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -73,8 +74,10 @@ __all__ = [
 BLOCK_ELEMENTS = 1 << 17
 
 #: Up to this many slot steps (``(n - 1)`` per block) in a whole job, the swaps are
-#: applied by a numpy loop over the slots instead of ``dlaswp`` (same result).
-LOOP_SWAPS = 4096
+#: applied by a numpy loop over the slots instead of ``dlaswp`` (same result), unless
+#: ``scipy.linalg`` is already imported: each step costs about 10 us, so the loop
+#: only pays while it spares the import (about 0.1 s), i.e. for a process's first jobs.
+LOOP_SWAPS = 1024
 
 #: Up to this many values, the forms use the dense matrix (faster than sparse at
 #: n = 90), and blocks hold :data:`SMALL_BLOCK_ELEMENTS` values (measured faster).
@@ -169,6 +172,11 @@ def _swap_by_slot(part: np.ndarray, steps: np.ndarray) -> None:
         part[rows, target] = held
 
 
+def _loop_pays(slot_steps: int) -> bool:
+    """Tell whether swapping slot by slot beats ``dlaswp`` for a job of ``slot_steps``."""
+    return slot_steps <= LOOP_SWAPS and "scipy.linalg" not in sys.modules
+
+
 def _shuffle_in_place(
     part: np.ndarray, rng: np.random.Generator, slots: _Slots, *, loop: bool = False
 ) -> None:
@@ -223,7 +231,7 @@ def shuffled_rows(
     if n * step >= 2**31:  # dlaswp takes 32-bit positions
         raise ValueError(f"too many values to permute: n={n}")
     slots = _slots(n)
-    loop = -(-permutations // step) * (n - 1) <= LOOP_SWAPS
+    loop = _loop_pays(-(-permutations // step) * (n - 1))  # (either way, the same rows)
     block = np.empty((rows or step, n))
     block[...] = values
     done = 0

@@ -53,6 +53,7 @@ from geodisparity.spatial._shuffle import (
 from geodisparity.spatial._spatial_inputs import prepare_spatial, transformed_matrix
 from geodisparity.spatial.permutation import pseudo_p_value
 from geodisparity.spatial.weights import SpatialWeights, Transform
+from geodisparity.stats.normal import two_sided_normal_p
 
 __all__ = [
     "GlobalStatistic",
@@ -171,9 +172,7 @@ def _moments(matrix: sp.csr_array) -> _Moments:
 
 
 def _two_sided(z: float) -> float:
-    from scipy.special import ndtr
-
-    return float(2.0 * ndtr(-abs(z)))
+    return two_sided_normal_p(z)
 
 
 def _check(

@@ -63,6 +63,8 @@ from geodisparity.spatial.weights import SpatialWeights, Transform
 
 __all__ = ["eb_rates", "moran_rate", "local_moran_rate"]
 
+_SMALL = 8192  # arrays up to this size use a plain BLAS dot (single-threaded at this size)
+
 
 # ----------------------------------------------------------------- inputs
 
@@ -98,8 +100,13 @@ def _column(arg: Any, data: pd.DataFrame | None, name: str) -> tuple[np.ndarray,
 
 def _aspatial(
     events: Any, population: Any, data: pd.DataFrame | None, nan: NanPolicy
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index]:
-    """Events, population (kept rows), the kept mask and the output index, matched by position."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index | None]:
+    """Events, population (kept rows), the kept mask and the output index, matched by position.
+
+    The index is None for plain arrays without missing values: the output's default
+    index (building a RangeIndex here costs a good part of the smoothing of a
+    thousand regions).
+    """
     if nan not in ("raise", "drop"):
         raise InputError(f"nan={nan!r} is not accepted; use 'raise' or 'drop'")
     e, index = _column(events, data, "events")
@@ -108,9 +115,9 @@ def _aspatial(
         raise InputError(
             f"population has {n.size} rows but events has {e.size}; they must be the same length"
         )
-    index = pd.RangeIndex(e.size) if index is None else index
     if np.isfinite(e.sum() + n.sum()):  # a NaN or infinity anywhere makes the sum non-finite
-        return e, n, np.ones(e.size, dtype=bool), index
+        return e, n, np.ones(e.size, dtype=bool), index  # (index None: positions)
+    index = pd.RangeIndex(e.size) if index is None else index
     keep = np.isfinite(e) & np.isfinite(n)
     if keep.all():  # finite values whose sum overflowed
         return e, n, keep, index
@@ -151,8 +158,11 @@ def _moments(e: np.ndarray, n: np.ndarray) -> tuple[float, float, np.ndarray]:
     b = float(e.sum()) / total
     deviation = e / n
     deviation -= b
-    # einsum, not a BLAS dot: BLAS threads cost more than they save on a busy machine
-    s2 = float(np.einsum("i,i->", n * deviation, deviation)) / total
+    weighted = n * deviation
+    # A BLAS dot is several times faster than einsum for small arrays; for large ones,
+    # einsum (BLAS threads cost more than they save on a busy machine).
+    small = n.size <= _SMALL
+    s2 = float(weighted @ deviation if small else np.einsum("i,i->", weighted, deviation)) / total
     return b, s2 - b * n.size / total, deviation
 
 
@@ -166,10 +176,8 @@ def _global_eb(e: np.ndarray, n: np.ndarray) -> np.ndarray:
     b, a, deviation = _moments(e, n)
     if not a > 0:
         return np.full(n.shape, b)
-    out = n * a  # b + a / (a + b / n) * (p - b), in place: a n / (a n + b) * (p - b) + b
-    out += b
+    out = n + b / a  # b + a / (a + b / n) * (p - b), in place: n / (n + b / a) * (p - b) + b
     np.divide(n, out, out=out)
-    out *= a
     out *= deviation
     out += b
     return out
@@ -262,7 +270,7 @@ def eb_rates(
     """
     if weights is None:
         e, n, keep, index = _aspatial(events, population, data, nan)
-        _check_counts(e, n, lambda: index[keep])
+        _check_counts(e, n, lambda: (pd.RangeIndex(keep.size) if index is None else index)[keep])
         smoothed = _global_eb(e, n) if e.size else e
     else:
         e, n, keep, kept_weights, index = _spatial(events, population, weights, data, nan)

@@ -229,14 +229,18 @@ def _earlier(frame: pd.DataFrame, value: np.ndarray, year: str, id: str | None, 
              window: int) -> tuple[np.ndarray, np.ndarray]:
     """Each row's value in the earliest year within ``window`` years before, and the span."""
     years = pd.to_numeric(frame[year], errors="coerce").to_numpy(dtype=float)
-    ids = frame[id].to_numpy() if id is not None else np.zeros(len(frame))
+    # Regions as integer codes (a missing id is a region of its own, as in an index lookup).
+    ids = (pd.factorize(frame[id], use_na_sentinel=False)[0] if id is not None
+           else np.zeros(len(frame), dtype=np.intp)).tolist()
     known = ~np.isnan(value) & ~np.isnan(years)
-    lookup = pd.Series(value[known], index=pd.MultiIndex.from_arrays([ids[known],
-                                                                      years[known]]))
+    pairs = zip([ids[i] for i in np.flatnonzero(known).tolist()], years[known].tolist(),
+                strict=True)
+    lookup = dict(zip(pairs, value[known].tolist(), strict=True))  # unique pairs (checked)
     earlier = np.full(len(frame), np.nan)
     span = np.full(len(frame), np.nan)
     for lag in range(window, 0, -1):  # earliest first
-        found = lookup.reindex(pd.MultiIndex.from_arrays([ids, years - lag])).to_numpy()
+        found = np.array([lookup.get(pair, np.nan)
+                          for pair in zip(ids, (years - lag).tolist(), strict=True)])
         fill = np.isnan(earlier) & ~np.isnan(found)
         earlier[fill], span[fill] = found[fill], lag
     return earlier, span

@@ -32,6 +32,7 @@ import numpy as np
 
 from geodisparity._results import result_dict, short_repr
 from geodisparity.errors import InputError
+from geodisparity.stats.normal import two_sided_normal_p
 
 __all__ = ["MannKendall", "mann_kendall", "mann_kendall_rows"]
 
@@ -87,8 +88,6 @@ def _tie_terms(sorted_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _complete_rows(x: np.ndarray) -> dict[str, np.ndarray]:
     """Mann-Kendall of each row of a NaN-free ``(rows, n)`` array, vectorised over rows."""
-    from scipy.special import ndtr
-
     rows, n = x.shape
     s = np.zeros(rows)
     for k in range(n - 1):
@@ -99,7 +98,7 @@ def _complete_rows(x: np.ndarray) -> dict[str, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(variance > 0, (s - np.sign(s)) / np.sqrt(variance), 0.0)
         tau = np.where(pairs > pair_term, s / np.sqrt((pairs - pair_term) * pairs), np.nan)
-    return {"s": s, "variance": variance, "z": z, "p": 2.0 * ndtr(-np.abs(z)), "tau": tau}
+    return {"s": s, "variance": variance, "z": z, "p": two_sided_normal_p(z), "tau": tau}
 
 
 def mann_kendall_rows(values: np.ndarray) -> dict[str, np.ndarray]:

@@ -20,6 +20,9 @@ converts them (timed separately, as "pygeoda open"), then
 build"). The ratio compares pygeoda's build alone with our whole call (which
 starts from the GeoDataFrame), the comparison least favourable to us.
 
+On a shared machine, wall time depends on the load; the process CPU time
+(``time.process_time``) of each call is reported too, in a second table.
+
 A script builds its weights once, so the first call in a fresh process
 matters too: it pays for the memory the process has not used yet. For the
 China counties, ``--first-calls`` fresh subprocesses (default 3) each load
@@ -87,6 +90,13 @@ def timed(function):
     return time.perf_counter() - start, result
 
 
+def cpu_timed(function):
+    """Return (wall s, CPU s of this process, result); CPU time is steadier when busy."""
+    cpu = time.process_time()
+    elapsed, result = timed(function)
+    return elapsed, time.process_time() - cpu, result
+
+
 def neighbour_sets(neighbors) -> dict:
     return {key: frozenset(values) for key, values in neighbors.items()}
 
@@ -113,16 +123,19 @@ def run_case(name: str, regions: gpd.GeoDataFrame, rule: str, args) -> dict:
     peer_class = {"queen": libpysal.weights.Queen, "rook": libpysal.weights.Rook}[rule]
     with_geoda = not (args.skip_pygeoda or name.startswith("lattice"))
     ours_times, peer_times, geoda_times, open_times = [], [], [], []
+    ours_cpu, geoda_cpu = [], []
     # Interleave the runs so that changes in machine load hit all alike.
     for round_ in range(max(args.repeat, args.peer_repeat)):
         if round_ < args.repeat:
-            elapsed, ours = timed(lambda: contiguity(regions, rule, islands="keep"))
+            elapsed, cpu, ours = cpu_timed(lambda: contiguity(regions, rule, islands="keep"))
             ours_times.append(elapsed)
+            ours_cpu.append(cpu)
         if with_geoda and round_ < args.repeat:
             elapsed, opened = timed(lambda: pygeoda_open(regions))
             open_times.append(elapsed)
-            elapsed, geoda = timed(lambda opened=opened: pygeoda_build(rule)(opened))
+            elapsed, cpu, geoda = cpu_timed(lambda opened=opened: pygeoda_build(rule)(opened))
             geoda_times.append(elapsed)
+            geoda_cpu.append(cpu)
         if round_ < args.peer_repeat:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -153,6 +166,8 @@ def run_case(name: str, regions: gpd.GeoDataFrame, rule: str, args) -> dict:
         "pygeoda_build_s": geoda_best,
         "pygeoda_open_s": min(open_times) if with_geoda else float("nan"),
         "pygeoda_ratio": geoda_best / ours_best,
+        "geodisparity_cpu_s": min(ours_cpu),
+        "pygeoda_build_cpu_s": min(geoda_cpu) if with_geoda else float("nan"),
         "identical": identical,
     }
 
@@ -161,11 +176,11 @@ def first_call(which: str, rule: str) -> dict:
     """Time the first call of a fresh process (run in a subprocess by ``first_calls``)."""
     china = load_china_counties()
     if which == "geodisparity":
-        elapsed, _ = timed(lambda: contiguity(china, rule, islands="keep"))
-        return {"first_s": elapsed}
+        elapsed, cpu, _ = cpu_timed(lambda: contiguity(china, rule, islands="keep"))
+        return {"first_s": elapsed, "first_cpu_s": cpu}
     open_s, opened = timed(lambda: pygeoda_open(china))
-    build_s, _ = timed(lambda: pygeoda_build(rule)(opened))
-    return {"open_s": open_s, "first_s": build_s}
+    build_s, cpu, _ = cpu_timed(lambda: pygeoda_build(rule)(opened))
+    return {"open_s": open_s, "first_s": build_s, "first_cpu_s": cpu}
 
 
 def first_calls(rule: str, runs: int, with_geoda: bool) -> dict:
@@ -180,9 +195,11 @@ def first_calls(rule: str, runs: int, with_geoda: bool) -> dict:
                 check=True, capture_output=True, text=True,
             )
             times[which].append(json.loads(out.stdout.strip().splitlines()[-1]))
-    out = {"geodisparity_first_s": statistics.median(t["first_s"] for t in times["geodisparity"])}
+    out = {"geodisparity_first_s": statistics.median(t["first_s"] for t in times["geodisparity"]),
+           "geodisparity_first_cpu_s": min(t["first_cpu_s"] for t in times["geodisparity"])}
     if with_geoda:
         out["pygeoda_first_build_s"] = statistics.median(t["first_s"] for t in times["pygeoda"])
+        out["pygeoda_first_cpu_s"] = min(t["first_cpu_s"] for t in times["pygeoda"])
         out["pygeoda_first_open_s"] = statistics.median(t["open_s"] for t in times["pygeoda"])
     return out
 
@@ -209,6 +226,20 @@ def markdown(results: list[dict]) -> str:
             f"| {'-' if ratio != ratio else f'{ratio:.2f}x'} | {r['libpysal_s']:.2f} "
             f"| {r['ratio']:.1f}x | {'yes' if r['identical'] else 'NO'} "
             f"| {r['geodisparity_islands_nearest_s']:.3f} |"
+        )
+    lines += ["", "CPU time of the process (best; steadier than wall time on a busy machine):", "",
+              "| dataset | rule | geodisparity CPU (s) | pygeoda build CPU (s) "
+              "| geodisparity first call CPU (s) | pygeoda first build CPU (s) "
+              "| pygeoda / geodisparity, warm | same, first call |", "|" + "---|" * 8]
+    for r in results:
+        ours_first, geoda_first = r.get("geodisparity_first_cpu_s"), r.get("pygeoda_first_cpu_s")
+        first_ratio = (geoda_first / ours_first if ours_first and geoda_first is not None
+                       else float("nan"))
+        warm_ratio = r["pygeoda_build_cpu_s"] / r["geodisparity_cpu_s"]
+        lines.append(
+            f"| {r['dataset']} | {r['rule']} | {r['geodisparity_cpu_s']:.3f} "
+            f"| {seconds(r['pygeoda_build_cpu_s'])} | {seconds(ours_first)} "
+            f"| {seconds(geoda_first)} | {seconds(warm_ratio, 2)} | {seconds(first_ratio, 2)} |"
         )
     return "\n".join(lines)
 
