@@ -253,7 +253,11 @@ def test_a_killed_run_removes_its_staging_folder(tmp_path, signum, status, word)
         _, stderr = process.communicate(timeout=120)
     finally:
         process.kill()
-    assert process.returncode == status, stderr
+    # A shell reports 128 + 2 = 130 for both: CPython sometimes ends a process whose Ctrl-C
+    # was handled by re-sending SIGINT to itself (its exit_sigint, seen with strace when the
+    # interrupt lands inside code run through PyRun_*), which Popen shows as -2.
+    accepted = {status, -signum} if signum == signal.SIGINT else {status}
+    assert process.returncode in accepted, stderr
     assert stderr.strip().splitlines()[-1] == (
         f"Error: {word}; no output was written or replaced"
     )
