@@ -16,10 +16,13 @@ snapped, so that no rounding residue makes an outside cell "touched". The work i
 pass over the edges plus the crossings (the polygon's perimeter in cells), then a
 cumulative sum over the region's bounding box.
 
-Why not exactextract as the engine: its Python binding takes features one by one through
-GDAL/GEOS objects; on China's 2,875 counties (4.2 million vertices) on a 350 x 225 DEM it
-took 31 s, while this vectorised pass takes a few seconds (scripts/bench/bench_zonal.py),
-and gives the same fractions to ~1e-12. It would also add a compiled dependency.
+Why not exactextract as the engine: its Python binding processes features one by one
+through GEOS and its own raster objects. On China's 2,875 counties (4.2 million vertices)
+over a 350 x 225 DEM it took 35 s where ``zonal_stats`` took 2.9 s, and 39 s vs 4.1 s on a
+7,000 x 4,500 raster (scripts/bench/bench_zonal.py, one run each); the fractions agree to
+its single precision (exactextract keeps them as float32: means agree to ~1e-7 relative,
+against shapely's cell-by-cell intersections ours agree to 1e-12). It would also make a
+compiled package a hard dependency.
 
 Examples
 --------
