@@ -11,7 +11,7 @@ Runs, each once (``time.perf_counter``):
 - ``dask=True`` on Dask's local threaded scheduler (one thread per CPU), peak resident
   memory of this process so far (so at least the one-process figure plus the counties);
 - ``dask.distributed.LocalCluster`` with 1 and then 2 worker processes of one thread each
-  (``client=``), peak resident memory of each worker (``ru_maxrss``, which includes the
+  (``client=``), peak resident memory of each worker (``VmHWM``, which includes the
   worker's own ~100 MB).
 
 The results of all runs must be identical (same tiles, same merge order). The speed-up
@@ -109,9 +109,13 @@ def run_threads(counties, path, tile):
 
 
 def _peak_rss() -> int:
+    """This process's peak resident memory (VmHWM; ru_maxrss would keep a forking parent's)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kilobytes
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def run_cluster(counties, path, tile, workers):
