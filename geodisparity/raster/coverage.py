@@ -16,10 +16,13 @@ snapped, so that no rounding residue makes an outside cell "touched". The work i
 pass over the edges plus the crossings (the polygon's perimeter in cells), then a
 cumulative sum over the region's bounding box.
 
-Why not exactextract as the engine: its Python binding takes features one by one through
-GDAL/GEOS objects; on China's 2,875 counties (4.2 million vertices) on a 350 x 225 DEM it
-took 31 s, while this vectorised pass takes a few seconds (scripts/bench/bench_zonal.py),
-and gives the same fractions to ~1e-12. It would also add a compiled dependency.
+Why not exactextract as the engine: its Python binding processes features one by one
+through GEOS and its own raster objects. On China's 2,875 counties (4.2 million vertices)
+over a 350 x 225 DEM it took 35 s where ``zonal_stats`` took 2.9 s, and 39 s vs 4.1 s on a
+7,000 x 4,500 raster (scripts/bench/bench_zonal.py, one run each); the fractions agree to
+its single precision (exactextract keeps them as float32: means agree to ~1e-7 relative,
+against shapely's cell-by-cell intersections ours agree to 1e-12). It would also make a
+compiled package a hard dependency.
 
 Examples
 --------
@@ -42,7 +45,10 @@ import shapely
 
 from geodisparity.errors import GeometryError, InputError
 
-__all__ = ["BoundaryPieces", "boundary_pieces", "coverage_window", "region_boxes"]
+__all__ = [
+    "BoundaryPieces", "boundary_pieces", "bounds_boxes", "check_polygons", "coverage_window",
+    "region_boxes",
+]
 
 # Cells whose exact fraction rounds to within this of 0 or 1 are taken as 0 or 1.
 _SNAP = 1e-12
@@ -178,6 +184,18 @@ def _split(x0, y0, x1, y1):
             np.concatenate([y1[whole] - y0[whole], (tb - ta) * dy]))
 
 
+def check_polygons(geoms: np.ndarray) -> None:
+    """Raise :class:`GeometryError` unless every geometry is a (multi)polygon, empty or None."""
+    kinds = shapely.get_type_id(geoms)
+    bad = np.flatnonzero(~np.isin(kinds, (-1, 3, 6)) & ~shapely.is_empty(geoms))
+    if bad.size:
+        raise GeometryError(
+            f"regions: zonal statistics need polygons; rows at positions "
+            f"{', '.join(map(str, bad[:10]))} hold {shapely.get_type_id(geoms[bad[0]])!s} "
+            "geometries (type id; 3 = Polygon, 6 = MultiPolygon)"
+        )
+
+
 def boundary_pieces(
     geoms: Sequence[Any] | np.ndarray, transform: Any, shape: tuple[int, int]
 ) -> BoundaryPieces:
@@ -203,14 +221,7 @@ def boundary_pieces(
         If a geometry is not a polygon or multipolygon.
     """
     geoms = np.asarray(geoms, dtype=object)
-    kinds = shapely.get_type_id(geoms)
-    bad = np.flatnonzero(~np.isin(kinds, (-1, 3, 6)) & ~shapely.is_empty(geoms))
-    if bad.size:
-        raise GeometryError(
-            f"regions: zonal statistics need polygons; rows at positions "
-            f"{', '.join(map(str, bad[:10]))} hold {shapely.get_type_id(geoms[bad[0]])!s} "
-            "geometries (type id; 3 = Polygon, 6 = MultiPolygon)"
-        )
+    check_polygons(geoms)
     found = []
     for lo, hi in _batches(geoms):
         x0, y0, x1, y1, region, sign = _pixel_edges(geoms[lo:hi], transform)
@@ -258,6 +269,27 @@ def _by_cell(reg, xm, ym, height, shape):
     row, col = np.divmod(rest, cols + 2)
     # 32-bit cells and regions: the pieces travel to Dask workers.
     return reg.astype(np.int32), row.astype(np.int32), (col - 1).astype(np.int32), area, height
+
+
+def bounds_boxes(geoms: np.ndarray, transform: Any, shape: tuple[int, int]) -> np.ndarray:
+    """Cell box ``(r0, r1, c0, c1)`` holding each polygon's bounds, clipped to the raster.
+
+    A missing or empty geometry, or one wholly outside the raster, gets an empty box.
+    """
+    bounds = shapely.bounds(geoms)
+    with np.errstate(invalid="ignore"):
+        cols = (bounds[:, [0, 2]] - transform.c) / transform.a
+        rows = (bounds[:, [1, 3]] - transform.f) / transform.e
+    boxes = np.zeros((len(geoms), 4), dtype=np.int64)
+    known = np.isfinite(bounds).all(axis=1)
+    height, width = shape
+    boxes[known, 0] = np.floor(rows[known].min(axis=1)).clip(0, height)
+    boxes[known, 1] = np.ceil(rows[known].max(axis=1)).clip(0, height)
+    boxes[known, 2] = np.floor(cols[known].min(axis=1)).clip(0, width)
+    boxes[known, 3] = np.ceil(cols[known].max(axis=1)).clip(0, width)
+    empty = (boxes[:, 0] >= boxes[:, 1]) | (boxes[:, 2] >= boxes[:, 3])
+    boxes[empty] = 0
+    return boxes
 
 
 def region_boxes(pieces: BoundaryPieces, shape: tuple[int, int]) -> np.ndarray:

@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from geodisparity._optional import import_optional
@@ -59,10 +60,12 @@ def run_tasks(
     if not tasks:
         return []
     dask = import_optional("dask", extra="dask", purpose="zonal_stats(dask=True)")
-    delayed = [dask.delayed(tile_task, pure=False)(task, mode=mode, histogram=histogram)
-               for task in tasks]
+    # Each task is an opaque callable: dask.delayed would otherwise walk the dataclass
+    # fields (arrays of polygons) of every argument while building the graph.
+    calls = [partial(tile_task, task, mode=mode, histogram=histogram) for task in tasks]
     client = client if client is not None else active_client()
     if client is None:
+        delayed = [dask.delayed(call, pure=False)() for call in calls]
         return list(dask.compute(*delayed, scheduler="threads"))
-    futures = client.compute(delayed)
+    futures = [client.submit(call, pure=False) for call in calls]
     return client.gather(futures)

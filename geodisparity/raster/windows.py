@@ -2,9 +2,10 @@
 
 The raster is cut into tiles (aligned to the file's blocks); each tile is read once, with
 its weights, and reduced to :class:`~geodisparity.raster.accumulate.Partials` for the
-regions it touches. :func:`tile_task` is a pure function of its arguments (a small
-description of the tile, the regions' boundary pieces inside it, and the sources), so it
-runs the same in this process, on Dask threads or on a distributed worker.
+regions it touches. :func:`tile_task` is a pure function of its arguments (the tile, the
+regions' polygons clipped to it, and the sources), so it runs the same in this process,
+on Dask threads or on a distributed worker; the boundary work is spread over the tiles
+too, so that a cluster shares it.
 
 Examples
 --------
@@ -21,7 +22,7 @@ import numpy as np
 
 from geodisparity.errors import InputError
 from geodisparity.raster.accumulate import Partials
-from geodisparity.raster.coverage import BoundaryPieces, coverage_window
+from geodisparity.raster.coverage import boundary_pieces, coverage_window
 from geodisparity.raster.sources import RasterSource, Window
 
 __all__ = ["TileTask", "plan_tiles", "make_tasks", "tile_task", "tile_size"]
@@ -68,10 +69,11 @@ class TileTask:
         Positions of the regions whose box meets the tile.
     boxes : numpy.ndarray
         Their cell boxes clipped to the tile, ``(k, 4)``.
-    pieces : BoundaryPieces
-        Their boundary pieces in the tile's rows, numbered ``0..k-1``.
-    geoms : numpy.ndarray or None
-        Their geometries, only for ``coverage="centre"`` (cell-centre tests).
+    geoms : numpy.ndarray
+        Their polygons clipped to the tile plus a margin of one cell (in the raster's CRS):
+        the covered fractions of the tile's cells are those of the whole polygons.
+    shape : tuple of int
+        The raster's ``(height, width)``.
     source : RasterSource
         The values (only the tile, for an array).
     weights : AlignedWeights or None
@@ -81,26 +83,30 @@ class TileTask:
     window: Window
     regions: np.ndarray
     boxes: np.ndarray
-    pieces: BoundaryPieces
-    geoms: np.ndarray | None
+    geoms: np.ndarray
+    shape: tuple[int, int]
     source: RasterSource
     weights: Any
 
 
-def _subset_pieces(pieces: BoundaryPieces, regions: np.ndarray, rows: tuple[int, int]):
-    spans = [pieces.of(int(i), rows) for i in regions]
-    index = np.concatenate([np.arange(s.start, s.stop) for s in spans]) if spans else (
-        np.zeros(0, dtype=np.int64))
-    lengths = np.array([s.stop - s.start for s in spans], dtype=np.int64)
-    start = np.concatenate([[0], np.cumsum(lengths)])
-    local = np.repeat(np.arange(len(regions)), lengths)
-    return BoundaryPieces(local, pieces.row[index], pieces.col[index], pieces.area[index],
-                          pieces.cover[index], start)
+def _clip(geoms: np.ndarray, window: Window, transform: Any) -> np.ndarray:
+    """Polygons cut to the window plus one cell all round (polygonal parts only)."""
+    import shapely
+
+    r0, r1, c0, c1 = window
+    xs = (transform.c + (c0 - 1) * transform.a, transform.c + (c1 + 1) * transform.a)
+    ys = (transform.f + (r0 - 1) * transform.e, transform.f + (r1 + 1) * transform.e)
+    cut = shapely.clip_by_rect(geoms, min(xs), min(ys), max(xs), max(ys))
+    mixed = np.flatnonzero(~np.isin(shapely.get_type_id(cut), (-1, 3, 6)))
+    for k in mixed:  # a collection: keep its polygons
+        parts = shapely.get_parts(cut[k])
+        cut[k] = shapely.multipolygons(parts[np.isin(shapely.get_type_id(parts), (3,))])
+    return cut
 
 
 def make_tasks(
-    tiles: list[Window], pieces: BoundaryPieces, boxes: np.ndarray, *, geoms: Any,
-    source: RasterSource, weights: Any, cut: bool,
+    tiles: list[Window], geoms: np.ndarray, boxes: np.ndarray, *, transform: Any,
+    shape: tuple[int, int], source: RasterSource, weights: Any, cut: bool,
 ) -> list[TileTask]:
     """One task per tile that meets at least one region (``cut``: arrays cut to the tile)."""
     tasks = []
@@ -116,8 +122,7 @@ def make_tasks(
         clipped[:, 2:4] = clipped[:, 2:4].clip(c0, c1)
         tasks.append(TileTask(
             window=window, regions=regions, boxes=clipped,
-            pieces=_subset_pieces(pieces, regions, (r0, r1)),
-            geoms=None if geoms is None else geoms[regions],
+            geoms=_clip(geoms[regions], window, transform), shape=shape,
             source=source.tile(window) if cut else source,
             weights=weights.tile(window) if cut and weights is not None else weights,
         ))
@@ -146,10 +151,11 @@ def tile_task(task: TileTask, *, mode: str, histogram: bool) -> Partials:
         weight_values, weight_valid = task.weights.read_aligned(task.window, task.source)
         valid &= weight_valid
     parts = Partials.empty(len(task.regions), histogram=histogram)
+    pieces = boundary_pieces(task.geoms, task.source.transform, task.shape)
     for k, box in enumerate(task.boxes):
         if box[0] >= box[1] or box[2] >= box[3]:
             continue
-        frac = coverage_window(task.pieces, k, tuple(int(b) for b in box))
+        frac = coverage_window(pieces, k, tuple(int(b) for b in box))
         if mode == "all_touched":
             frac = (frac > 0).astype(np.float64)
         elif mode == "centre":

@@ -23,7 +23,7 @@ from geodisparity.errors import (
 )
 from geodisparity.raster.accumulate import STATISTICS, Partials, finish
 from geodisparity.raster.alignment import align_weights
-from geodisparity.raster.coverage import boundary_pieces, region_boxes
+from geodisparity.raster.coverage import bounds_boxes, check_polygons
 from geodisparity.raster.sources import RasterSource, open_source
 from geodisparity.raster.windows import make_tasks, plan_tiles, tile_size, tile_task
 
@@ -256,12 +256,12 @@ def zonal_stats(
         aligned = align_weights(weights_source, source, resampling=resample_weights)
     geoms = _region_geoms(regions, source.crs)
     index = regions.index
-    pieces = boundary_pieces(geoms, source.transform, source.shape)
-    boxes = region_boxes(pieces, source.shape)
+    check_polygons(geoms)
+    boxes = bounds_boxes(geoms, source.transform, source.shape)
     _check_overlap(boxes, geoms, index, source)
     use_dask = bool(dask) or client is not None
     tiles = plan_tiles(source.shape, tile_size(tile, source, tiled=use_dask))
-    tasks = make_tasks(tiles, pieces, boxes, geoms=geoms if mode == "centre" else None,
+    tasks = make_tasks(tiles, geoms, boxes, transform=source.transform, shape=source.shape,
                        source=source, weights=aligned, cut=use_dask)
     histogram = "majority" in names
     if use_dask:
