@@ -53,7 +53,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geodisparity.spatial.contiguity_weights import contiguity
+# Time this checkout's package, not whichever copy the environment has installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from geodisparity.spatial.contiguity_weights import contiguity  # noqa: E402
 
 
 def load_china_counties() -> gpd.GeoDataFrame:
