@@ -170,7 +170,7 @@ def _rows(frame: pd.DataFrame, labels: dict[str, str]) -> list[list[object]]:
 
 
 def _column_cells(column: pd.Series) -> list[object]:
-    """The cells of one column, as :func:`_cell` makes them, a whole numpy column at a time."""
+    """Return the cells of one column as :func:`_cell` makes them, a numpy column at a time."""
     kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else None
     if kind in ("b", "i", "u"):
         return column.to_numpy().tolist()
