@@ -176,7 +176,7 @@ def _column_cells(column: pd.Series) -> list[object]:
         return column.to_numpy().tolist()
     if kind == "f":  # NaN is the one float not equal to itself
         return [None if v != v else v for v in column.to_numpy().tolist()]
-    return [_cell(v) for v in column.tolist()]
+    return [v if type(v) is str else _cell(v) for v in column.tolist()]
 
 
 def _cell(value: object) -> object:
