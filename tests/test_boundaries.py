@@ -199,6 +199,31 @@ def test_catalog_describes_every_layer(counties):
     assert boundaries.catalog("zhejiang/counties")["feature_count"] == 90
 
 
+@pytest.mark.parametrize("name", boundaries.available())
+def test_geoparquet_copy_equals_the_geojson(name):
+    # load() reads the copy (scripts/boundary_copies.py); it must hold the GeoJSON's values
+    import geopandas as gpd
+    import pyogrio
+
+    path = boundaries.data_dir() / boundaries.catalog(name)["file"]
+    original = pyogrio.read_dataframe(path, use_arrow=True)
+    copy = gpd.read_parquet(path.with_suffix(".parquet"))
+    assert list(copy.columns) == list(original.columns)
+    assert list(copy.dtypes) == list(original.dtypes)
+    assert copy.crs == original.crs
+    assert copy.drop(columns="geometry").equals(original.drop(columns="geometry"))
+    assert (shapely.to_wkb(copy.geometry.values) == shapely.to_wkb(original.geometry.values)).all()
+
+
+def test_layers_without_a_copy_are_read_from_the_geojson(tmp_path):
+    import pyogrio
+
+    source = boundaries.data_dir() / boundaries.catalog("zhejiang/province")["file"]
+    lone = tmp_path / "province.geojson"
+    lone.write_bytes(source.read_bytes())
+    assert boundaries._read_layer(lone).equals(pyogrio.read_dataframe(source, use_arrow=True))
+
+
 def test_missing_catalog_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(boundaries, "__file__", str(tmp_path / "pkg" / "boundaries.py"))
     with pytest.raises(DataFileError, match="catalog.json"):

@@ -117,7 +117,8 @@ def cjk_characters(text: str) -> str:
     >>> cjk_characters("")
     ''
     """
-    found = {ord(c) for c in text if ord(c) >= 0x2E80}
+    # distinct characters first: a page of half a million has a few thousand
+    found = {ord(c) for c in set(text) if ord(c) >= 0x2E80}
     for match in _ESCAPE.finditer(text):
         js, hexa, decimal = match.groups()
         found.add(int(js or hexa, 16) if (js or hexa) else int(decimal))
