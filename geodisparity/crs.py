@@ -264,7 +264,7 @@ def area_km2(regions: Regions) -> pd.Series:
     >>> area_km2(cells.iloc[:0]).tolist()
     []
     """
-    geometry = _geometry(regions, argument="regions")
+    geometry = geometry_with_crs(regions, argument="regions")
     if len(geometry) == 0 or geometry.notna().sum() == 0:
         return pd.Series(np.full(len(geometry), np.nan), index=geometry.index,
                          name="area_km2", dtype=float)
@@ -309,14 +309,14 @@ def to_equal_area(regions: Regions) -> geopandas.GeoSeries:
     >>> round(float(to_equal_area(fiji).area.iloc[0]) / geodesic, 3)  # not a band round the globe
     1.0
     """
-    geometry = _geometry(regions, argument="regions")
+    geometry = geometry_with_crs(regions, argument="regions")
     extent = _extent(geometry, argument="regions")
     if geometry.crs.is_geographic:
         geometry = to_frame(geometry, extent.west + extent.lon_span / 2)
     return geometry.to_crs(_equal_area(extent))
 
 
-def _geometry(regions: Any, *, argument: str) -> geopandas.GeoSeries:
+def geometry_with_crs(regions: Any, *, argument: str) -> geopandas.GeoSeries:
     """Return the GeoSeries of a GeoDataFrame or GeoSeries, with its CRS checked."""
     import geopandas
 
@@ -342,7 +342,7 @@ def _extent(regions_or_bounds: Any, *, argument: str) -> _Extent:
         regions_or_bounds, str
     ):
         return _extent_of_bounds(regions_or_bounds, argument=argument)
-    geometry = _geometry(regions_or_bounds, argument=argument)
+    geometry = geometry_with_crs(regions_or_bounds, argument=argument)
     geometry = geometry[present(geometry)]
     if len(geometry) == 0:
         raise EmptyDataError(f"{argument} has no geometries: cannot read an extent")

@@ -49,20 +49,14 @@ def geometry_of(frame: Any, *, argument: str) -> Any:
     import geopandas
     import shapely
 
-    if isinstance(frame, geopandas.GeoDataFrame):
-        geometry = frame.geometry
-    elif isinstance(frame, geopandas.GeoSeries):
-        geometry = frame
-    else:
+    from geodisparity.crs import geometry_with_crs
+
+    if not isinstance(frame, geopandas.GeoDataFrame | geopandas.GeoSeries):
         raise InputError(
             f"{argument} has no geometry ({type(frame).__name__}); give a GeoDataFrame of "
             f"points or polygons with a CRS, or a travel-cost matrix in cost="
         )
-    if geometry.crs is None:
-        raise CRSError(
-            f"{argument} has no CRS; set one first, e.g. {argument}.set_crs('EPSG:4326') for "
-            f"longitude/latitude degrees"
-        )
+    geometry = geometry_with_crs(frame, argument=argument)
     values = np.asarray(geometry.values, dtype=object)
     missing = shapely.is_missing(values) | shapely.is_empty(values)
     if missing.any():

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from geodisparity.errors import (
-    CRSError,
     InputError,
     OutsideRasterWarning,
     RasterError,
@@ -63,19 +62,9 @@ def _is_file(raster: Any) -> bool:
 
 
 def _region_geoms(regions: Any, crs: Any) -> np.ndarray:
-    import geopandas as gpd
+    from geodisparity.crs import geometry_with_crs
 
-    if isinstance(regions, gpd.GeoDataFrame):
-        series = regions.geometry
-    elif isinstance(regions, gpd.GeoSeries):
-        series = regions
-    else:
-        raise InputError(
-            f"regions: expected a GeoDataFrame or GeoSeries, got {type(regions).__name__}"
-        )
-    if series.crs is None:
-        raise CRSError("regions: the geometries have no CRS; set one with "
-                       "regions.set_crs(...) so that they can be put on the raster's grid")
+    series = geometry_with_crs(regions, argument="regions")
     if not series.crs.equals(crs):
         series = series.to_crs(crs)
     return np.asarray(series.values, dtype=object)
