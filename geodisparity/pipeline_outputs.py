@@ -62,12 +62,7 @@ def gpkg_column_names(columns: Iterable[object]) -> list[str]:
             name = f"_{name}"
         if name.lower() in _RESERVED:
             name = f"{name}_"
-        unique, n = name, 1
-        while unique.lower() in taken:
-            n += 1
-            unique = f"{name}_{n}"
-        taken.add(unique.lower())
-        result.append(unique)
+        result.append(_unique(name, taken))
     return result
 
 
@@ -80,13 +75,22 @@ def sheet_names(titles: Iterable[str]) -> list[str]:
     taken: set[str] = set()
     for title in titles:
         name = _BAD_SHEET.sub("_", title).strip("' ")[:31] or "table"
-        unique, n = name, 1
-        while unique.lower() in taken:
-            n += 1
-            unique = f"{name[:31 - len(str(n)) - 1]}_{n}"
-        taken.add(unique.lower())
-        result.append(unique)
+        result.append(_unique(name, taken, width=31))
     return result
+
+
+def _unique(name: str, taken: set[str], *, width: int | None = None) -> str:
+    """``name``, or ``name_2``, ``name_3``... (cut to ``width``): the first not in ``taken``.
+
+    Names compare without case; the one returned is added to ``taken``.
+    """
+    unique, n = name, 1
+    while unique.lower() in taken:
+        n += 1
+        stem = name if width is None else name[:width - len(str(n)) - 1]
+        unique = f"{stem}_{n}"
+    taken.add(unique.lower())
+    return unique
 
 
 #: The section's words by language (from :mod:`geodisparity.i18n`).
