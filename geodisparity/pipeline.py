@@ -61,7 +61,8 @@ class RunResult:
     def summary(self) -> str:
         """Lines for the terminal: where the outputs are."""
         lines = [f"geodisparity: outputs in {self.output_dir}"]
-        lines += [f"  {kind:<9} {path}" for kind, path in self.files.items()]
+        width = max((len(kind) for kind in self.files), default=0)
+        lines += [f"  {kind:<{width}} {path}" for kind, path in self.files.items()]
         lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
 
