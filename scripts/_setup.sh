@@ -15,7 +15,9 @@ ensure_venv() {
     local stamp="$VENV/.installed-${extras:-base}"
     local target="$ROOT"
     [ -n "$extras" ] && target="$ROOT[$extras]"
-    if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+    # (re)install when the project's metadata or its C kernel changed since the last install
+    if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ] \
+        || [ "$ROOT/geodisparity/spatial/_vertex_kernel.c" -nt "$stamp" ]; then
         echo "geodisparity: installing the project into .venv (${extras:-base})" >&2
         "$PY" -m pip install --quiet --disable-pip-version-check -e "$target"
         touch "$stamp"

@@ -159,22 +159,15 @@ def test_parts_of_a_multipolygon_belong_to_one_region():
     assert neighbour_sets(w.neighbors) == {"c": {"e", "w"}, "e": {"c"}, "w": {"c"}}
 
 
-@pytest.mark.parametrize("crowded", [False, True])
-def test_hash_collisions_are_resolved_exactly(monkeypatch, crowded):
+@pytest.mark.parametrize("band", [1 << 17, 3])
+def test_hash_collisions_are_resolved_exactly(monkeypatch, band):
     regions = grid(6, 6)
     expected = contiguity(regions, "rook").neighbors
-    # Every point in one grid cell with the same hash: everything collides.
-    monkeypatch.setattr(
-        runs_module, "_grid_cells", lambda points, *_: np.zeros(len(points), np.uint16)
-    )
+    # Every point with the same hash: everything collides.
     monkeypatch.setattr(
         runs_module, "_hash_points", lambda points: np.zeros(len(points), np.uint64)
     )
-    monkeypatch.setattr(
-        runs_module, "_hash16", lambda points: np.zeros(len(points), np.uint16)
-    )
-    if crowded:
-        monkeypatch.setattr(runs_module, "_CROWDED", 0)
+    monkeypatch.setattr(runs_module, "_BAND", band)
     assert contiguity(regions, "rook").neighbors == expected
     assert neighbour_sets(contiguity(regions, "queen").neighbors) == neighbour_sets(
         libpysal.weights.lat2W(6, 6, rook=False).neighbors
@@ -192,32 +185,49 @@ def test_points_one_bit_apart_are_not_shared():
 
 
 @pytest.mark.parametrize("rule", ["queen", "rook"])
-@pytest.mark.parametrize("chunk", [1, 7, 1000])
-def test_any_chunk_size_gives_the_same_neighbours(monkeypatch, chunk, rule):
-    # Chunks are cut between grid cells; tiny chunks put every cell boundary to work.
+@pytest.mark.parametrize("band", [1, 7, 1000])
+def test_any_band_size_gives_the_same_neighbours(monkeypatch, band, rule):
+    # Tiny bands put every band boundary to work: most regions span several.
     regions = read_example("columbus.shp")
-    monkeypatch.setattr(runs_module, "_CHUNK", chunk)
+    monkeypatch.setattr(runs_module, "_BAND", band)
     ours = contiguity(regions, rule, islands="keep")
     assert neighbour_sets(ours.neighbors) == libpysal_sets(regions, rule)
 
 
 @pytest.mark.parametrize("rule", ["queen", "rook"])
-def test_crowded_chunks_sorted_by_the_long_hash_give_the_same_neighbours(monkeypatch, rule):
+def test_regions_in_any_band_order_give_the_same_neighbours(monkeypatch, rule):
+    # Shuffled rows: a run's occurrences come in any order of their regions.
     regions = read_example("columbus.shp")
-    monkeypatch.setattr(runs_module, "_CROWDED", 0)  # every chunk counts as crowded
-    ours = contiguity(regions, rule, islands="keep")
-    assert neighbour_sets(ours.neighbors) == libpysal_sets(regions, rule)
+    shuffled = regions.iloc[np.random.default_rng(3).permutation(len(regions))]
+    monkeypatch.setattr(runs_module, "_BAND", 50)
+    ours = contiguity(shuffled, rule, islands="keep")
+    assert neighbour_sets(ours.neighbors) == libpysal_sets(shuffled, rule)
 
 
-def test_a_single_grid_cell_still_groups_exactly(monkeypatch):
-    monkeypatch.setattr(
-        runs_module,
-        "_grid_cells",
-        lambda points, *_: np.zeros(len(points), np.uint16),
-    )
-    ours = contiguity(grid(5, 4), "queen", islands="keep")
-    expected = libpysal.weights.lat2W(5, 4, rook=False)
-    assert neighbour_sets(ours.neighbors) == neighbour_sets(expected.neighbors)
+def test_bands_group_every_coordinate_exactly_once(monkeypatch):
+    monkeypatch.setattr(runs_module, "_BAND", 40)
+    geoms = np.asarray(read_example("columbus.shp").geometry.values, dtype=object)
+    runs = runs_module.equal_coordinate_runs(geoms, with_order=True)
+    coordinates = shapely.get_coordinates(geoms)
+    assert np.array_equal(np.sort(runs.order), np.arange(len(coordinates)))
+    assert np.array_equal(runs.points, coordinates[runs.order])
+    owner = np.repeat(np.arange(len(geoms)), shapely.get_num_coordinates(geoms))
+    assert np.array_equal(runs.owner, owner[runs.order])
+    # A run is one distinct point, and no point is in two runs.
+    run = np.cumsum(runs.start) - 1
+    distinct = np.unique(coordinates, axis=0)
+    assert run[-1] + 1 == len(distinct)
+    assert (runs.points == runs.points[np.flatnonzero(runs.start)][run]).all()
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_coordinates_that_are_not_finite_are_grouped_apart():
+    nan_ring = shapely.Polygon([(0, 0), (1, 0), (1, np.nan), (0, 0)])
+    geoms = np.array([box(0, 0, 1, 1), nan_ring, box(1, 0, 2, 1)], dtype=object)
+    runs = runs_module.equal_coordinate_runs(geoms)
+    assert len(runs.start) == sum(shapely.get_num_coordinates(geoms))
+    nan_rows = np.isnan(runs.points).any(axis=1)
+    assert runs.start[nan_rows].all()  # NaN equals nothing
 
 
 def test_row_standardised_transform():

@@ -1,28 +1,32 @@
 """Group equal coordinates: order them so that equal ones are adjacent.
 
 Contiguity needs, for millions of ring coordinates, the groups of exactly
-equal (x, y) pairs. :func:`equal_coordinate_runs` finds them with radix
-passes that keep memory access local (see its docstring), plain NumPy.
+equal (x, y) pairs. :func:`coordinate_run_bands` finds them band by band
+of the plane, so that every array stays small (see its docstring); plain
+NumPy.
 """
 
 from __future__ import annotations
 
-import logging
 import math
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
 import shapely
 
-__all__ = ["CoordinateRuns", "equal_coordinate_runs"]
-
-logger = logging.getLogger(__name__)
+__all__ = [
+    "CoordinateRuns",
+    "coordinate_bands",
+    "coordinate_run_bands",
+    "equal_coordinate_runs",
+    "group_band",
+    "single_occurrences",
+]
 
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
-_CHUNK = 16384  # coordinates sorted at a time: small enough to stay in cache
-_GRID = 256  # cells per side of the grid that orders coordinates first
-_CROWDED = 2 * _CHUNK  # larger chunks (one crowded cell) are sorted by a 32-bit hash
-_BLOCK = 65536  # coordinates read from shapely at a time
+_BAND = 1 << 18  # coordinates per band, about: a band's arrays stay in the processor's caches
+_STEPS = 4096  # the y axis is cut into this many steps; a band is a run of steps
 
 
 class CoordinateRuns(NamedTuple):
@@ -32,7 +36,8 @@ class CoordinateRuns(NamedTuple):
     written ``0.0``), ``owner`` the position of each one's geometry,
     ``start`` True where a run of equal coordinates begins, and ``order``
     (when asked for) each one's position among the coordinates of
-    ``shapely.get_coordinates(geoms)``. Within a run, positions ascend.
+    ``shapely.get_coordinates(geoms)``. Within a run, the coordinates of one
+    geometry are next to each other, their positions ascending.
     """
 
     points: np.ndarray
@@ -41,251 +46,240 @@ class CoordinateRuns(NamedTuple):
     order: np.ndarray | None
 
 
+class _Bands(NamedTuple):
+    """How y values map to bands: ``lookup[step(y)]``, the step counted from ``low``."""
+
+    low: float
+    scale: float  # steps per unit of y
+    lookup: np.ndarray  # band of each step, non-decreasing
+
+    def of(self, y: np.ndarray) -> np.ndarray:
+        """Band of each y (NaN: band 0). Monotone in y, so equal values share a band."""
+        steps = y - self.low
+        steps *= self.scale
+        np.fmax(steps, 0, out=steps)  # (fmax turns NaN into 0)
+        np.minimum(steps, _STEPS - 1, out=steps)
+        return self.lookup[steps.astype(np.intp)]
+
+
 def equal_coordinate_runs(geoms: np.ndarray, *, with_order: bool = False) -> CoordinateRuns:
-    """Order the ring coordinates of ``geoms`` so that equal ones are adjacent.
+    """Every band of :func:`coordinate_run_bands`, one after the other.
 
-    Sorting millions of hashed coordinates in one go scatters every memory
-    access; two steps keep them local instead:
+    Runs never cross bands (a band holds every occurrence of its coordinates).
 
-    1. Coordinates are placed by cell of a 256 x 256 grid over most of
-       them (a counting sort on 16-bit cell numbers, stable). Equal
-       coordinates fall in the same cell.
-    2. The cells, in that order, are cut into chunks of about 16,384
-       coordinates, which fit in the processor's cache, and each chunk is
-       ordered by a 16-bit hash of the coordinates (one stable radix pass,
-       so within a hash the order stays by cell, then by position). Equal
-       coordinates share a key (cell, hash); a key shared by different
-       coordinates (a collision: a few thousand among China's 4 million
-       vertices) is detected exactly and its run re-sorted by the
-       coordinates themselves. A chunk made of one crowded cell (more than
-       ``_CROWDED`` coordinates) is ordered by a 32-bit hash instead.
+    Examples
+    --------
+    >>> from shapely import box
+    >>> runs = equal_coordinate_runs(np.array([box(0, 0, 1, 1), box(1, 0, 2, 1)]))
+    >>> int(runs.start.sum()), len(runs.start)  # 6 distinct points among 10 coordinates
+    (6, 10)
+    """
+    bands = list(coordinate_run_bands(geoms, with_order=with_order))
+    if not bands:
+        index = _index_type(0)
+        return CoordinateRuns(np.empty((0, 2)), np.empty(0, dtype=_owner_type(len(geoms))),
+                              np.empty(0, dtype=bool),
+                              np.empty(0, dtype=index) if with_order else None)
+    return CoordinateRuns(*(np.concatenate(part) if part[0] is not None else None
+                            for part in zip(*bands, strict=True)))
 
-    Every array as long as the coordinates costs time twice: once to fill
-    it, and, in a fresh process, once for the operating system to hand out
-    memory the process has not used yet (on a virtual machine this can take
-    longer than the work itself). So the coordinates are read from shapely
-    ``_BLOCK`` at a time, twice (for their cells, then to place them), and
-    written once, straight to their place in cell order; only the sorted
-    coordinates, their owners (16-bit when they fit), the cell numbers, two
-    run masks and, if asked for, the positions (32-bit when they fit) are as long as all of them.
+
+def coordinate_run_bands(
+    geoms: np.ndarray, *, with_order: bool = False
+) -> Iterator[CoordinateRuns]:
+    """Yield the ring coordinates of ``geoms`` band by band, equal ones adjacent.
+
+    The bands of :func:`coordinate_bands`, each ordered by a hash of its
+    coordinates, its positions packed into the hash's low bits so that one
+    sort of 64-bit integers orders them. Equal coordinates then form runs;
+    a hash shared by different coordinates (a collision) is found exactly,
+    and its run re-sorted by the coordinates themselves.
+
+    Yields
+    ------
+    CoordinateRuns
+        One per band that holds coordinates, ``order`` filled when
+        ``with_order``.
+    """
+    for band in coordinate_bands(geoms, with_order=with_order):
+        yield group_band(*band)
+
+
+def coordinate_bands(
+    geoms: np.ndarray, *, with_order: bool = False
+) -> Iterator[tuple[np.ndarray, ...]]:
+    """Yield the ring coordinates of ``geoms`` band by band of y.
+
+    Arrays as long as all the coordinates cost time twice: once to fill,
+    and, in a fresh process, once more for the operating system to hand out
+    memory the process has not used yet (on a virtual machine this costs as
+    much as the work). So the plane is cut into bands of y, each holding about
+    ``_BAND`` coordinates, and every array stays band-sized:
+
+    1. Bands follow the spread of the vertices along y (the geometries'
+       vertex counts placed at their centres), through a table of 4,096
+       steps, so that a coordinate's band is a function of its y alone:
+       equal coordinates fall in the same band.
+    2. The bands are swept from low y to high y. A geometry's coordinates
+       are read from shapely once, at the band of its lowest point; those of
+       a geometry that spans several bands are split by band (a stable
+       radix pass) and kept until their band comes.
+
+    Yields
+    ------
+    tuple of numpy.ndarray
+        ``(points, owner)`` per band that holds coordinates: ``points``
+        ``(m, 2)``, the band's own array (callers may change it), and
+        ``owner``, the position of each one's geometry; then ``order`` when
+        ``with_order``, each one's position among the coordinates of
+        ``shapely.get_coordinates(geoms)``. Each geometry's coordinates in a
+        band are next to each other, in shapely's order.
     """
     counts = shapely.get_num_coordinates(geoms)
-    n = int(counts.sum())
-    index = np.int32 if n < 2**31 else np.int64
-    if n == 0:
-        empty = np.empty(0, dtype=index)
-        return CoordinateRuns(np.empty((0, 2)), empty, np.empty(0, dtype=bool),
-                              empty if with_order else None)
-    # Owners are geometry positions: 16 bits suffice for up to 32,767 geometries.
-    owners = np.int16 if len(geoms) < 2**15 else index
-    batches = _batches(counts)
-    grid = _grid_frame(geoms)
-    cells = np.empty(n, dtype=np.uint16)
-    cell_counts = np.zeros(_GRID * _GRID, dtype=np.int64)
-    for first, last, begin, end in batches:
-        cells[begin:end] = _grid_cells(shapely.get_coordinates(geoms[first:last]), grid)
-        low, in_batch = _cell_span(cells[begin:end])
-        cell_counts[low : low + in_batch.size] += in_batch
-    runs = _place_by_cell(geoms, counts, batches, cells, cell_counts, (owners, index),
-                          with_order)
-    del cells
-    key_start = _sort_chunks(runs, cell_counts)
-    collided = runs.start > key_start  # points differ, keys do not
-    if collided.any():
-        resorted = _resort_collisions(runs, key_start, collided)
-        logger.debug("re-sorted %d runs of colliding hashes", resorted)
-    return runs
-
-
-def _batches(counts: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """Cut the geometries into batches of about ``_BLOCK`` coordinates.
-
-    Returns ``(first, last, begin, end)``: geometries ``first:last`` hold
-    coordinates ``begin:end``.
-    """
-    ends = np.cumsum(counts)
-    cuts = np.searchsorted(ends, np.arange(_BLOCK, int(ends[-1]), _BLOCK), side="left") + 1
-    cuts = np.unique(np.concatenate([[0], cuts, [len(counts)]])).tolist()
-    offsets = np.concatenate([[0], ends]).tolist()
-    return [(a, b, offsets[a], offsets[b]) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
-
-
-def _grid_frame(geoms: np.ndarray) -> tuple[np.ndarray, list[float]]:
-    """Lower corner and scales of a grid over most of the geometries.
-
-    The grid spans the 0.1 to 99.9 percentiles of the geometries' bounds, so
-    that a stray far-away polygon does not crowd all the others into one
-    cell; points outside fall in the border cells.
-    """
     bounds = shapely.bounds(geoms)
-    bounds = bounds[np.isfinite(bounds).all(axis=1)]
-    if not len(bounds):
-        return np.zeros(2), [0.0, 0.0]
-    low = np.percentile(bounds[:, :2], 0.1, axis=0)
-    high = np.percentile(bounds[:, 2:], 99.9, axis=0)
-    scales = [
-        _GRID / float(span) if math.isfinite(span) and span > 0 else 0.0
-        for span in high - low
-    ]
-    return low, scales
+    bands = _band_frame(bounds, counts)
+    first, last = _geometry_bands(bounds, bands)
+    offsets = np.zeros(len(geoms) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    types = (_owner_type(len(geoms)), _index_type(int(offsets[-1])))
+    by_first = np.argsort(first, kind="stable")
+    cuts = np.searchsorted(first[by_first], np.arange(int(bands.lookup[-1]) + 2))
+    waiting: dict[int, list[tuple[np.ndarray, ...]]] = {}  # pieces read before their band
+    for band in range(len(cuts) - 1):
+        pieces = waiting.pop(band, [])
+        arriving = by_first[cuts[band] : cuts[band + 1]]
+        spans = last[arriving] > band
+        if (whole := arriving[~spans]).size:
+            pieces.append(_read(geoms, whole, counts, offsets, types, with_order))
+        if (spanning := arriving[spans]).size:
+            read = _read(geoms, spanning, counts, offsets, types, with_order)
+            for later, piece in _split_by_band(read, bands, band):
+                (pieces if later == band else waiting.setdefault(later, [])).append(piece)
+        pieces = [piece for piece in pieces if len(piece[0])]
+        if pieces:
+            yield tuple(np.concatenate(part) if len(pieces) > 1 else part[0]
+                        for part in zip(*pieces, strict=True))
 
 
-def _grid_cells(points: np.ndarray, grid: tuple[np.ndarray, list[float]]) -> np.ndarray:
-    """Cell number (16 bits) of each point in the 256 x 256 ``grid``.
+def single_occurrences(runs: CoordinateRuns) -> tuple[np.ndarray, np.ndarray]:
+    """Points (``(m, 2)``) and owners of the coordinates that occur once in ``runs``.
 
-    Any function of the coordinates would do for exactness (equal points get
-    equal numbers); cells only make the later passes local.
+    Examples
+    --------
+    >>> from shapely import box
+    >>> points, owner = single_occurrences(
+    ...     equal_coordinate_runs(np.array([box(0, 0, 1, 1), box(1, 0, 2, 1)])))
+    >>> sorted(zip(owner.tolist(), points.tolist()))  # (a ring's first vertex occurs twice)
+    [(0, [0.0, 0.0]), (0, [0.0, 1.0]), (1, [2.0, 1.0])]
     """
-    low, scales = grid
-    digits = np.empty((len(points), 2), dtype=np.uint8)
-    scaled = np.empty(len(points))
-    with np.errstate(invalid="ignore"):  # NaN coordinates
-        for axis in (0, 1):
-            np.subtract(points[:, axis], low[axis], out=scaled)
-            scaled *= scales[axis]
-            np.clip(scaled, 0, _GRID - 1, out=scaled)
-            digits[:, axis] = scaled  # truncated to 0..255 (NaN: any)
-    return digits.view(np.uint16)[:, 0]
+    start = runs.start
+    alone = start.copy()
+    alone[:-1] &= start[1:]
+    picked = np.flatnonzero(alone)
+    return as_complex(runs.points)[picked].view(np.float64).reshape(-1, 2), runs.owner[picked]
 
 
-def _place_by_cell(
+def _band_frame(bounds: np.ndarray, counts: np.ndarray) -> _Bands:
+    """Bands of about ``_BAND`` coordinates along y, from the geometries' extents and sizes."""
+    finite = np.isfinite(bounds).all(axis=1)
+    n = int(counts.sum())
+    n_bands = max(1, math.ceil(n / _BAND))
+    if n_bands == 1 or not finite.any():
+        return _Bands(0.0, 0.0, np.zeros(_STEPS, dtype=np.intp))
+    low = float(bounds[finite, 1].min())
+    span = float(bounds[finite, 3].max()) - low
+    scale = _STEPS / span if 0 < span < math.inf else 0.0
+    centre = (bounds[finite, 1] + bounds[finite, 3]) / 2
+    step = np.clip(((centre - low) * scale).astype(np.intp), 0, _STEPS - 1)
+    mass = np.bincount(step, weights=counts[finite], minlength=_STEPS)
+    before = np.cumsum(mass) - mass  # coordinates (about) below each step
+    lookup = np.minimum((before * (n_bands / max(n, 1))).astype(np.intp), n_bands - 1)
+    return _Bands(low, scale, lookup)
+
+
+def _geometry_bands(bounds: np.ndarray, bands: _Bands) -> tuple[np.ndarray, np.ndarray]:
+    """First and last band of each geometry; all of them when its extent is not finite."""
+    with np.errstate(invalid="ignore"):
+        first = bands.of(bounds[:, 1])
+        last = bands.of(bounds[:, 3])
+    unknown = ~np.isfinite(bounds).all(axis=1)
+    first[unknown] = 0
+    last[unknown] = bands.lookup[-1]
+    return first, last
+
+
+def _read(
     geoms: np.ndarray,
+    rows: np.ndarray,
     counts: np.ndarray,
-    batches: list[tuple[int, int, int, int]],
-    cells: np.ndarray,
-    cell_counts: np.ndarray,
+    offsets: np.ndarray,
     types: tuple[type, type],
     with_order: bool,
+) -> tuple[np.ndarray, ...]:
+    """Coordinates of the geometries ``rows``, their owners and (if asked) positions."""
+    owners, index = types
+    points = shapely.get_coordinates(geoms[rows])
+    sizes = counts[rows]
+    owner = np.repeat(rows.astype(owners), sizes)
+    if not with_order:
+        return points, owner
+    # Position = the geometry's first position + the coordinate's rank within it.
+    order = np.repeat((offsets[rows] - (np.cumsum(sizes) - sizes)).astype(index), sizes)
+    order += np.arange(len(points), dtype=index)
+    return points, owner, order
+
+
+def _split_by_band(
+    read: tuple[np.ndarray, ...], bands: _Bands, band: int
+) -> Iterator[tuple[int, tuple[np.ndarray, ...]]]:
+    """Cut a read into pieces by band (stable: each geometry's order is kept)."""
+    points = read[0]
+    with np.errstate(invalid="ignore"):
+        which = bands.of(points[:, 1]) - band
+    if which.max() < 2**16:
+        which = which.astype(np.uint16)  # (a radix sort)
+    order = np.argsort(which, kind="stable")
+    which = which[order]
+    cuts = np.flatnonzero(np.diff(which)) + 1
+    moved = [as_complex(points)[order].view(np.float64).reshape(-1, 2),
+             *(part[order] for part in read[1:])]
+    for begin, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(order)], strict=True):
+        yield band + int(which[begin]), tuple(part[begin:end] for part in moved)
+
+
+def group_band(
+    points: np.ndarray, owner: np.ndarray, order: np.ndarray | None = None
 ) -> CoordinateRuns:
-    """Write each batch's coordinates (and owners, positions) to their place in cell order.
-
-    A stable counting sort: within a cell, coordinates keep their order.
-    """
-    n = len(cells)
-    points = np.empty((n, 2))
-    owners, index = types  # integer types of the owners and of the positions
-    owner = np.empty(n, dtype=owners)
-    order = np.empty(n, dtype=index) if with_order else None
-    cursor = np.zeros(_GRID * _GRID, dtype=np.int64)  # next free place of each cell
-    np.cumsum(cell_counts[:-1], out=cursor[1:])
-    for first, last, begin, end in batches:
-        batch = shapely.get_coordinates(geoms[first:last])
-        batch += 0.0  # turns -0.0 into 0.0
-        low, in_batch = _cell_span(cells[begin:end])  # a batch's cells lie in a narrow band
-        batch_cells = cells[begin:end] - np.uint16(low)
-        local = np.argsort(batch_cells, kind="stable")
-        span = cursor[low : low + in_batch.size]  # (a view: updated in place below)
-        shift = span - np.cumsum(in_batch)  # place of a cell's k-th coordinate, minus k,
-        shift += in_batch  # less the number of coordinates of the batch sorted before it
-        places = shift[batch_cells[local]]
-        places += np.arange(end - begin)
-        span += in_batch
-        as_complex(points)[places] = as_complex(batch)[local]
-        owner[places] = np.repeat(np.arange(first, last, dtype=owners), counts[first:last])[local]
-        if order is not None:
-            order[places] = local + begin
-    return CoordinateRuns(points, owner, np.empty(n, dtype=bool), order)
-
-
-def _cell_span(cells: np.ndarray) -> tuple[int, np.ndarray]:
-    """Return the lowest cell number of a batch and the counts of cells from it on.
-
-    A batch holds neighbouring geometries, whose cells span a few rows of the
-    grid: counting over that span, not all 65,536 cells, saves most of the
-    per-batch work.
-    """
-    low = int(cells.min())
-    return low, np.bincount(cells - np.uint16(low))
-
-
-def _chunk_bounds(cell_counts: np.ndarray) -> np.ndarray:
-    """Cut positions of the cell-ordered coordinates, between cells, about every ``_CHUNK``.
-
-    0 and n are included. A cut falls at the first coordinate of the cell
-    that holds coordinate ``k * _CHUNK``.
-    """
-    cell_starts = np.zeros(_GRID * _GRID + 1, dtype=np.int64)
-    np.cumsum(cell_counts, out=cell_starts[1:])
-    n = int(cell_starts[-1])
-    targets = np.arange(_CHUNK, n, _CHUNK)
-    cuts = cell_starts[np.searchsorted(cell_starts, targets, side="right") - 1]
-    return np.unique(np.concatenate([[0], cuts, [n]]))
-
-
-def _sort_chunks(runs: CoordinateRuns, cell_counts: np.ndarray) -> np.ndarray:
-    """Order each chunk of ``runs`` by the hash of its points (one stable radix pass), in place.
-
-    Fills ``runs.start`` (where the points change) and returns where the
-    keys, cell and hash, change. Both are True at the beginning of each
-    chunk (chunks hold different cells, hence different points). Working
-    chunk by chunk keeps the hashes and comparisons in cache.
-    """
-    points, owner, start, order = runs
-    key_start = np.empty(len(start), dtype=bool)
-    cell_starts = np.concatenate([[0], np.cumsum(cell_counts)])
-    cell_ids = np.arange(_GRID * _GRID, dtype=np.uint32)
-    bounds = _chunk_bounds(cell_counts)
-    for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        chunk = points[begin:end]
-        if end - begin <= _CROWDED:
-            hashes = _hash16(chunk)
-            chunk_order = np.argsort(hashes, kind="stable")
-            first = int(np.searchsorted(cell_starts, begin, side="right")) - 1
-            last = int(np.searchsorted(cell_starts, end, side="left")) - 1
-            run_keys = np.repeat(cell_ids[first : last + 1], cell_counts[first : last + 1])
-            run_keys <<= np.uint32(16)
-            run_keys |= hashes
-            run_keys = run_keys[chunk_order]
-        else:  # a crowded cell: 16 bits of hash would collide too often
-            chunk_order, run_keys = _order_by_hash32(chunk)
-        as_complex(chunk)[:] = as_complex(chunk)[chunk_order]  # (rows of two are slow to move)
-        for array in (owner, order) if order is not None else (owner,):
-            array[begin:end] = array[begin:end][chunk_order]
-        _run_starts(as_complex(chunk), out=start[begin:end])
-        _run_starts(run_keys, out=key_start[begin:end])
-    return key_start
-
-
-def _order_by_hash32(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Stable order of ``(m, 2)`` ``points`` by a 32-bit hash (two radix passes), and the hashes."""
-    hashes = _hash32(points)
-    first = np.argsort(hashes.astype(np.uint16), kind="stable")
-    high = (hashes >> np.uint32(16)).astype(np.uint16)
-    chunk_order = first[np.argsort(high[first], kind="stable")]
-    return chunk_order, hashes[chunk_order]
-
-
-def _hash16(points: np.ndarray) -> np.ndarray:
-    """Hash each (x, y) float64 pair to 16 bits, enough to tell apart the points of one cell.
-
-    The top bits of a product depend on all the bits of its factors, so y's
-    bits are spread upwards, x's added, and the mix spread upwards again.
-    """
-    bits = points.view(np.uint64)
-    h = bits[:, 1] * _MIX[0]
-    h ^= bits[:, 0]
-    h *= _MIX[1]
-    h >>= np.uint64(48)
-    return h.astype(np.uint16)
-
-
-def _hash32(points: np.ndarray) -> np.ndarray:
-    """Return the top 32 bits of :func:`_hash_points`."""
-    return (_hash_points(points) >> np.uint64(32)).astype(np.uint32)
+    """Order one band's coordinates so that equal ones are adjacent (``points`` is changed)."""
+    np.add(points, 0.0, out=points)  # turns -0.0 into 0.0
+    m = len(points)
+    bits = max(1, (m - 1).bit_length())
+    low = np.uint64((1 << bits) - 1)
+    key = _hash_points(points)
+    key &= ~low
+    key |= np.arange(m, dtype=np.uint64)  # ties (equal hashes) keep the band's order
+    key.sort()
+    place = (key & low).astype(np.intp)
+    key >>= np.uint64(bits)
+    sorted_points = as_complex(points)[place]
+    runs = CoordinateRuns(sorted_points.view(np.float64).reshape(-1, 2), owner[place],
+                          _run_starts(sorted_points),
+                          None if order is None else order[place])
+    key_start = _run_starts(key)
+    collided = runs.start > key_start  # points differ, keys do not
+    if collided.any():
+        _resort_collisions(runs, key_start, collided)
+    return runs
 
 
 def _hash_points(points: np.ndarray) -> np.ndarray:
     """Mix the bits of each (x, y) float64 pair into one uint64; the top bits are used.
 
-    Multiplication only carries information towards the high bits, and the
-    information of a float is in its high bits, so x's high bits are first
-    folded down; y then only needs to reach the top bits through the last
-    multiplication.
+    A product's top bits depend on every bit of its factors, so x is spread
+    upwards, y added, and the sum spread upwards again.
     """
     bits = points.view(np.uint64)
-    h = bits[:, 0] >> np.uint64(29)
-    h ^= bits[:, 0]
-    h *= _MIX[0]
+    h = bits[:, 0] * _MIX[0]
     h ^= bits[:, 1]
     h *= _MIX[1]
     return h
@@ -294,6 +288,15 @@ def _hash_points(points: np.ndarray) -> np.ndarray:
 def as_complex(points: np.ndarray) -> np.ndarray:
     """View ``(n, 2)`` float64 ``points`` as ``n`` complex numbers (one item per point)."""
     return points.view(np.complex128)[:, 0]
+
+
+def _owner_type(n_geoms: int) -> type:
+    """int16 when it can number every geometry (halves the memory traffic), else int32/64."""
+    return np.int16 if n_geoms < 2**15 else _index_type(n_geoms)
+
+
+def _index_type(n: int) -> type:
+    return np.int32 if n < 2**31 else np.int64
 
 
 def _run_starts(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -309,8 +312,8 @@ def _resort_collisions(runs: CoordinateRuns, key_start: np.ndarray, collided: np
 
     Returns the number of runs re-sorted. Collisions are few and their runs
     short, so each run's ends are found by stepping from the collision
-    rather than by listing every run. Within a key run, places ascend with
-    positions (every pass was stable), so places break ties.
+    rather than by listing every run. Places break ties, so each
+    geometry's coordinates stay together and in order.
     """
     points, owner, start, order = runs
     n = len(start)
@@ -329,8 +332,8 @@ def _resort_collisions(runs: CoordinateRuns, key_start: np.ndarray, collided: np
     members += np.arange(lengths.sum())
     in_run = np.repeat(np.arange(first.size), lengths)
     picked = members[np.lexsort((members, points[members, 1], points[members, 0], in_run))]
-    for array in (as_complex(points), owner, order) if order is not None else (
-        as_complex(points), owner):
+    for array in (as_complex(points), owner) if order is None else (
+            as_complex(points), owner, order):
         array[members] = array[picked]
     start[members] = _run_starts(as_complex(points)[members]) | key_start[members]
     return int(first.size)

@@ -120,7 +120,8 @@ def near_miss_pairs(
 
 
 def warn_rounding_misses(
-    runs: Any,
+    points: np.ndarray,
+    owner: np.ndarray,
     matrix: sp.csr_array,
     ids: Any,
     *,
@@ -131,10 +132,10 @@ def warn_rounding_misses(
 
     Parameters
     ----------
-    runs : CoordinateRuns
-        The exact grouping of the ring coordinates (sorted ``points``,
-        ``owner`` and ``start``; see
-        :func:`~geodisparity.spatial._coordinate_runs.equal_coordinate_runs`).
+    points, owner : numpy.ndarray
+        The ring coordinates that occur exactly once (``(m, 2)``), and the
+        position of each one's region (see
+        :func:`~geodisparity.spatial._coordinate_runs.single_occurrences`).
     matrix : scipy.sparse.csr_array
         The contiguity found (near pairs already linked are not reported).
     ids : pandas.Index
@@ -144,16 +145,9 @@ def warn_rounding_misses(
     stacklevel : int
         Stack level of the warning.
     """
-    start = runs.start
-    if not len(start):
+    if not len(points):
         return
-    # Coordinates that occur once: a run of one (the last one if it starts a run).
-    candidates = np.flatnonzero(start[:-1] & start[1:])
-    if start[-1]:
-        candidates = np.append(candidates, len(start) - 1)
-    # (gathered as one complex number per point: rows of two are slow to gather)
-    points = runs.points.view(np.complex128)[candidates, 0].view(np.float64).reshape(-1, 2)
-    a, b, count = near_miss_pairs(points, runs.owner[candidates], eps := rounding_scale(points))
+    a, b, count = near_miss_pairs(points, owner, eps := rounding_scale(points))
     if not a.size:
         return
     linked = np.asarray(matrix[a, b]).ravel() != 0

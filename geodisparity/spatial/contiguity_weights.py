@@ -7,14 +7,13 @@ either direction. This is libpysal's vertex-based definition, and the
 neighbour sets agree with ``libpysal.weights.Queen`` / ``Rook`` (see Notes).
 
 Instead of testing pairs of polygons, the ring coordinates are read from
-shapely block by block and equal coordinates are grouped (exact float
-equality) by :mod:`geodisparity.spatial._coordinate_runs`: coordinates are
-placed by cell of a coarse grid, so that memory is read almost sequentially, then
-each cache-sized chunk of cells is sorted by a hash of the coordinates;
-collisions are detected exactly. Each group of two or more regions yields
-neighbour pairs. Shared edges are found from the same groups by comparing
-the ring neighbours of each pair of occurrences of a vertex. The cost is a
-few radix passes plus linear passes.
+shapely and equal coordinates are grouped (exact float equality) by
+:mod:`geodisparity.spatial._coordinate_runs`: band by band of y, so that
+every array stays small, each band ordered by one sort of hashes that carry
+their positions; collisions are detected exactly. Each group of two or more
+regions yields neighbour pairs. Shared edges are found from the same groups
+by comparing the ring neighbours of each pair of occurrences of a vertex.
+The cost is one sort of 64-bit integers plus linear passes.
 
 Examples
 --------
@@ -39,7 +38,13 @@ import scipy.sparse as sp
 import shapely
 
 from geodisparity.errors import InputError
-from geodisparity.spatial._coordinate_runs import CoordinateRuns, equal_coordinate_runs
+from geodisparity.spatial._coordinate_runs import (
+    CoordinateRuns,
+    coordinate_bands,
+    equal_coordinate_runs,
+    group_band,
+    single_occurrences,
+)
 from geodisparity.spatial._islands import (
     IslandPolicy,
     check_policy,
@@ -51,6 +56,11 @@ from geodisparity.spatial._near_misses import warn_rounding_misses
 from geodisparity.spatial._proximity import near_pairs, nearest_regions
 from geodisparity.spatial._regions import as_geoseries, check_polygons, located_rows
 from geodisparity.spatial.weights import SpatialWeights, Transform
+
+try:  # compiled when the package was built with a C compiler; NumPy does the same otherwise
+    from geodisparity.spatial import _vertex_kernel
+except ImportError:  # pragma: no cover - depends on the build
+    _vertex_kernel = None
 
 __all__ = ["contiguity"]
 
@@ -168,11 +178,12 @@ def contiguity(
     located = located_rows(every)
     series = every if located.all() else every[located]
     geoms = np.asarray(series.values, dtype=object)
-    runs = equal_coordinate_runs(geoms, with_order=rule == "rook")
     if rule == "queen":
-        first, second = _occurrence_pairs(runs.start, runs.owner, len(geoms))
+        first, second, alone = _vertex_pairs_and_singles(geoms)
     else:
+        runs = equal_coordinate_runs(geoms, with_order=True)
         first, second = _edge_pairs(geoms, _with_positions(geoms, runs))
+        alone = single_occurrences(runs)
     if tolerance > 0:
         near_first, near_second = near_pairs(series, rule, tolerance, (first, second))
         first = np.concatenate([first, near_first])
@@ -180,7 +191,7 @@ def contiguity(
     matrix = symmetric_binary(first, second, len(geoms))
     if tolerance == 0 and warn_near_misses:
         geographic = bool(series.crs is not None and series.crs.is_geographic)
-        warn_rounding_misses(runs, matrix, series.index, geographic=geographic, stacklevel=3)
+        warn_rounding_misses(*alone, matrix, series.index, geographic=geographic, stacklevel=3)
     matrix = embed(matrix, located)
     what = f"{rule} contiguity" + (f" (tolerance {tolerance:g} m)" if tolerance else "")
     nearest = on_located(located, lambda lonely: (nearest_regions(series, lonely),
@@ -224,8 +235,43 @@ def shared_vertex_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> shared_vertex_pairs(np.array([box(0, 0, 1, 1), box(1, 1, 2, 2), box(3, 3, 4, 4)]))
     (array([0]), array([1]))
     """
-    runs = equal_coordinate_runs(geoms)
-    return _occurrence_pairs(runs.start, runs.owner, len(geoms))
+    return _vertex_pairs_and_singles(geoms)[:2]
+
+
+def _vertex_pairs_and_singles(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Pairs (i < j) sharing a vertex, and the coordinates that occur once with their owners.
+
+    The coordinates come band by band
+    (:func:`~geodisparity.spatial._coordinate_runs.coordinate_bands`), so
+    that no array is as long as all of them. Each band is grouped by the
+    compiled kernel (a hash table, ``_vertex_kernel.c``) when the package
+    was built with one, else by sorting (NumPy); both compare coordinates
+    exactly.
+    """
+    n = len(geoms)
+    codes, points, owners = [], [], []
+    for band_points, band_owner in coordinate_bands(geoms):
+        if _vertex_kernel is not None:
+            pairs, alone = _vertex_kernel.shared_vertices(
+                band_points, band_owner.astype(np.int32, copy=False), n)
+            codes.append(np.frombuffer(pairs, dtype=np.int64))
+            alone = np.frombuffer(alone, dtype=np.int64)
+            points.append(band_points[alone])
+            owners.append(band_owner[alone])
+        else:
+            runs = group_band(band_points, band_owner)
+            codes.append(_pair_codes(*_occurrence_pairs(runs.start, runs.owner, n), n))
+            alone_points, alone_owner = single_occurrences(runs)
+            points.append(alone_points)
+            owners.append(alone_owner)
+    if not codes:
+        empty = np.empty(0, dtype=np.intp)
+        return empty, empty, (np.empty((0, 2)), empty)
+    pairs = np.concatenate(codes)
+    if len(codes) > 1 and pairs.size > _REPEATED * n:
+        pairs = pd.unique(pairs)
+    return ((pairs // n).astype(np.intp), (pairs % n).astype(np.intp),
+            (np.concatenate(points), np.concatenate(owners)))
 
 
 def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -275,9 +321,10 @@ def _edge_pairs(geoms: np.ndarray, vertices: tuple[np.ndarray, ...]) -> tuple[np
     after, before = after[order], before[order]
 
     def share_an_edge(here: Any, there: Any) -> np.ndarray:
-        # ``here`` belongs to the region listed first: of the two ends of a
-        # shared edge, one has the other as next vertex in that region's ring.
-        return _meets(after[here], after[there], before[there])
+        # Of the two ends of a shared edge, one has the other as next vertex in
+        # either region's ring; which occurrence comes first in a run varies.
+        return (_meets(after[here], after[there], before[there])
+                | _meets(after[there], after[here], before[here]))
 
     return _occurrence_pairs(start, owner_sorted, len(geoms), share_an_edge)
 
@@ -311,8 +358,7 @@ def _occurrence_pairs(
     """Owner pairs of occurrences of the same vertex that ``linked`` accepts.
 
     Occurrences are in sorted order: a run of equal coordinates begins where
-    ``start`` is True, and positions, hence owners, ascend within a run, so
-    each pair comes out as (smaller, larger). ``owner_sorted`` gives each
+    ``start`` is True; each pair comes out as (smaller, larger). ``owner_sorted`` gives each
     occurrence's geometry. ``linked(here, there)`` receives slices or index
     arrays of sorted occurrences. Pairs repeat along shared boundaries: they
     are coded as one int64 each and, block by block of ``_PAIR_BLOCK`` runs'
@@ -381,10 +427,10 @@ def _block_pair_codes(
 
 
 def _pair_codes(first: np.ndarray, second: np.ndarray, n_geoms: int) -> np.ndarray:
-    """One int64 per pair of geometry positions: ``first * n_geoms + second``."""
-    codes = first.astype(np.int64)
+    """One int64 per pair of geometry positions: ``smaller * n_geoms + larger``."""
+    codes = np.minimum(first, second).astype(np.int64)
     codes *= n_geoms
-    codes += second
+    codes += np.maximum(first, second)
     return codes
 
 

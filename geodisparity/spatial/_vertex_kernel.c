@@ -1,0 +1,256 @@
+/*
+ * Shared vertices of one band of ring coordinates: the compiled kernel of
+ * queen contiguity (geodisparity/spatial/contiguity_weights.py).
+ *
+ * shared_vertices(points, owner, n_geoms) -> (pair_codes, singles)
+ *
+ *   points   C-contiguous float64 buffer of m (x, y) pairs
+ *   owner    C-contiguous int32 buffer of m geometry positions
+ *   n_geoms  number of geometries (pairs are coded smaller * n_geoms + larger)
+ *
+ * Returns two bytes objects of native int64: the distinct codes of the
+ * pairs of different geometries that share a coordinate, and the positions
+ * (0..m-1) of the coordinates that occur once.
+ *
+ * Coordinates are equal when both doubles compare equal (so -0.0 equals
+ * 0.0, and NaN equals nothing), the definition the NumPy path uses. They are
+ * grouped with an open-addressing hash table of positions, sized for the
+ * band (the caller keeps bands small enough to stay in cache); each new
+ * occurrence of a coordinate is paired with the earlier ones of other
+ * geometries, and pair codes are made distinct with a second table.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EMPTY (-1)
+#define AHEAD 16 /* points hashed ahead of the one placed */
+
+static uint64_t
+double_bits(double value)
+{
+    uint64_t bits;
+    if (value == 0.0) {
+        value = 0.0; /* -0.0 hashes as 0.0 */
+    }
+    memcpy(&bits, &value, sizeof bits);
+    return bits;
+}
+
+static uint64_t
+point_hash(double x, double y)
+{
+    uint64_t h = double_bits(x) * 0x9E3779B97F4A7C15ULL;
+    h ^= double_bits(y);
+    h *= 0xC2B2AE3D27D4EB4FULL;
+    return h ^ (h >> 29);
+}
+
+static uint64_t
+code_hash(int64_t code)
+{
+    uint64_t h = (uint64_t)code * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 31);
+}
+
+/* A set of distinct int64 codes, kept at most half full. */
+typedef struct {
+    int64_t *slots;
+    size_t mask;
+    size_t count;
+} CodeSet;
+
+static int
+codeset_init(CodeSet *set, size_t capacity)
+{
+    set->slots = malloc(capacity * sizeof(int64_t));
+    if (set->slots == NULL) {
+        return -1;
+    }
+    memset(set->slots, 0xff, capacity * sizeof(int64_t)); /* -1: empty */
+    set->mask = capacity - 1;
+    set->count = 0;
+    return 0;
+}
+
+static int
+codeset_add(CodeSet *set, int64_t code)
+{
+    size_t i = code_hash(code) & set->mask;
+    while (set->slots[i] != EMPTY) {
+        if (set->slots[i] == code) {
+            return 0;
+        }
+        i = (i + 1) & set->mask;
+    }
+    set->slots[i] = code;
+    set->count++;
+    if (2 * set->count > set->mask + 1) { /* grow: rehash into twice the slots */
+        CodeSet bigger;
+        if (codeset_init(&bigger, 2 * (set->mask + 1)) < 0) {
+            return -1;
+        }
+        for (size_t k = 0; k <= set->mask; k++) {
+            if (set->slots[k] != EMPTY) {
+                size_t j = code_hash(set->slots[k]) & bigger.mask;
+                while (bigger.slots[j] != EMPTY) {
+                    j = (j + 1) & bigger.mask;
+                }
+                bigger.slots[j] = set->slots[k];
+            }
+        }
+        bigger.count = set->count;
+        free(set->slots);
+        *set = bigger;
+    }
+    return 0;
+}
+
+/* Group the m points; fill the pair set and write the positions of single
+   occurrences. The table holds, per slot, a position and 32 bits of its hash,
+   so that most slots of other points are passed over without reading their
+   coordinates. Returns the number of singles, or -1 when memory ran out. */
+static Py_ssize_t
+group_points(const double *points, const int32_t *owner, Py_ssize_t m, int64_t n_geoms,
+             CodeSet *pairs, int64_t *singles)
+{
+    size_t capacity = 16;
+    while (capacity < 2 * (size_t)m) {
+        capacity <<= 1;
+    }
+    size_t mask = capacity - 1;
+    uint64_t *table = malloc(capacity * sizeof(uint64_t)); /* fingerprint << 32 | position */
+    int32_t *earlier = malloc((m ? m : 1) * sizeof(int32_t)); /* previous occurrence */
+    uint8_t *again = calloc(m ? m : 1, 1); /* occurs again later */
+    uint64_t *hashes = malloc((m ? m : 1) * sizeof(uint64_t));
+    Py_ssize_t n_singles = -1;
+    if (table == NULL || earlier == NULL || again == NULL || hashes == NULL) {
+        goto done;
+    }
+    memset(table, 0xff, capacity * sizeof(uint64_t));
+    int64_t last_code = -1;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        hashes[i] = point_hash(points[2 * i], points[2 * i + 1]);
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (i + AHEAD < m) { /* the table is larger than the cache: ask for slots early */
+            __builtin_prefetch(&table[hashes[i + AHEAD] & mask]);
+        }
+        double x = points[2 * i], y = points[2 * i + 1];
+        uint64_t h = hashes[i];
+        uint32_t fingerprint = (uint32_t)(h >> 32);
+        size_t slot = h & mask;
+        int32_t seen = EMPTY;
+        for (;; slot = (slot + 1) & mask) {
+            uint64_t held = table[slot];
+            if (held == (uint64_t)-1) {
+                break;
+            }
+            if ((uint32_t)(held >> 32) == fingerprint) {
+                int32_t k = (int32_t)(uint32_t)held;
+                if (points[2 * k] == x && points[2 * k + 1] == y) {
+                    seen = k;
+                    break;
+                }
+            }
+        }
+        earlier[i] = seen;
+        table[slot] = (uint64_t)fingerprint << 32 | (uint32_t)i;
+        if (seen != EMPTY) {
+            again[seen] = 1;
+            for (int32_t j = seen; j != EMPTY; j = earlier[j]) {
+                int64_t a = owner[j], b = owner[i];
+                int64_t code = a < b ? a * n_geoms + b : b * n_geoms + a;
+                /* Along a shared boundary the same pair comes again and again. */
+                if (a != b && code != last_code) {
+                    if (codeset_add(pairs, code) < 0) {
+                        goto done;
+                    }
+                    last_code = code;
+                }
+            }
+        }
+    }
+    n_singles = 0;
+    for (Py_ssize_t i = 0; i < m; i++) { /* branch-free: singles are unpredictable */
+        singles[n_singles] = i;
+        n_singles += (earlier[i] == EMPTY) & !again[i];
+    }
+done:
+    free(table);
+    free(earlier);
+    free(again);
+    free(hashes);
+    return n_singles;
+}
+
+static PyObject *
+shared_vertices(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    Py_buffer points, owner;
+    long long n_geoms;
+    if (!PyArg_ParseTuple(args, "y*y*L", &points, &owner, &n_geoms)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    Py_ssize_t m = owner.len / (Py_ssize_t)sizeof(int32_t);
+    if (points.len != 2 * m * (Py_ssize_t)sizeof(double) || m >= INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "points must hold two float64 per int32 owner");
+        goto done;
+    }
+    CodeSet pairs;
+    int64_t *singles = malloc((m ? m : 1) * sizeof(int64_t));
+    if (singles == NULL || codeset_init(&pairs, 1024) < 0) {
+        free(singles);
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t n_singles;
+    Py_BEGIN_ALLOW_THREADS
+    n_singles = group_points(points.buf, owner.buf, m, n_geoms, &pairs, singles);
+    Py_END_ALLOW_THREADS
+    if (n_singles < 0) {
+        PyErr_NoMemory();
+    }
+    else {
+        PyObject *codes = PyBytes_FromStringAndSize(NULL, pairs.count * sizeof(int64_t));
+        if (codes != NULL) {
+            int64_t *out = (int64_t *)PyBytes_AS_STRING(codes);
+            for (size_t k = 0; k <= pairs.mask; k++) {
+                if (pairs.slots[k] != EMPTY) {
+                    *out++ = pairs.slots[k];
+                }
+            }
+            result = Py_BuildValue("(Ny#)", codes, (const char *)singles,
+                                   (Py_ssize_t)(n_singles * sizeof(int64_t)));
+        }
+    }
+    free(singles);
+    free(pairs.slots);
+done:
+    PyBuffer_Release(&points);
+    PyBuffer_Release(&owner);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"shared_vertices", shared_vertices, METH_VARARGS,
+     "shared_vertices(points, owner, n_geoms) -> (pair_codes, singles) as int64 bytes"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    .m_base = PyModuleDef_HEAD_INIT,
+    .m_name = "_vertex_kernel",
+    .m_doc = "Compiled kernel of queen contiguity: shared vertices of one band.",
+    .m_size = -1,
+    .m_methods = methods,
+};
+
+PyMODINIT_FUNC
+PyInit__vertex_kernel(void)
+{
+    return PyModule_Create(&module);
+}
