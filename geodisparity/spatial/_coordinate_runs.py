@@ -1,9 +1,11 @@
 """Group equal coordinates: order them so that equal ones are adjacent.
 
 Contiguity needs, for millions of ring coordinates, the groups of exactly
-equal (x, y) pairs. :func:`coordinate_run_bands` finds them band by band
-of the plane, so that every array stays small (see its docstring); plain
-NumPy.
+equal (x, y) pairs. :func:`coordinate_bands` cuts the coordinates into bands
+of y, so that every array stays small (see its docstring), and
+:func:`group_band` orders a band so that equal coordinates form runs
+(NumPy). Queen contiguity may group a band with its compiled kernel instead
+(:mod:`geodisparity.spatial.contiguity_weights`).
 """
 
 from __future__ import annotations
@@ -232,10 +234,18 @@ def _read(
 def _split_by_band(
     read: tuple[np.ndarray, ...], bands: _Bands, band: int
 ) -> Iterator[tuple[int, tuple[np.ndarray, ...]]]:
-    """Cut a read into pieces by band (stable: each geometry's order is kept)."""
+    """Cut a read into pieces by band (stable: each geometry's order is kept).
+
+    Every coordinate's band is at least ``band``, the band of its geometry's
+    lowest point, except NaN (band 0: shapely's bounds skip NaN), which stays
+    in ``band``; it equals nothing anyway.
+    """
     points = read[0]
+    if not len(points):
+        return
     with np.errstate(invalid="ignore"):
         which = bands.of(points[:, 1]) - band
+    np.maximum(which, 0, out=which)
     if which.max() < 2**16:
         which = which.astype(np.uint16)  # (a radix sort)
     order = np.argsort(which, kind="stable")
