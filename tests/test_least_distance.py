@@ -39,3 +39,13 @@ def test_random_point_clouds_match_the_kdtree():
         a = rng.normal(0, 1, (rng.integers(1, 400), 2))
         b = rng.normal(rng.uniform(-3, 3, 2), rng.uniform(0.1, 2), (rng.integers(1, 3000), 2))
         assert least_distance(a, b) == kdtree_least(a, b)
+
+
+def test_a_cap_gives_the_distance_below_it_and_inf_otherwise():
+    rng = np.random.default_rng(5)
+    for _ in range(60):
+        a = rng.normal(0, 1, (rng.integers(1, 300), 2))
+        b = rng.normal(rng.uniform(-4, 4, 2), rng.uniform(0.1, 2), (rng.integers(1, 2000), 2))
+        exact = kdtree_least(a, b)
+        cap = exact * rng.choice([0.5, 0.999, 1.0, 1.001, 3.0])
+        assert least_distance(a, b, cap=cap) == (exact if exact < cap else np.inf)

@@ -96,7 +96,7 @@ def nearest_regions(series: Any, lonely: np.ndarray) -> np.ndarray:
         for region in np.argsort(bound, kind="stable"):
             if bound[region] > best_distance:
                 break
-            distance = least_distance(own, vertices(region))
+            distance = least_distance(own, vertices(region), cap=best_distance)
             if distance < best_distance:
                 best, best_distance = region, distance
         nearest[k] = best
@@ -111,31 +111,42 @@ CHUNK_PAIRS = 1 << 17
 PAIRS_LIMIT = 1 << 21
 
 
-def least_distance(points: np.ndarray, others: np.ndarray) -> float:
+def least_distance(points: np.ndarray, others: np.ndarray, *, cap: float = np.inf) -> float:
     """Least Euclidean distance between a vertex of ``points`` and one of ``others``.
 
     A sample of ``points``, and the vertices of each set nearest the other's
     bounding box, give an upper bound; only vertices within it of the other
     set's bounding box can do better, and only those are compared (exact).
+    With a ``cap`` (a distance already found elsewhere), vertices farther than
+    it from the other set's box are left out first, and ``inf`` is returned
+    when no pair is closer than ``cap``.
 
     Examples
     --------
-    >>> least_distance(np.array([[0.0, 0.0], [5.0, 5.0]]), np.array([[3.0, 4.0], [9.0, 9.0]]))
-    2.23606797749979
+    >>> a, b = np.array([[0.0, 0.0], [5.0, 5.0]]), np.array([[3.0, 4.0], [9.0, 9.0]])
+    >>> least_distance(a, b), least_distance(a, b, cap=1.0)
+    (2.23606797749979, inf)
     """
+    if cap < np.inf:
+        points = points[_box_gap(points, others) < cap]
+        others = others[_box_gap(others, points) < cap] if len(points) else others[:0]
+        if not len(others):
+            return np.inf
     sample = points[:: max(1, len(points) * len(others) // CHUNK_PAIRS)]
     bound = min(_brute_least(sample, others),
                 _brute_least(_facing(points, others), _facing(others, points)))
     if bound == 0.0:
-        return bound
+        return bound if cap > 0 else np.inf
     points = points[_box_gap(points, others) <= bound]
     others = others[_box_gap(others, points) <= bound]
     points = points[_box_gap(points, others) <= bound]
     if len(points) * len(others) > PAIRS_LIMIT:
         from scipy.spatial import cKDTree  # large, close vertex sets only
 
-        return float(cKDTree(points).query(others, k=1)[0].min())
-    return min(bound, _brute_least(points, others))
+        least = float(cKDTree(points).query(others, k=1)[0].min())
+    else:
+        least = min(bound, _brute_least(points, others))
+    return least if least < cap else np.inf
 
 
 def _box_gap(points: np.ndarray, others: np.ndarray) -> np.ndarray:
