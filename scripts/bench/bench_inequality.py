@@ -44,8 +44,13 @@ def timed(func: Callable[[], object], loops: int = 1) -> tuple[float, object]:
 
 
 def loops_for(func: Callable[[], object], min_time: float) -> int:
-    """Number of calls that take at least ``min_time`` seconds (1 for slow calls)."""
-    elapsed, _ = timed(func)  # also a warm-up call
+    """Number of calls that take at least ``min_time`` seconds (1 for slow calls).
+
+    A first, untimed call warms up (lazy imports, caches): timed instead, it made a
+    fast function look slow, ran it once per round and left its time to chance.
+    """
+    func()
+    elapsed, _ = timed(func)
     return max(1, math.ceil(min_time / max(elapsed, 1e-7)))
 
 
