@@ -75,7 +75,7 @@ _lowest, _total = np.minimum.reduce, np.add.reduce  # ndarray.min/.sum add a Pyt
 
 def _check_counts(events: np.ndarray, population: np.ndarray, labels: Any) -> None:
     """Refuse negative events and non-positive populations, naming the rows (``labels()``)."""
-    if events.size and np.minimum.reduce(events) >= 0 and np.minimum.reduce(population) > 0:
+    if events.size and _lowest(events) >= 0 and _lowest(population) > 0:
         return
     for name, bad, kind in (
         ("events", events < 0, "non-negative"),
@@ -134,7 +134,7 @@ def _aspatial(
     else:
         e, n = e[keep], n[keep]
     _check_counts(e, n, lambda: index if keep is None else index[keep])
-    return e, n, keep, index, (float(np.add.reduce(e)), float(np.add.reduce(n)))
+    return e, n, keep, index, (float(_total(e)), float(_total(n)))
 
 
 def _usable_totals(e: np.ndarray, n: np.ndarray) -> tuple[float, float] | None:
