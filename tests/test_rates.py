@@ -81,6 +81,27 @@ def test_global_eb_matches_marshall_by_hand(events, population):
     np.testing.assert_allclose(ours.to_numpy(), marshall_by_hand(events, population), rtol=1e-13)
 
 
+@pytest.mark.parametrize(
+    ("events", "population"),
+    [
+        ([2.0, 10, 30, 0], [10.0, 100, 1000, 40]),  # a > 0
+        ([1.0, 2, 3, 5], [100.0, 200, 300, 400]),  # a < 0
+    ],
+)
+def test_float_arrays_give_what_other_inputs_give(events, population):
+    """Float arrays take a shorter road; lists, integers and Series the general one."""
+    plain = eb_rates(np.array(events), np.array(population))
+    pd.testing.assert_series_equal(plain, eb_rates(events, population))
+    pd.testing.assert_series_equal(plain, eb_rates(pd.Series(events), pd.Series(population)))
+    np.testing.assert_allclose(plain.to_numpy(), marshall_by_hand(events, population), rtol=1e-13)
+    with pytest.raises(InputError, match="nan='skip' is not accepted"):
+        eb_rates(np.array(events), np.array(population), nan="skip")
+    bad = np.array(events)
+    bad[1] = np.inf
+    with pytest.raises(InputError, match="rows 1"):
+        eb_rates(bad, np.array(population))
+
+
 def test_negative_variance_is_truncated_unlike_esda(esda):
     events, population = [1, 2, 3, 5], [100, 200, 300, 400]
     ours = eb_rates(events, population)

@@ -110,13 +110,23 @@ def test_quadratic_form_matrix_keeps_every_form():
         assert x @ (upper @ x) == pytest.approx(x @ (m @ x), rel=1e-12)
 
 
-def test_forms_equal_the_naive_ones_on_the_same_permutations():
+@pytest.mark.parametrize(
+    ("n", "density", "permutations"),
+    [
+        (40, 0.15, 25),  # small and sparse: sparse product
+        (40, 0.9, 25),  # small and dense: dense product
+        (200, 0.03, 400),  # small, several blocks
+        (_shuffle.DENSE_N + 10, 0.01, 30),  # large: sparse product of columns
+    ],
+)
+def test_forms_equal_the_naive_ones_on_the_same_permutations(n, density, permutations):
     rng = np.random.default_rng(1)
-    m = sp.random_array((40, 40), density=0.15, rng=rng, format="csr")
-    x, u = rng.standard_normal(40), rng.standard_normal(40)
-    rows = rows_of(x, 25, seed=9)
+    m = sp.random_array((n, n), density=density, rng=rng, format="csr")
+    x, u = rng.standard_normal(n), rng.standard_normal(n)
+    rows = rows_of(x, permutations, seed=9)
     naive_q = np.einsum("ij,ij->i", rows, (m @ rows.T).T)
-    got_q = permuted_quadratic_forms(x, quadratic_form_matrix(m), 25, np.random.default_rng(9))
+    upper = quadratic_form_matrix(m)
+    got_q = permuted_quadratic_forms(x, upper, permutations, np.random.default_rng(9))
     np.testing.assert_allclose(got_q, naive_q, rtol=1e-12, atol=1e-12)
-    got_l = permuted_linear_forms(x, u, 25, np.random.default_rng(9))
+    got_l = permuted_linear_forms(x, u, permutations, np.random.default_rng(9))
     np.testing.assert_allclose(got_l, rows @ u, rtol=1e-12, atol=1e-12)

@@ -31,7 +31,9 @@ How the forms are computed
 symmetric ``M``. The lags of many permutations (about :data:`PRODUCT_ELEMENTS`
 values) are one sparse-dense product ``T @ X`` (``X`` is ``n x columns``), much
 faster per column than one sparse product per permutation; then one ``einsum``.
-Up to :data:`DENSE_N` regions, a dense ``T`` is used instead (no transposition).
+Up to :data:`DENSE_N` regions, a ``T`` with at least ``1 / DENSE_SHARE`` of its
+entries filled is used dense instead (no transposition); the draws are the same
+either way.
 
 Determinism: the draws depend only on the generator's state, ``n`` and
 ``permutations`` (and the block sizes, constants), so a seed reproduces
@@ -59,6 +61,7 @@ from geodisparity._resources import check_memory
 __all__ = [
     "BLOCK_ELEMENTS",
     "DENSE_N",
+    "DENSE_SHARE",
     "SMALL_BLOCK_ELEMENTS",
     "PRODUCT_ELEMENTS",
     "permuted_linear_forms",
@@ -79,9 +82,15 @@ BLOCK_ELEMENTS = 1 << 17
 #: only pays while it spares the import (about 0.1 s), i.e. for a process's first jobs.
 LOOP_SWAPS = 1024
 
-#: Up to this many values, the forms use the dense matrix (faster than sparse at
-#: n = 90), and blocks hold :data:`SMALL_BLOCK_ELEMENTS` values (measured faster).
+#: Up to this many values, blocks hold :data:`SMALL_BLOCK_ELEMENTS` values (measured
+#: faster), and a form whose matrix has at least ``1 / DENSE_SHARE`` of its entries
+#: filled uses the dense matrix. A sparser one (contiguity: about 4 per row) uses the
+#: sparse product: with one BLAS thread, dense is up to 2x slower at 100-500 queen
+#: cells; with BLAS's default threads on a busy machine, 5-15x (threads that wait on
+#: each other for a small product), which made Moran's I with 999 permutations at
+#: 90 regions slower than esda's.
 DENSE_N = 512
+DENSE_SHARE = 4
 SMALL_BLOCK_ELEMENTS = 1 << 15
 
 #: About how many values one sparse-dense product of permuted columns holds (at least
@@ -345,7 +354,12 @@ def permuted_quadratic_forms(
     """
     n = values.size
     _check_memory(n, upper.nnz, permutations)
-    if n <= DENSE_N and permutations:  # small: a dense product, no transposition
+    if n <= DENSE_N and permutations:  # small: blocks of rows that stay in cache
+        if upper.nnz * DENSE_SHARE < n * n:  # sparse (contiguity, k nearest): no BLAS
+            return np.concatenate([
+                _sparse_forms(upper, np.ascontiguousarray(block.T))
+                for block in shuffled_rows(values, permutations, rng)
+            ])
         dense_t = upper.toarray().T
         return np.concatenate([
             np.einsum("pi,pi->p", block, block @ dense_t)
@@ -358,9 +372,14 @@ def permuted_quadratic_forms(
     for block in shuffled_rows(values, permutations, rng, rows=width):
         part = columns[:, : block.shape[0]]
         part[...] = block.T  # the sparse product is fastest on C-ordered columns
-        out[done : done + block.shape[0]] = np.einsum("ij,ij->j", part, upper @ part)
+        out[done : done + block.shape[0]] = _sparse_forms(upper, part)
         done += block.shape[0]
     return out
+
+
+def _sparse_forms(upper: sp.csr_array, columns: np.ndarray) -> np.ndarray:
+    """``x' T x`` for each C-ordered column ``x`` of ``columns``."""
+    return np.einsum("ij,ij->j", columns, upper @ columns)
 
 
 def permuted_linear_forms(

@@ -47,12 +47,14 @@ True
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from geodisparity._frames import default_index, wrap_series
 from geodisparity._inputs import NanPolicy, resolve_column
 from geodisparity.errors import InputError, format_rows
 from geodisparity.spatial._spatial_inputs import prepare_spatial, transformed_matrix
@@ -64,6 +66,9 @@ from geodisparity.spatial.weights import SpatialWeights, Transform
 __all__ = ["eb_rates", "moran_rate", "local_moran_rate"]
 
 _SMALL = 8192  # arrays up to this size use a plain BLAS dot (single-threaded at this size)
+_SEQUENCES = (np.ndarray, list, tuple)
+_FLOAT = np.dtype(float)
+_lowest, _total = np.minimum.reduce, np.add.reduce  # ndarray.min/.sum add a Python layer
 
 
 # ----------------------------------------------------------------- inputs
@@ -71,7 +76,7 @@ _SMALL = 8192  # arrays up to this size use a plain BLAS dot (single-threaded at
 
 def _check_counts(events: np.ndarray, population: np.ndarray, labels: Any) -> None:
     """Refuse negative events and non-positive populations, naming the rows (``labels()``)."""
-    if events.size and events.min() >= 0 and population.min() > 0:
+    if events.size and _lowest(events) >= 0 and _lowest(population) > 0:
         return
     for name, bad, kind in (
         ("events", events < 0, "non-negative"),
@@ -87,8 +92,8 @@ def _check_counts(events: np.ndarray, population: np.ndarray, labels: Any) -> No
 
 def _column(arg: Any, data: pd.DataFrame | None, name: str) -> tuple[np.ndarray, pd.Index | None]:
     """Float values of ``arg`` and its index (None for a plain array: positions)."""
-    if data is None and isinstance(arg, np.ndarray | list | tuple):
-        array = np.asarray(arg, dtype=float) if not isinstance(arg, np.ndarray) else arg
+    if data is None and isinstance(arg, _SEQUENCES):
+        array = arg if type(arg) is np.ndarray else np.asarray(arg, dtype=float)
         if array.ndim == 1 and array.dtype.kind in "fiub":
             return array.astype(float, copy=False), None
     series = resolve_column(arg, data, name=name)
@@ -100,14 +105,14 @@ def _column(arg: Any, data: pd.DataFrame | None, name: str) -> tuple[np.ndarray,
 
 def _aspatial(
     events: Any, population: Any, data: pd.DataFrame | None, nan: NanPolicy
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index | None]:
-    """Events, population (kept rows), the kept mask and the output index, matched by position.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, pd.Index, tuple[float, float]]:
+    """Kept events and population, kept mask (None: all), output index, totals of e and n.
 
-    The index is None for plain arrays without missing values: the output's default
-    index (building a RangeIndex here costs a good part of the smoothing of a
-    thousand regions).
+    Plain arrays of usable counts, the common case, pass one cheap test; only other
+    input pays for finding the missing or bad rows (for a thousand regions, a mask
+    or a second look at the values costs a good part of the smoothing itself).
     """
-    if nan not in ("raise", "drop"):
+    if nan != "raise" and nan != "drop":  # noqa: PLR1714 (two comparisons: faster than `in`)
         raise InputError(f"nan={nan!r} is not accepted; use 'raise' or 'drop'")
     e, index = _column(events, data, "events")
     n, _ = _column(population, data, "population")
@@ -115,18 +120,35 @@ def _aspatial(
         raise InputError(
             f"population has {n.size} rows but events has {e.size}; they must be the same length"
         )
-    if np.isfinite(e.sum() + n.sum()):  # a NaN or infinity anywhere makes the sum non-finite
-        return e, n, np.ones(e.size, dtype=bool), index  # (index None: positions)
-    index = pd.RangeIndex(e.size) if index is None else index
+    index = default_index(e.size) if index is None else index
+    totals = _usable_totals(e, n)
+    if totals is not None:
+        return e, n, None, index, totals
     keep = np.isfinite(e) & np.isfinite(n)
-    if keep.all():  # finite values whose sum overflowed
-        return e, n, keep, index
-    if nan == "raise":
+    if keep.all():
+        keep = None
+    elif nan == "raise":
         raise InputError(
             f"{int((~keep).sum())} of {keep.size} rows have missing (NaN) or infinite events "
             f"or population: rows {format_rows(index[~keep])}; fix them or pass nan='drop'"
         )
-    return e[keep], n[keep], keep, index
+    else:
+        e, n = e[keep], n[keep]
+    _check_counts(e, n, lambda: index if keep is None else index[keep])
+    return e, n, keep, index, (float(_total(e)), float(_total(n)))
+
+
+def _usable_totals(e: np.ndarray, n: np.ndarray) -> tuple[float, float] | None:
+    """Totals of events and population if all are finite, events >= 0 and populations > 0.
+
+    None otherwise, or without rows. NaN fails the comparisons, and an infinity
+    makes a total infinite.
+    """
+    if e.size and _lowest(e) >= 0 and _lowest(n) > 0:
+        totals = float(_total(e)), float(_total(n))
+        if math.isfinite(totals[0] + totals[1]):
+            return totals
+    return None
 
 
 def _spatial(
@@ -141,8 +163,9 @@ def _spatial(
     return e, n, sample.keep, sample.weights, ids
 
 
-def _full(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    if values.size == keep.size:
+def _full(values: np.ndarray, keep: np.ndarray | None) -> np.ndarray:
+    """``values`` of the kept rows, NaN in the rows left out (``keep`` None: all kept)."""
+    if keep is None or values.size == keep.size:
         return values
     out = np.full(keep.size, np.nan)
     out[keep] = values
@@ -152,10 +175,15 @@ def _full(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------- estimators
 
 
-def _moments(e: np.ndarray, n: np.ndarray) -> tuple[float, float, np.ndarray]:
-    """Overall rate ``b``, moment estimate ``a`` (untruncated) and the deviations ``p - b``."""
-    total = float(n.sum())
-    b = float(e.sum()) / total
+def _moments(
+    e: np.ndarray, n: np.ndarray, totals: tuple[float, float] | None = None
+) -> tuple[float, float, np.ndarray]:
+    """Overall rate ``b``, moment estimate ``a`` (untruncated) and the deviations ``p - b``.
+
+    ``totals``: the sums of ``e`` and ``n``, when the caller has them.
+    """
+    e_total, total = (float(_total(e)), float(_total(n))) if totals is None else totals
+    b = e_total / total
     deviation = e / n
     deviation -= b
     weighted = n * deviation
@@ -172,15 +200,37 @@ def _shrink(rate: np.ndarray, b: Any, a: np.ndarray, n: np.ndarray) -> np.ndarra
     return b + factor * (rate - b)
 
 
-def _global_eb(e: np.ndarray, n: np.ndarray) -> np.ndarray:
-    b, a, deviation = _moments(e, n)
+def _global_eb(e: np.ndarray, n: np.ndarray, totals: tuple[float, float]) -> np.ndarray:
+    """Marshall's ``b + a / (a + b / n) (p - b)``, computed as ``(e + b c) / (n + c)``.
+
+    With ``c = b / a`` the two are equal (multiply out ``n / (n + c) (e / n - b) + b``):
+    the gamma-Poisson form takes three array operations instead of five.
+    """
+    b, a, _ = _moments(e, n, totals)
     if not a > 0:
         return np.full(n.shape, b)
-    out = n + b / a  # b + a / (a + b / n) * (p - b), in place: n / (n + b / a) * (p - b) + b
-    np.divide(n, out, out=out)
-    out *= deviation
-    out += b
+    c = b / a
+    out = e + b * c
+    out /= n + c
     return out
+
+
+def _plain_global_eb(
+    events: Any, population: Any, data: pd.DataFrame | None, nan: NanPolicy
+) -> np.ndarray | None:
+    """Global EB of two 1-D float arrays of usable counts; None for any other input.
+
+    The common call (columns of a table as arrays) skips the general input
+    handling, which for a thousand regions costs a tenth of the call.
+    """
+    if data is not None or (nan != "raise" and nan != "drop"):  # noqa: PLR1714
+        return None
+    if type(events) is not np.ndarray or type(population) is not np.ndarray:
+        return None
+    if events.dtype != _FLOAT or population.dtype != _FLOAT or events.shape != population.shape:
+        return None
+    totals = _usable_totals(events, population) if events.ndim == 1 else None
+    return None if totals is None else _global_eb(events, population, totals)
 
 
 def _spatial_eb(e: np.ndarray, n: np.ndarray, weights: SpatialWeights) -> np.ndarray:
@@ -269,13 +319,15 @@ def eb_rates(
     [0.01, 0.01, 0.01]
     """
     if weights is None:
-        e, n, keep, index = _aspatial(events, population, data, nan)
-        _check_counts(e, n, lambda: (pd.RangeIndex(keep.size) if index is None else index)[keep])
-        smoothed = _global_eb(e, n) if e.size else e
+        smoothed = _plain_global_eb(events, population, data, nan)
+        if smoothed is not None:
+            return wrap_series(smoothed, default_index(smoothed.size), "eb_rate")
+        e, n, keep, index, totals = _aspatial(events, population, data, nan)
+        smoothed = _global_eb(e, n, totals) if e.size else e.copy()
     else:
         e, n, keep, kept_weights, index = _spatial(events, population, weights, data, nan)
         smoothed = _spatial_eb(e, n, kept_weights)
-    return pd.Series(_full(smoothed, keep), index=index, name="eb_rate", copy=False)
+    return wrap_series(_full(smoothed, keep), index, "eb_rate")
 
 
 def _standardised(

@@ -35,29 +35,46 @@ import geodisparity as gd
 GROUPS = 30
 
 
-def timed(func: Callable[[], object], loops: int = 1) -> tuple[float, object]:
+def timed(
+    func: Callable[[], object], loops: int = 1, timer: Callable[[], float] = time.perf_counter
+) -> tuple[float, object]:
     """Mean time of one call over ``loops`` calls, and the last call's result."""
-    start = time.perf_counter()
+    start = timer()
     for _ in range(loops):
         result = func()
-    return (time.perf_counter() - start) / loops, result
+    return (timer() - start) / loops, result
 
 
-def loops_for(func: Callable[[], object], min_time: float) -> int:
-    """Number of calls that take at least ``min_time`` seconds (1 for slow calls)."""
-    elapsed, _ = timed(func)  # also a warm-up call
+def loops_for(
+    func: Callable[[], object], min_time: float, timer: Callable[[], float] = time.perf_counter
+) -> int:
+    """Number of calls that take at least ``min_time`` seconds (1 for slow calls).
+
+    A first, untimed call warms up (lazy imports, caches): timed instead, it made a
+    fast function look slow, ran it once per round and left its time to chance.
+    """
+    func()
+    elapsed, _ = timed(func, timer=timer)
     return max(1, math.ceil(min_time / max(elapsed, 1e-7)))
 
 
 def best_times(
-    funcs: list[Callable[[], object]], repeat: int, min_time: float
+    funcs: list[Callable[[], object]],
+    repeat: int,
+    min_time: float,
+    timer: Callable[[], float] = time.perf_counter,
 ) -> list[tuple[float, object]]:
-    """Best per-call time of each function; rounds alternate between the functions."""
-    loops = [loops_for(func, min_time) for func in funcs]
+    """Best per-call time of each function; rounds alternate between the functions.
+
+    ``timer``: wall time by default; ``time.process_time`` (CPU time of the
+    process) leaves out the time other processes take from a shared machine, and
+    measures the same as wall time for single-threaded calls.
+    """
+    loops = [loops_for(func, min_time, timer) for func in funcs]
     best: list[tuple[float, object]] = [(float("inf"), None)] * len(funcs)
     for _ in range(repeat):
         for i, func in enumerate(funcs):
-            elapsed, value = timed(func, loops[i])
+            elapsed, value = timed(func, loops[i], timer)
             if elapsed < best[i][0]:
                 best[i] = (elapsed, value)
     return best
