@@ -32,15 +32,17 @@ from __future__ import annotations
 
 import base64
 import functools
+import inspect
 import io
 import os
 import re
 import shutil
 import subprocess
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from geodisparity.errors import FontWarning
 from geodisparity.maps._font_tables import reduce_to
@@ -235,8 +237,9 @@ def find_cjk_font() -> FontFile | None:
 def subset_font(font: FontFile, characters: str) -> tuple[bytes, str]:
     """Return ``font`` cut down to ``characters``, as WOFF2 (WOFF without brotli), and its format.
 
-    The work is fontTools' subsetter (hinting dropped, subroutines expanded,
-    which compresses better), on a font whose large tables are first cut to
+    The work is fontTools' subsetter (subroutines expanded, which compresses
+    better; hints dropped after it, sparing the subsetter's pass over the
+    subroutines that expansion leaves unused), on a font whose large tables are first cut to
     the rows of these characters (:func:`~geodisparity.maps._font_tables.reduce_to`)
     or dropped when a page does not need them (glyph substitution and
     positioning, vertical metrics). Bounding boxes are the full font's, not
@@ -273,8 +276,9 @@ def subset_font(font: FontFile, characters: str) -> tuple[bytes, str]:
         flavor = "woff2"
     except ImportError:
         flavor = "woff"
+    drop_hints = _hint_remover()
     options = subset.Options()
-    options.hinting = False
+    options.hinting = drop_hints is not None  # if so, dropped below, after the subsetter
     options.desubroutinize = True  # smaller once compressed, and no slower
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep the copyright and licence
     out = io.BytesIO()
@@ -287,11 +291,30 @@ def subset_font(font: FontFile, characters: str) -> tuple[bytes, str]:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=codes)
         subsetter.subset(face)
+        if drop_hints is not None:
+            drop_hints(face["CFF "].cff)
         face.flavor = None if flavor == "woff2" else flavor
         face.save(out)
     if flavor == "woff2":
         return sfnt_to_woff2(out.getvalue(), quality=_BROTLI_QUALITY), flavor
     return out.getvalue(), flavor
+
+
+def _hint_remover() -> Callable[[Any], None] | None:
+    """Return fontTools' CFF hint removal that skips pruning subroutines, if this fontTools has it.
+
+    Our subsets have no subroutines left (they are expanded), yet the
+    subsetter's own hint removal runs every glyph once more to find the unused
+    ones. fontTools 4.52 and later can be told not to; with an older one the
+    subsetter drops the hints (None).
+    """
+    try:
+        from fontTools.cffLib.transforms import remove_hints
+    except ImportError:
+        return None
+    if "removeUnusedSubrs" not in inspect.signature(remove_hints).parameters:
+        return None
+    return functools.partial(remove_hints, removeUnusedSubrs=False)
 
 
 def _unicode_range(characters: str) -> str:
