@@ -10,7 +10,8 @@ numeric character references), subsets the regular weight of Noto Sans CJK SC
 ``</head>``. Our pages name :data:`FONT_FAMILY` first in their font stacks, so
 every CJK character, in HTML and inline SVG, is drawn from the embedded subset
 and Latin text from the system's fonts. A page without CJK text is returned
-unchanged.
+unchanged. Pages made together (a run's atlas and report) share one subset
+of all their characters: :func:`embed_cjk_font_pages` cuts the font once.
 
 The font file is looked up on this machine (:func:`find_cjk_font`): first in
 the usual font folders of Linux, macOS and Windows, then through fontconfig.
