@@ -263,13 +263,19 @@ def test_horizontal_metrics_match_the_fonts_own_hmtx():
     assert horizontal_metrics(face, [2]) == {2: tuple(face["hmtx"].metrics["ext"])}
 
 
-def test_subset_keeps_every_requested_glyph_its_outline_and_width():
+def _harfbuzz_subset(font, codes):
+    pytest.importorskip("uharfbuzz", reason="the fast path needs uharfbuzz (extra 'fonts')")
+    return gf._harfbuzz_subset(font, codes)
+
+
+@pytest.mark.parametrize("engine", [gf._fonttools_subset, _harfbuzz_subset],
+                         ids=["fonttools", "harfbuzz"])
+def test_subset_keeps_every_requested_glyph_its_outline_and_width(engine):
     font = _require_font()
     from fontTools.pens.recordingPen import RecordingPen
     from fontTools.ttLib import TTFont
 
-    data, flavor = gf.subset_font(font, _MIXED)
-    assert flavor == "woff2" and data[:4] == b"wOF2"
+    data = engine(font, [ord(c) for c in _MIXED])
     subset = TTFont(io.BytesIO(data))
     with TTFont(str(font.path), fontNumber=font.index, lazy=True) as face:
         full = face.getBestCmap()
@@ -293,7 +299,20 @@ def test_subset_keeps_every_requested_glyph_its_outline_and_width():
     charstring = cff.topDictIndex[0].CharStrings[cut[ord("浙")]]
     charstring.decompile()
     assert not {"hstem", "vstem", "hstemhm", "vstemhm", "hintmask"} & set(charstring.program)
-    assert gf.subset_font(font, _MIXED)[0] == data
+    assert engine(font, [ord(c) for c in _MIXED]) == data
+    assert sorted(subset.keys()) == ["CFF ", "GlyphOrder", "OS/2", "cmap", "head", "hhea", "hmtx",
+                                     "maxp", "name", "post"]
+
+
+def test_subset_font_packs_woff2():
+    font = _require_font()
+    from fontTools.ttLib import TTFont
+
+    data, flavor = gf.subset_font(font, _MIXED)
+    assert flavor == "woff2" and data[:4] == b"wOF2"
+    packed = TTFont(io.BytesIO(data))
+    assert packed.flavor == "woff2"
+    assert set(packed.getBestCmap()) == {ord(c) for c in _MIXED} - {ord("😀")}
 
 
 def test_woff2_holds_the_sfnt_tables_unchanged():

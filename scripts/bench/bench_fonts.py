@@ -9,7 +9,9 @@
 2. Takes the CJK characters of the Chinese run's atlas and report and subsets
    the regular Noto Sans CJK SC face to them, side by side in this process:
    fontTools' subsetter with its default options (as ``pyftsubset --flavor=woff2
-   --text=...`` runs: the peer) and ``geodisparity.maps.fonts.subset_font``, for
+   --text=...`` runs: the peer), our fontTools path, and
+   ``geodisparity.maps.fonts.subset_font`` (hb-subset when uharfbuzz is installed,
+   ``pip install 'geodisparity[fonts]'``; otherwise the fontTools path again), for
    each page and for the union the run embeds once in both. Reports CPU seconds,
    WOFF2 bytes and ratios.
 
@@ -112,6 +114,15 @@ def fonttools_plain(font, characters: str) -> bytes:
     return out.getvalue()
 
 
+def harfbuzz() -> bool:
+    """Whether uharfbuzz is installed (subset_font then uses hb-subset)."""
+    try:
+        import uharfbuzz  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def timed(function, repeat: int) -> tuple[float, float, int]:
     """(median, minimum) CPU seconds of ``repeat`` calls and the size of the result."""
     times = []
@@ -122,17 +133,29 @@ def timed(function, repeat: int) -> tuple[float, float, int]:
     return statistics.median(times), min(times), len(data)
 
 
+def ours_fonttools(font, characters: str) -> bytes:
+    """Our subsetting through fontTools (the path without uharfbuzz), WOFF2 out."""
+    from geodisparity.maps import fonts
+
+    sfnt = fonts._fonttools_subset(font, [ord(c) for c in characters])
+    return fonts.sfnt_to_woff2(sfnt, quality=fonts._BROTLI_QUALITY)
+
+
 def subsets(characters: dict[str, str], repeat: int) -> dict:
-    """Peer and ours on each page's characters and on their union."""
+    """Peer and ours (fontTools path; subset_font as installed) per page and for the union."""
     font = find_cjk_font()
     union = "".join(sorted(set(characters["atlas"]) | set(characters["report"])))
     cases = {**characters, "union (one per run)": union}
-    fonttools_plain(font, "浙"), subset_font(font, "浙")  # imports, not timed
+    for warm in (fonttools_plain, ours_fonttools, subset_font):  # imports, not timed
+        warm(font, "浙")
     table = {}
     for case, chars in cases.items():
-        peer = timed(lambda chars=chars: fonttools_plain(font, chars), repeat)
-        ours = timed(lambda chars=chars: subset_font(font, chars)[0], repeat)
-        table[case] = {"characters": len(chars), "fonttools": peer, "ours": ours}
+        table[case] = {
+            "characters": len(chars),
+            "fonttools": timed(lambda chars=chars: fonttools_plain(font, chars), repeat),
+            "ours_fonttools": timed(lambda chars=chars: ours_fonttools(font, chars), repeat),
+            "ours": timed(lambda chars=chars: subset_font(font, chars)[0], repeat),
+        }
     return table
 
 
@@ -158,19 +181,26 @@ def main(argv: list[str] | None = None) -> dict:
     print("| run | median | min (zh - en: min zh - min en) | runs |\n|---|---:|---:|---|")
     for name, row in demo.items():
         print(f"| {name} | {row['median']:.2f} | {row['min']:.2f} | {row['runs']} |")
+    engine = "hb-subset (uharfbuzz)" if harfbuzz() else "fontTools (no uharfbuzz)"
     print("\n## Subsetting Noto Sans CJK SC to the Chinese demo's characters, CPU seconds\n")
-    print("| characters of | n | fontTools default (median / min) | ours (median / min) "
-          "| ratio fontTools / ours (min) | WOFF2 bytes fontTools | ours |")
+    print(f"subset_font runs {engine}; WOFF2 bytes in brackets.\n")
+    print("| characters of | n | fontTools default (median / min) | ours, fontTools path "
+          "| ours, subset_font | ratio default / ours fontTools path (min) "
+          "| ratio default / subset_font (min) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for case, row in table.items():
-        (pm, pmin, psize), (om, omin, osize) = row["fonttools"], row["ours"]
-        print(f"| {case} | {row['characters']} | {pm:.3f} / {pmin:.3f} | {om:.3f} / {omin:.3f} "
-              f"| {pmin / omin:.1f} | {psize:,} | {osize:,} |")
+        (pm, pmin, psize), (fm, fmin, fsize), (om, omin, osize) = (
+            row["fonttools"], row["ours_fonttools"], row["ours"])
+        print(f"| {case} | {row['characters']} | {pm:.3f} / {pmin:.3f} [{psize:,}] "
+              f"| {fm:.3f} / {fmin:.3f} [{fsize:,}] | {om:.3f} / {omin:.3f} [{osize:,}] "
+              f"| {pmin / fmin:.1f} | {pmin / omin:.1f} |")
     per_page = sum(table[kind]["fonttools"][1] for kind in ("atlas", "report"))
-    ours_run = table["union (one per run)"]["ours"][1]
+    union = table["union (one per run)"]
+    path, installed = union["ours_fonttools"][1], union["ours"][1]
     print(f"\nfont work of a Chinese run (min): fontTools default, one subset per page "
-          f"{per_page:.3f} s; ours, one subset for both pages {ours_run:.3f} s; "
-          f"ratio {per_page / ours_run:.1f}")
+          f"{per_page:.3f} s; ours, one subset for both pages: fontTools path {path:.3f} s "
+          f"(ratio {per_page / path:.1f}), subset_font {installed:.3f} s "
+          f"(ratio {per_page / installed:.1f})")
     result = {"demo": demo, "subsets": table}
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
