@@ -56,7 +56,7 @@ def chinese_study() -> Path:
 def one_run(study: Path, out: Path, checkout: Path) -> float:
     """Run ``study`` with ``checkout``'s code in a fresh interpreter; return its CPU seconds."""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPATH"] = str(checkout)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(checkout), env.get("PYTHONPATH")]))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run([sys.executable, "-m", "geodisparity.cli", "run", str(study), "-o", str(out),
                     "--overwrite"], cwd=checkout, check=True, capture_output=True, env=env)
