@@ -275,12 +275,13 @@ def _gap_rows(long: pd.DataFrame, config: RunConfig) -> tuple[pd.DataFrame, list
 
 def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]) -> None:
     from geodisparity.maps import save_map
+    from geodisparity.maps.fonts import embed_cjk_font_files
     from geodisparity.pipeline_report import build_sections
     from geodisparity.report import write_report
 
     # simplified once, for the atlas and the report; regions.gpkg keeps the full geometry
     mapped, decimals = _simplified_for_maps(result)
-    save_map(_atlas(mapped, config, decimals), staged["atlas"], overwrite=True)
+    save_map(_atlas(mapped, config, decimals), staged["atlas"], overwrite=True, embed_font=False)
     write_frame(result.regions, staged["regions"], overwrite=True)
     write_frame(result.gaps, staged["gaps"], overwrite=True)
     write_frame(result.cluster_table.reset_index(names="region"), staged["clusters"],
@@ -289,7 +290,8 @@ def _write_outputs(result: _Analysis, config: RunConfig, staged: dict[str, Path]
     sections[1:1] = raster_sections(result.rasters, config.lang)  # after "Data and join"
     write_report(staged["report"], sections, title=config.title, note=config.note,
                  lang=config.lang, atlas=OUTPUT_FILES["atlas"], overwrite=True,
-                 attribution=config.attribution)
+                 attribution=config.attribution, embed_font=False)
+    embed_cjk_font_files([staged["atlas"], staged["report"]])  # one font subset for both
     summary = _summary_json(config, result)
     write_text(staged["summary"], json.dumps(summary, indent=2, ensure_ascii=False, default=str),
                overwrite=True)

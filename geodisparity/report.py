@@ -132,7 +132,7 @@ def _check_link(atlas: str | None) -> None:
 
 def render_report(
     sections: list[Section], *, title: str, note: str | None = None, lang: str = "en",
-    atlas: str | None = None, attribution: str | None = None,
+    atlas: str | None = None, attribution: str | None = None, embed_font: bool = True,
 ) -> str:
     """Render the report to an HTML string.
 
@@ -151,6 +151,9 @@ def render_report(
     attribution : str, optional
         A credit line for the data and boundaries, shown under the title as
         text (escaped, never markup).
+    embed_font : bool, default True
+        Embed the Chinese glyphs the page uses (:mod:`geodisparity.maps.fonts`);
+        False leaves that to a later :func:`~geodisparity.maps.fonts.embed_cjk_font_files`.
 
     Returns
     -------
@@ -194,7 +197,7 @@ def render_report(
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
     page = re.sub("[\ud800-\udfff]", "\ufffd", page)  # lone surrogates cannot be UTF-8
-    return embed_cjk_font(page)  # Chinese shows without a system CJK font
+    return embed_cjk_font(page) if embed_font else page  # Chinese without a system CJK font
 
 
 def _safe_figure(figure: Figure) -> Figure:
@@ -211,9 +214,9 @@ def _safe_figure(figure: Figure) -> Figure:
 def write_report(
     path: str | os.PathLike[str], sections: list[Section], *, title: str,
     note: str | None = None, lang: str = "en", atlas: str | None = None, overwrite: bool = False,
-    attribution: str | None = None,
+    attribution: str | None = None, embed_font: bool = True,
 ) -> Path:
     """Render the report and write it atomically to ``path``."""
     html = render_report(sections, title=title, note=note, lang=lang, atlas=atlas,
-                         attribution=attribution)
+                         attribution=attribution, embed_font=embed_font)
     return write_text(path, html, overwrite=overwrite)

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from geodisparity.categories import HOTSPOT_LABELS, LISA_LABELS
 from geodisparity.cli import main
+from geodisparity.maps.fonts import find_cjk_font
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CONFIG = ROOT / "examples" / "zhejiang_demo.toml"
@@ -217,6 +218,9 @@ def test_run_on_own_shapefile_and_single_year_table(tmp_path, lang):
     assert "Benjamini-Yekutieli" in report and "ArcGIS" in report  # adjustment and Gi* rule
     atlas = (tmp_path / "out" / "atlas.html").read_text(encoding="utf-8")
     assert "淳安县" in atlas
+    faces = [re.findall(r"@font-face\{[^}]*\}", page) for page in (atlas, report)]
+    if find_cjk_font() is not None:  # the Chinese names: one font subset, shared by both pages
+        assert all(len(f) == 1 for f in faces) and faces[0] == faces[1]
     # the default layers: the income, then its clusters (no year in a single-year table)
     assert {"en": "income: LISA clusters", "zh": "income：LISA 集聚"}[lang] in atlas
 

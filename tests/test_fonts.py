@@ -210,3 +210,159 @@ def test_static_map_without_font_falls_back_to_english(no_font, monkeypatch, squ
         fig = plot(squares, "v", k=2, lang="zh")
     assert {w.category for w in caught} == {FontWarning}
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1] == "No data (1)"
+
+
+# --- the subsetting's own readers and writer (issue 10, i10-fonts) --------------------------
+
+# Characters of a Chinese page: common ideographs, fullwidth punctuation, one of extension B
+# (U+2000B, in Noto Sans CJK SC), a kana, and a Latin letter and an emoji the face lacks.
+_MIXED = "浙江省杭州市淳安县基尼系数差距（），：\U0002000bかAé😀"
+
+
+def test_glyph_ids_match_the_fonts_own_cmap():
+    font = _require_font()
+    from fontTools.ttLib import TTFont
+
+    from geodisparity.maps._font_tables import glyph_ids
+
+    with TTFont(str(font.path), fontNumber=font.index, lazy=True) as face:
+        codes = [ord(c) for c in _MIXED] + [0x10FFFF, 0]
+        found = glyph_ids(face, codes)
+        best = face.getBestCmap()
+        expected = {code: face.getGlyphID(best[code]) for code in codes if code in best}
+    assert found == expected
+    assert 0x2000B in found and ord("😀") not in found
+
+
+def test_glyph_ids_without_a_format_12_table():
+    from geodisparity.maps._font_tables import _example_face, glyph_ids
+
+    face = _example_face(supplementary=False)
+    assert [t.format for t in face["cmap"].tables] == [4, 4]  # so the fallback is the one run
+    assert glyph_ids(face, [0x6D59, 0x6C5F]) == {0x6D59: 1}
+
+
+def test_horizontal_metrics_match_the_fonts_own_hmtx():
+    font = _require_font()
+    from fontTools.ttLib import TTFont
+
+    from geodisparity.maps._font_tables import horizontal_metrics
+
+    with TTFont(str(font.path), fontNumber=font.index, lazy=True) as face:
+        n_glyphs, n_long = face["maxp"].numGlyphs, face["hhea"].numberOfHMetrics
+        gids = [0, 1, n_long - 1, n_glyphs // 2, n_glyphs - 1]
+        ours = horizontal_metrics(face, gids)
+        order = face.getGlyphOrder()
+        metrics = face["hmtx"].metrics
+        assert ours == {gid: tuple(metrics[order[gid]]) for gid in gids}
+    # the short records past numberOfHMetrics (the example's last glyph)
+    from geodisparity.maps._font_tables import _example_face
+
+    face = _example_face()
+    assert face["hhea"].numberOfHMetrics < face["maxp"].numGlyphs
+    assert horizontal_metrics(face, [2]) == {2: tuple(face["hmtx"].metrics["ext"])}
+
+
+def _harfbuzz_subset(font, codes):
+    pytest.importorskip("uharfbuzz", reason="the fast path needs uharfbuzz (extra 'fonts')")
+    return gf._harfbuzz_subset(font, codes)
+
+
+@pytest.mark.parametrize("engine", [gf._fonttools_subset, _harfbuzz_subset],
+                         ids=["fonttools", "harfbuzz"])
+def test_subset_keeps_every_requested_glyph_its_outline_and_width(engine):
+    font = _require_font()
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    data = engine(font, [ord(c) for c in _MIXED])
+    subset = TTFont(io.BytesIO(data))
+    with TTFont(str(font.path), fontNumber=font.index, lazy=True) as face:
+        full = face.getBestCmap()
+        wanted = {ord(c) for c in _MIXED if ord(c) in full}
+        cut = subset.getBestCmap()
+        assert set(cut) == wanted  # every character the face has, nothing else
+        assert len(subset.getGlyphOrder()) == len(wanted) + 1  # and .notdef
+        for code in wanted:
+            outlines = []
+            for f, cmap in ((face, full), (subset, cut)):
+                pen = RecordingPen()
+                f.getGlyphSet()[cmap[code]].draw(pen)
+                outlines.append(pen.value)
+            assert outlines[0] == outlines[1], chr(code)
+            assert subset["hmtx"][cut[code]] == face["hmtx"][full[code]]
+    # licence and names kept; hints and subroutines gone; same bytes for the same characters
+    names = {record.nameID for record in subset["name"].names}
+    assert {0, 1, 2, 13, 14} <= names
+    cff = subset["CFF "].cff
+    assert len(cff.GlobalSubrs) == 0
+    charstring = cff.topDictIndex[0].CharStrings[cut[ord("浙")]]
+    charstring.decompile()
+    assert not {"hstem", "vstem", "hstemhm", "vstemhm", "hintmask"} & set(charstring.program)
+    assert engine(font, [ord(c) for c in _MIXED]) == data
+    assert sorted(subset.keys()) == ["CFF ", "GlyphOrder", "OS/2", "cmap", "head", "hhea", "hmtx",
+                                     "maxp", "name", "post"]
+
+
+def test_subset_font_packs_woff2():
+    font = _require_font()
+    from fontTools.ttLib import TTFont
+
+    data, flavor = gf.subset_font(font, _MIXED)
+    assert flavor == "woff2" and data[:4] == b"wOF2"
+    packed = TTFont(io.BytesIO(data))
+    assert packed.flavor == "woff2"
+    assert set(packed.getBestCmap()) == {ord(c) for c in _MIXED} - {ord("😀")}
+
+
+def test_woff2_holds_the_sfnt_tables_unchanged():
+    font = _require_font()
+    from fontTools.ttLib import TTFont
+
+    from geodisparity.maps._woff2 import sfnt_to_woff2
+
+    with TTFont(str(font.path), fontNumber=font.index, lazy=True) as face:
+        from fontTools import subset
+
+        subsetter = subset.Subsetter(subset.Options())
+        subsetter.populate(text="浙江")
+        subsetter.subset(face)
+        sfnt = io.BytesIO()
+        face.save(sfnt)
+    sfnt = sfnt.getvalue()
+    woff2 = sfnt_to_woff2(sfnt)
+    plain, packed = TTFont(io.BytesIO(sfnt)), TTFont(io.BytesIO(woff2))
+    assert packed.flavor == "woff2" and len(woff2) % 4 == 0
+    assert sorted(plain.reader.keys()) == sorted(packed.reader.keys())
+    for tag in plain.reader.keys():
+        assert packed.reader[tag] == plain.reader[tag], tag
+    length, n_tables = int.from_bytes(woff2[8:12], "big"), int.from_bytes(woff2[12:14], "big")
+    assert (length, n_tables) == (len(woff2), len(plain.reader.keys()))
+    with pytest.raises(ValueError, match="OTTO"):
+        sfnt_to_woff2(b"\0\1\0\0" + sfnt[4:])
+
+
+def test_pages_share_one_subset_of_their_union(tmp_path):
+    _require_font()
+    pages = ["<html><head></head><body>浙江</body></html>",
+             "<html><head><title>r</title></head><body>江西 Gini</body></html>",
+             "<html><head></head><body>Gini only</body></html>",
+             "<body>没有头</body>"]
+    out = gf.embed_cjk_font_pages(pages)
+    assert out[2:] == pages[2:]  # no CJK text, no head: unchanged
+    rules = [_embedded(page)[0] for page in out[:2]]
+    assert rules[0] == rules[1] and len(rules[0]) == 1
+    assert "unicode-range:U+6C5F,U+6D59,U+897F;" in rules[0][0]
+    assert set(map(chr, _embedded(out[0])[1].getBestCmap())) == set("浙江西")
+    files = []
+    for i, page in enumerate(pages):
+        files.append(tmp_path / f"{i}.html")
+        files[-1].write_text(page, encoding="utf-8")
+    assert gf.embed_cjk_font_files(files) == files
+    assert [f.read_text(encoding="utf-8") for f in files] == out
+
+
+def test_pages_without_font_are_returned_as_they_are(no_font):
+    pages = ["<html><head></head><body>浙江</body></html>"]
+    with pytest.warns(FontWarning):
+        assert gf.embed_cjk_font_pages(pages) == pages

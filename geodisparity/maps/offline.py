@@ -140,7 +140,7 @@ def offline_html(page: str) -> str:
 
 
 def save_map(m: Any, path: str | os.PathLike[str], *, offline: bool = True,
-             overwrite: bool = False) -> Path:
+             overwrite: bool = False, embed_font: bool = True) -> Path:
     """Save a folium map as one HTML file, by default fully offline.
 
     Parameters
@@ -158,6 +158,9 @@ def save_map(m: Any, path: str | os.PathLike[str], *, offline: bool = True,
     overwrite : bool, default False
         Replace an existing file; otherwise raise
         :class:`~geodisparity.errors.OutputExistsError`.
+    embed_font : bool, default True
+        Embed the Chinese glyphs the page uses (:mod:`geodisparity.maps.fonts`);
+        False leaves that to a later :func:`~geodisparity.maps.fonts.embed_cjk_font_files`.
 
     Returns
     -------
@@ -184,7 +187,9 @@ def save_map(m: Any, path: str | os.PathLike[str], *, offline: bool = True,
     target = check_writable(path, overwrite=overwrite)  # fail before rendering a large map
     if target.is_dir():
         raise InputError(f"path={str(target)!r} is a folder; give a file name such as map.html")
-    page = embed_cjk_font(m.get_root().render())
+    page = m.get_root().render()
+    if embed_font:
+        page = embed_cjk_font(page)
     if offline:
         page = offline_html(page)
     with atomic_path(target, overwrite=overwrite) as tmp:
