@@ -124,10 +124,28 @@ def _clean_errors(command: Callable[..., None]) -> Callable[..., None]:
         except _Terminated:
             _stop("terminated", 143)
         except Exception as exc:  # a bug: still one line, details with -vv
+            _stop_if_signalled(exc)
             logging.getLogger(__name__).debug("unexpected error", exc_info=True)
             _fail(f"unexpected {type(exc).__name__}: {exc} (please report it; -vv shows details)")
 
     return wrapper
+
+
+def _stop_if_signalled(exc: BaseException) -> None:
+    """Stop as interrupted or terminated when a signal caused ``exc``.
+
+    Python 3.11 wraps what ``__set_name__`` raises while a class is created
+    in a ``RuntimeError``; Ctrl-C landing there (say, in a dataclass of a
+    module being imported) must still read as an interrupt.
+    """
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, KeyboardInterrupt):
+            _stop("interrupted", 130)
+        if isinstance(exc, _Terminated):
+            _stop("terminated", 143)
+        exc = exc.__cause__ or exc.__context__
 
 
 def _os_error(exc: OSError) -> str:

@@ -251,6 +251,18 @@ def test_keyboard_interrupt_exits_130(study, monkeypatch):
     assert_one_line(invoke("run", study), 130, "interrupted")
 
 
+def test_an_interrupt_wrapped_by_class_creation_still_exits_130(study, monkeypatch):
+    # Python 3.11 turns an exception raised in __set_name__ (Ctrl-C landing while a
+    # dataclass is created) into a RuntimeError whose cause is the KeyboardInterrupt.
+    import geodisparity.pipeline
+
+    def wrapped(*args, **kwargs):
+        raise RuntimeError("Error calling __set_name__") from KeyboardInterrupt()
+
+    monkeypatch.setattr(geodisparity.pipeline, "run_pipeline", wrapped)
+    assert_one_line(invoke("run", study), 130, "interrupted")
+
+
 def test_a_bug_is_still_one_line(study, monkeypatch):
     import geodisparity.pipeline
 
