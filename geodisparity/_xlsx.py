@@ -78,7 +78,7 @@ def _sheet_xml(rows: Sequence[Sequence[Any]]) -> str:
     for r, row in enumerate(rows, start=1):
         cells = "".join([  # a finite float, the most common cell, written here directly
             f'<c r="{letter}{r}"><v>{value!r}</v></c>' if type(value) is float and finite(value)
-            else _cell(f"{letter}{r}", value) for letter, value in zip(letters, row)
+            else _cell(f"{letter}{r}", value) for letter, value in zip(letters, row, strict=False)
         ])
         body.append(f'<row r="{r}">{cells}</row>')
     return f'{_XML}<worksheet xmlns="{_MAIN}"><sheetData>{"".join(body)}</sheetData></worksheet>'
