@@ -76,8 +76,10 @@ def _sheet_xml(rows: Sequence[Sequence[Any]]) -> str:
     finite = math.isfinite
     body = []
     for r, row in enumerate(rows, start=1):
-        cells = "".join([  # a finite float, the most common cell, written here directly
+        cells = "".join([  # finite floats and text, the common cells, written here directly
             f'<c r="{letter}{r}"><v>{value!r}</v></c>' if type(value) is float and finite(value)
+            else f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}'
+            "</t></is></c>" if type(value) is str
             else _cell(f"{letter}{r}", value) for letter, value in zip(letters, row, strict=False)
         ])
         body.append(f'<row r="{r}">{cells}</row>')

@@ -169,7 +169,7 @@ def _rows(frame: pd.DataFrame, labels: dict[str, str]) -> list[list[object]]:
     header = [labels.get(str(column), str(column)) for column in frame.columns]
     if not len(frame.columns):
         return [header, *([] for _ in range(len(frame)))]
-    columns = [_column_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    columns = [_column_cells(column) for _, column in frame.items()]
     return [header, *(list(row) for row in zip(*columns, strict=True))]
 
 
