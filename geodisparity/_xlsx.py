@@ -59,8 +59,6 @@ def _text(value: str) -> str:
 
 
 def _cell(ref: str, value: Any) -> str:
-    if type(value) is float and math.isfinite(value):  # the common case, first
-        return f'<c r="{ref}"><v>{value!r}</v></c>'
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -75,9 +73,15 @@ def _cell(ref: str, value: Any) -> str:
 
 def _sheet_xml(rows: Sequence[Sequence[Any]]) -> str:
     letters = [column_letters(c) for c in range(max(map(len, rows), default=0))]
+    finite = math.isfinite
     body = []
     for r, row in enumerate(rows, start=1):
-        cells = "".join([_cell(f"{letters[c]}{r}", v) for c, v in enumerate(row)])
+        cells = "".join([  # finite floats and text, the common cells, written here directly
+            f'<c r="{letter}{r}"><v>{value!r}</v></c>' if type(value) is float and finite(value)
+            else f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}'
+            "</t></is></c>" if type(value) is str
+            else _cell(f"{letter}{r}", value) for letter, value in zip(letters, row, strict=False)
+        ])
         body.append(f'<row r="{r}">{cells}</row>')
     return f'{_XML}<worksheet xmlns="{_MAIN}"><sheetData>{"".join(body)}</sheetData></worksheet>'
 
@@ -129,7 +133,9 @@ def write_xlsx(target: str | IO[bytes] | Any, sheets: Sequence[tuple[str, Sequen
     links = "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" '
                     f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
     workbook_rels = f'{_XML}<Relationships xmlns="{_PKG_REL}">{links}</Relationships>'
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    # Level 1: a fifth larger than the default level 6, in less than half the time.
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED,
+                         compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", types)
         archive.writestr("_rels/.rels", root_rels)
         archive.writestr("xl/workbook.xml", workbook)

@@ -202,9 +202,34 @@ def _read_layer(path: Path) -> geopandas.GeoDataFrame:
     """
     copy = path.with_suffix(".parquet")
     if copy.is_file():
-        import geopandas
-
-        return geopandas.read_parquet(copy)
+        return _read_copy(copy)
     import pyogrio
 
     return pyogrio.read_dataframe(path, use_arrow=True)
+
+
+def _read_copy(path: Path) -> geopandas.GeoDataFrame:
+    """Read a GeoParquet copy (WKB in one geometry column) with pyarrow and shapely.
+
+    As :func:`geopandas.read_parquet` reads the copy, in a third of its time
+    (0.03 s instead of 0.08 s for the counties): geopandas checks what any
+    GeoParquet file may hold. The CRS, when its PROJJSON names an EPSG code, is PROJ's
+    catalogued one, on which projections and transformers build in a few
+    milliseconds instead of tens (see :func:`geodisparity.crs._catalogued`).
+    """
+    import geopandas
+    import pyarrow.parquet as pq
+    import shapely
+    from pyproj import CRS
+
+    table = pq.ParquetFile(path).read()  # read_table would import pyarrow.dataset (0.015 s)
+    geo = json.loads(table.schema.metadata[b"geo"])
+    column = geo["primary_column"]
+    projjson = geo["columns"][column].get("crs", "OGC:CRS84")  # GeoParquet's default
+    code = projjson.get("id", {}) if isinstance(projjson, dict) else {}
+    crs = (CRS.from_epsg(code["code"]) if code.get("authority") == "EPSG"
+           else CRS.from_user_input(projjson))
+    frame = table.drop([column]).to_pandas()
+    geometry = shapely.from_wkb(table.column(column).to_numpy(zero_copy_only=False))
+    frame.insert(table.schema.get_field_index(column), column, geometry)
+    return geopandas.GeoDataFrame(frame, geometry=column, crs=crs)

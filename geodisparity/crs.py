@@ -313,6 +313,8 @@ def to_equal_area(regions: Regions) -> geopandas.GeoSeries:
     extent = _extent(geometry, argument="regions")
     if geometry.crs.is_geographic:
         geometry = to_frame(geometry, extent.west + extent.lon_span / 2)
+    if geometry.crs is not _WGS84 and geometry.crs == _WGS84:
+        geometry = geometry.set_crs(_WGS84, allow_override=True)  # see _catalogued
     return geometry.to_crs(_equal_area(extent))
 
 
@@ -347,7 +349,7 @@ def _extent(regions_or_bounds: Any, *, argument: str) -> _Extent:
     if len(geometry) == 0:
         raise EmptyDataError(f"{argument} has no geometries: cannot read an extent")
     crs = geometry.crs
-    geodetic = crs.geodetic_crs or _WGS84
+    geodetic = _catalogued(crs.geodetic_crs or _WGS84)
     if crs.is_geographic:
         west, south, east, north = _geographic_bounds(geometry)
     else:
@@ -356,6 +358,17 @@ def _extent(regions_or_bounds: Any, *, argument: str) -> _Extent:
             *geometry.total_bounds, densify_pts=21
         )
     return _Extent(float(west), float(south), float(east), float(north), geodetic)
+
+
+def _catalogued(crs: CRS) -> CRS:
+    """Return EPSG:4326 from PROJ's database for a CRS equivalent to it, else ``crs``.
+
+    A CRS read from a file (PROJJSON, WKT) is not tied to the database: a
+    projection built on it takes about 0.02 s and a transformer from it 0.05 s
+    of lookups, each time, against 1 and 5 ms for the catalogued one; the
+    coordinates are the same.
+    """
+    return _WGS84 if crs == _WGS84 else crs
 
 
 def _geographic_bounds(geometry: geopandas.GeoSeries) -> tuple[float, float, float, float]:

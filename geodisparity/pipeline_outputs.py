@@ -169,7 +169,7 @@ def _rows(frame: pd.DataFrame, labels: dict[str, str]) -> list[list[object]]:
     header = [labels.get(str(column), str(column)) for column in frame.columns]
     if not len(frame.columns):
         return [header, *([] for _ in range(len(frame)))]
-    columns = [_column_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    columns = [_column_cells(column) for _, column in frame.items()]
     return [header, *(list(row) for row in zip(*columns, strict=True))]
 
 
@@ -195,9 +195,10 @@ def _cell(value: object) -> object:
 
 def write_reuse_outputs(config: RunConfig, result: _Analysis, staged: dict[str, Path]) -> None:
     """Write ``regions.gpkg`` and ``tables.xlsx`` to their staged paths."""
+    from geodisparity._gpkg import write_gpkg
     from geodisparity._xlsx import write_xlsx
 
-    _geopackage(result).to_file(staged["geopackage"], driver="GPKG", layer="regions")
+    write_gpkg(staged["geopackage"], _geopackage(result), layer="regions")
     words = WORDS.get(config.lang, WORDS["en"])
     tables = run_tables(config, result)
     names = sheet_names([words["contents"], *(title for title, _, _ in tables)])

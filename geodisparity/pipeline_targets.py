@@ -122,7 +122,7 @@ def analyse_targets(long: Any, current: Any, gap_table: pd.DataFrame, config: Ru
     a = config.attainment
     options = {"tolerance": a.tolerance, "pace": a.pace, "window": a.window,
                "at_risk": a.at_risk}
-    plain = _plain(long)
+    plain, plain_current = _plain(long), _plain(current)  # each once: a copy of the frame
     items = _target_indicators(config)
     regions = book = None
     group = _group_column(current, config)
@@ -130,17 +130,17 @@ def analyse_targets(long: Any, current: Any, gap_table: pd.DataFrame, config: Ru
     if items:
         regions = target_attainment(plain, items, year=year_column, id=key, **options)
         labels = {i.column: i.label_in(config.lang) for i in items}
-        book = task_book(regions, id=key, year=year_column, as_of=year, regions=_plain(current),
+        book = task_book(regions, id=key, year=year_column, as_of=year, regions=plain_current,
                          group=group, name=name, labels=labels)
     gaps = None
     if config.targets:
-        gaps = target_attainment(_gap_frame(long, gap_table, config), list(config.targets),
+        gaps = target_attainment(_gap_frame(plain, gap_table, config), list(config.targets),
                                  year="year" if year_column else None, id="scope", **options)
     composite = _composite(plain, config)
     described = {e.name: e.indicator for e in config.indicators}
     every = (*items, *config.targets,
              *[described[n] for n in (config.composite.indicators if config.composite else ())])
-    names = (_plain(current).drop_duplicates(key).set_index(key)[name]
+    names = (plain_current.drop_duplicates(key).set_index(key)[name]
              if name and name in current.columns else None)
     return TargetRun(year, regions, gaps, book, composite, tuple(every), group, names)
 
@@ -156,13 +156,13 @@ def _group_column(current: Any, config: RunConfig) -> str | None:
                  if c in current.columns), None)
 
 
-def _gap_frame(long: Any, gap_table: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
+def _gap_frame(plain: pd.DataFrame, gap_table: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
     """Return the gap statistics per year, with the population-weighted Theil index added."""
     from geodisparity import theil
 
     a, year = config.analysis, config.table.year
     frame = gap_table.copy()
-    data = _plain(long).dropna(subset=[a.income])
+    data = plain.dropna(subset=[a.income])
     if year is None:
         frame["income_theil"] = theil(a.income, a.population, data=data)
     else:

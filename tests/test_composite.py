@@ -248,3 +248,15 @@ def test_rank_range_is_made_of_observed_ranks():
     np.testing.assert_array_equal(bounds, np.round(bounds))
     assert (result.sensitivity["rank_low"] <= result.scores["rank"]).all()
     assert (result.scores["rank"] <= result.sensitivity["rank_high"]).all()
+
+
+def test_rank_range_is_numpys_lower_and_higher_percentile():
+    from geodisparity.stats.composite import _rank_range
+
+    rng = np.random.default_rng(7)
+    for n, m in [(1, 3), (2, 5), (1000, 90), (999, 7), (37, 1)]:
+        ranks = rng.integers(1, m + 1, size=(n, m)).astype(float)
+        ranks[:, m // 2] = np.nan if n > 1 else ranks[:, m // 2]
+        low, high = _rank_range(ranks)
+        np.testing.assert_array_equal(low, np.percentile(ranks, 5, axis=0, method="lower"))
+        np.testing.assert_array_equal(high, np.percentile(ranks, 95, axis=0, method="higher"))

@@ -18,7 +18,7 @@ from pyproj import CRS, Geod
 from shapely import box
 
 from geodisparity import boundaries
-from geodisparity.crs import area_km2, equal_area_crs, metric_crs
+from geodisparity.crs import area_km2, equal_area_crs, metric_crs, to_equal_area
 from geodisparity.errors import CRSError, EmptyDataError, GeodisparityError, InputError
 
 A = 6378137.0
@@ -132,6 +132,22 @@ def test_datum_of_the_input_is_kept(counties):
     cgcs2000 = counties.set_crs("EPSG:4490", allow_override=True)
     assert equal_area_crs(cgcs2000).geodetic_crs.datum.name == CRS("EPSG:4490").datum.name
     assert metric_crs(cgcs2000).geodetic_crs.datum.name == CRS("EPSG:4490").datum.name
+
+
+@pytest.mark.parametrize("crs", [CRS.from_json(CRS("EPSG:4326").to_json()),
+                                 CRS.from_wkt(CRS("EPSG:4326").to_wkt()), CRS("OGC:CRS84")])
+def test_a_crs_read_from_a_file_projects_as_the_catalogued_one(crs, counties):
+    # WGS 84 read from PROJJSON or WKT is replaced by PROJ's catalogued EPSG:4326 (much
+    # faster to build on); CRS84 (longitude first) is not the same CRS and is kept.
+    from pyproj import Transformer
+
+    shapes = counties.geometry.iloc[:5].set_crs(crs, allow_override=True)
+    projected = to_equal_area(shapes)
+    direct = Transformer.from_crs(crs, projected.crs, always_xy=True)
+    xy = shapes.get_coordinates().to_numpy()
+    expected = np.column_stack(direct.transform(xy[:, 0], xy[:, 1]))
+    np.testing.assert_array_equal(projected.get_coordinates().to_numpy(), expected)
+    assert (projected.crs.geodetic_crs.to_epsg() == 4326) == (crs.to_epsg() == 4326)
 
 
 def test_metric_crs_for_zhejiang_measures_distances(counties):

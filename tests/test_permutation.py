@@ -7,6 +7,7 @@ import pytest
 import scipy.sparse as sp
 from spatial_helpers import queen_lattice
 
+from geodisparity.spatial import _draws
 from geodisparity.spatial.permutation import (
     draw_table,
     lag_distribution,
@@ -28,6 +29,9 @@ DENSE = np.array(
     ]
 )
 Z = np.array([2.1, -0.3, 0.4, -1.2, 0.9, -0.6, -1.3])
+# The same graph with one link fewer: other cardinalities, the same largest one.
+FEWER = DENSE.copy()
+FEWER[0, 5] = 0  # region 0 (unequal weights) keeps 2 of its 3 neighbours
 
 
 def exact_lags(weights: sp.csr_array, z: np.ndarray, i: int) -> np.ndarray:
@@ -140,3 +144,52 @@ def test_ties_count_on_both_sides():
 def test_pseudo_p_value_folds_to_the_smaller_tail():
     got = pseudo_p_value(np.array([3, 97, 50]), np.array([97, 3, 50]), 99)
     assert got.tolist() == [0.04, 0.04, 0.51]
+
+
+def _fresh(monkeypatch):
+    """Forget the reused tables, so that the next plan draws its own."""
+    monkeypatch.setattr(_draws, "_recent", type(_draws._recent)())
+
+
+def test_a_second_plan_with_the_same_seed_reuses_the_table_without_drawing(monkeypatch):
+    _fresh(monkeypatch)
+    weights = sp.csr_array(DENSE)
+    first = list(simulate(weights, 99, np.random.default_rng(8)).chunks())
+    drawn = []
+    monkeypatch.setattr(_draws, "draw_table", lambda *args: drawn.append(args))
+    again = list(simulate(weights, 99, np.random.default_rng(8)).chunks())
+    assert drawn == [] and again[0] is first[0]
+    assert not again[0].table.flags.writeable and not again[0].hit_region.flags.writeable
+
+
+@pytest.mark.parametrize("seed, dense", [(8, FEWER), (8, DENSE), (9, FEWER)])
+def test_reused_tables_give_the_counts_of_fresh_draws(seed, dense, monkeypatch):
+    # The table drawn for FEWER with seed 8 is reused for FEWER with seed 8 only: DENSE
+    # (more neighbours, the same largest number) needs self-draws that FEWER's lack.
+    z = Z + 0.1
+    _fresh(monkeypatch)
+    lag_distribution(z, sp.csr_array(FEWER), sp.csr_array(FEWER) @ z, permutations=99,
+                     rng=np.random.default_rng(8))
+    weights = sp.csr_array(dense)
+
+    def run():
+        return lag_distribution(z, weights, weights @ z, permutations=99,
+                                rng=np.random.default_rng(seed))
+
+    reused = run()
+    _fresh(monkeypatch)
+    fresh = run()
+    np.testing.assert_array_equal(reused.n_ge, fresh.n_ge)
+    np.testing.assert_array_equal(reused.n_le, fresh.n_le)
+    np.testing.assert_array_equal(reused.mean, fresh.mean)
+
+
+def test_large_tables_are_drawn_afresh_and_the_kept_ones_stay_bounded(monkeypatch):
+    _fresh(monkeypatch)
+    weights = queen_lattice(30, 40)
+    for seed in range(12):
+        simulate(weights, 99, np.random.default_rng(seed)).chunks().__next__()
+    kept = sum(chunk.table.size for chunk in _draws._recent.values())
+    assert 0 < kept <= _draws.REUSE_ELEMENTS
+    big = simulate(weights, _draws.REUSE_TABLE_ELEMENTS, np.random.default_rng(0))
+    assert next(big.chunks()).table.flags.writeable  # not kept

@@ -18,6 +18,13 @@ Before anything is drawn, :func:`simulate` estimates the memory the engine will
 hold at once and refuses (:class:`~geodisparity.errors.ResourceError`) when the
 machine does not have it.
 
+A small table (at most :data:`REUSE_TABLE_ELEMENTS` entries) is kept after it is
+drawn and handed out again to the next plan with the same draws: the same regions,
+cardinalities, permutation count and seed. A run that tests several columns or
+years on the same weights with the same seed (LISA, Gi*, their dynamics) thus
+draws its table once. The draws depend only on those inputs, so a reused table is
+exactly the one that would be drawn again; its arrays are read-only.
+
 Examples
 --------
 >>> import scipy.sparse as sp
@@ -28,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -45,6 +53,11 @@ CHUNK_ELEMENTS = 1 << 22
 DRAW_ROWS = 64
 #: ... and fewer when the table is deep, so that a draw block holds about this many entries.
 DRAW_ELEMENTS = 1 << 20
+#: The tables kept for reuse hold at most this many entries in all (the oldest go first)...
+REUSE_ELEMENTS = 1 << 18
+#: ... each of them at most this many (drawn in one chunk).
+REUSE_TABLE_ELEMENTS = 1 << 15
+_recent: OrderedDict[tuple, Chunk] = OrderedDict()
 
 
 def draw_table(n: int, depth: int, permutations: int, rng: np.random.Generator) -> np.ndarray:
@@ -143,19 +156,44 @@ class Plan:
 
     def chunks(self) -> Iterator[Chunk]:
         """Yield the table in chunks of whole draw blocks (about :data:`CHUNK_ELEMENTS`)."""
-        n = self.weights.shape[0]
         per_chunk = max(1, CHUNK_ELEMENTS // max(self.block_rows * self.depth, 1))
+        if per_chunk >= len(self.seeds) and self.permutations * self.depth <= REUSE_TABLE_ELEMENTS:
+            yield self._reused()
+            return
         for first in range(0, len(self.seeds), per_chunk):
-            blocks = range(first, min(first + per_chunk, len(self.seeds)))
-            start = first * self.block_rows
-            parts = [
-                draw_table(n, self.depth, self._rows_of(b), np.random.default_rng(self.seeds[b]))
-                for b in blocks
-            ]
-            yield _chunk(start, np.concatenate(parts), self.cardinality, self.k_max)
+            yield self._draw(range(first, min(first + per_chunk, len(self.seeds))))
+
+    def _draw(self, blocks: range) -> Chunk:
+        n = self.weights.shape[0]
+        parts = [
+            draw_table(n, self.depth, self._rows_of(b), np.random.default_rng(self.seeds[b]))
+            for b in blocks
+        ]
+        return _chunk(blocks.start * self.block_rows, np.concatenate(parts), self.cardinality,
+                      self.k_max)
 
     def _rows_of(self, block: int) -> int:
         return min(self.block_rows, self.permutations - block * self.block_rows)
+
+    def _reused(self) -> Chunk:
+        """Return the whole (small) table, drawn once for every plan with the same draws."""
+        key = (self.weights.shape[0], self.depth, self.k_max, self.permutations, self.block_rows,
+               self.cardinality.dtype.str, self.cardinality.tobytes(),
+               tuple((_entropy(s), s.spawn_key, s.pool_size) for s in self.seeds))
+        chunk = _recent.pop(key, None)
+        if chunk is None:
+            chunk = self._draw(range(len(self.seeds)))
+            for array in (chunk.table, chunk.hit_perm, chunk.hit_region, chunk.hit_pos):
+                array.flags.writeable = False
+        _recent[key] = chunk
+        while sum(kept.table.size for kept in _recent.values()) > REUSE_ELEMENTS:
+            _recent.popitem(last=False)
+        return chunk
+
+
+def _entropy(seed: np.random.SeedSequence) -> tuple[int, ...]:
+    entropy = seed.entropy
+    return tuple(entropy) if isinstance(entropy, list | tuple | np.ndarray) else (entropy,)
 
 
 def _chunk(start: int, table: np.ndarray, cardinality: np.ndarray, k_max: int) -> Chunk:

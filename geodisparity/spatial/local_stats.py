@@ -58,6 +58,7 @@ Examples
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -151,6 +152,12 @@ def _lisa_codes(quadrant: np.ndarray, significant: np.ndarray) -> np.ndarray:
     return np.where(quadrant == 0, LISA_LABELS.index(ISOLATED), codes).astype(np.int8)
 
 
+@cache
+def _category_dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    """Return the dtype of a ``cluster`` column, built once per set of labels (a fixed few)."""
+    return pd.CategoricalDtype(list(categories))
+
+
 def _frame(
     sample: SpatialSample,
     ids: pd.Index,
@@ -164,7 +171,7 @@ def _frame(
         if name == "cluster":  # codes into ``categories``; -1 for a dropped region
             full = np.full(keep.size, -1, dtype=np.int8)
             full[keep] = column
-            out[name] = pd.Categorical.from_codes(full, categories=list(categories))
+            out[name] = pd.Categorical.from_codes(full, dtype=_category_dtype(categories))
         elif column.dtype == bool:
             full = np.zeros(keep.size, dtype=bool)
             full[keep] = column

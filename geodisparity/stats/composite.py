@@ -501,6 +501,21 @@ def _score_frame(frame: pd.DataFrame, year: str | None, id: str | None,  # noqa:
     return out
 
 
+def _rank_range(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's 5th and 95th percentile, ``method="lower"`` and ``"higher"``.
+
+    Ranks are whole numbers: the percentiles are observed ranks, not interpolated.
+    Both order statistics come from one partition (``np.percentile`` twice would
+    partition a copy twice); the positions are numpy's, ``floor((n - 1) q)`` and
+    ``ceil((n - 1) q)``, and a column with a NaN gives NaN, as with ``np.percentile``.
+    """
+    n = ranks.shape[0]
+    low, high = int(np.floor((n - 1) * (5 / 100))), int(np.ceil((n - 1) * (95 / 100)))
+    ordered = np.partition(ranks, [low, high], axis=0)
+    unknown = np.isnan(ranks).any(axis=0)
+    return (np.where(unknown, np.nan, ordered[low]), np.where(unknown, np.nan, ordered[high]))
+
+
 def _sensitivity(z: np.ndarray, w: np.ndarray, reference: np.ndarray, rank: np.ndarray,
                  groups: list[np.ndarray], method: str, draws: int, perturbation: float,
                  seed: Any, index: pd.Index) -> pd.DataFrame:
@@ -513,9 +528,7 @@ def _sensitivity(z: np.ndarray, w: np.ndarray, reference: np.ndarray, rank: np.n
     z_ref = z[reference]
     for rows in groups:  # one (draws, regions) block per year: ranks along its rows
         ranks = _rank_rows_desc(_scores_by_draw(drawn, z[rows], z_ref, method))
-        # ranks are whole numbers: the percentiles are observed ranks, not interpolated
-        out[rows, 0] = np.percentile(ranks, 5, axis=0, method="lower")
-        out[rows, 1] = np.percentile(ranks, 95, axis=0, method="higher")
+        out[rows, 0], out[rows, 1] = _rank_range(ranks)
         out[rows, 2] = (np.abs(ranks - rank[rows]) <= 1).mean(axis=0)
     frame = pd.DataFrame(out, index=index, columns=["rank_low", "rank_high", "share_within_1"])
     frame["stable"] = frame["share_within_1"] >= STABLE_SHARE
