@@ -193,3 +193,23 @@ def test_large_tables_are_drawn_afresh_and_the_kept_ones_stay_bounded(monkeypatc
     assert 0 < kept <= _draws.REUSE_ELEMENTS
     big = simulate(weights, _draws.REUSE_TABLE_ELEMENTS, np.random.default_rng(0))
     assert next(big.chunks()).table.flags.writeable  # not kept
+
+
+def test_plans_drawn_in_many_threads_at_once_give_the_tables_of_one_thread(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    z = Z + 0.1
+    weights = queen_lattice(6, 7)
+    zz = np.resize(z, weights.shape[0])
+
+    def run(seed):
+        result = lag_distribution(zz, weights, weights @ zz, permutations=99,
+                                  rng=np.random.default_rng(seed))
+        return result.n_ge.tolist(), result.mean.tolist()
+
+    _fresh(monkeypatch)
+    alone = [run(seed % 5) for seed in range(40)]
+    _fresh(monkeypatch)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda seed: run(seed % 5), range(40)))
+    assert together == alone

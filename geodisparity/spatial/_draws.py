@@ -35,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ REUSE_ELEMENTS = 1 << 18
 #: ... each of them at most this many (drawn in one chunk).
 REUSE_TABLE_ELEMENTS = 1 << 15
 _recent: OrderedDict[tuple, Chunk] = OrderedDict()
+_recent_lock = threading.Lock()  # statistics may run in several threads at once
 
 
 def draw_table(n: int, depth: int, permutations: int, rng: np.random.Generator) -> np.ndarray:
@@ -180,14 +182,16 @@ class Plan:
         key = (self.weights.shape[0], self.depth, self.k_max, self.permutations, self.block_rows,
                self.cardinality.dtype.str, self.cardinality.tobytes(),
                tuple((_entropy(s), s.spawn_key, s.pool_size) for s in self.seeds))
-        chunk = _recent.pop(key, None)
+        with _recent_lock:
+            chunk = _recent.pop(key, None)
         if chunk is None:
             chunk = self._draw(range(len(self.seeds)))
             for array in (chunk.table, chunk.hit_perm, chunk.hit_region, chunk.hit_pos):
                 array.flags.writeable = False
-        _recent[key] = chunk
-        while sum(kept.table.size for kept in _recent.values()) > REUSE_ELEMENTS:
-            _recent.popitem(last=False)
+        with _recent_lock:
+            _recent[key] = chunk
+            while sum(kept.table.size for kept in _recent.values()) > REUSE_ELEMENTS:
+                _recent.popitem(last=False)
         return chunk
 
 
