@@ -116,4 +116,54 @@ def test_contiguity_is_the_same_with_and_without_the_kernel(monkeypatch):
 @needs_kernel
 def test_kernel_refuses_buffers_that_do_not_match():
     with pytest.raises(ValueError, match="two float64 per int32 owner"):
-        kernel.shared_vertices(np.zeros((3, 2)), np.zeros(2, dtype=np.int32), 2)
+        kernel.shared_vertices(np.zeros((3, 2)), np.zeros(2, dtype=np.int32), 2, 0)
+
+
+# Hostile inputs: work that grows with the square of a repeat count would let a small file
+# stall a run for hours. These finish at once; a quadratic path would take minutes.
+
+@pytest.mark.parametrize("engine", ["kernel", "numpy"])
+def test_a_point_repeated_fifty_thousand_times_is_grouped_quickly(engine, monkeypatch):
+    if engine == "kernel" and kernel is None:
+        pytest.skip("the C kernel was not compiled")
+    if engine == "numpy":
+        monkeypatch.setattr(contiguity_module, "_vertex_kernel", None)
+    repeats = 50_000
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        regions = gpd.GeoSeries([
+            shapely.Polygon([(0, 0)] * repeats + [(1, 0), (1, 1), (0, 1), (0, 0)]),
+            box(1, 0, 2, 1),
+            shapely.Polygon([(2, 0)] + [(2.5, np.nan)] * repeats + [(3, 0), (3, 1), (2, 0)]),
+        ])
+        queen = contiguity(regions, islands="keep", warn_near_misses=False)
+        rook = contiguity(regions, "rook", islands="keep", warn_near_misses=False)
+    assert queen.neighbors == {0: [1], 1: [0, 2], 2: [1]}
+    assert rook.neighbors == {0: [1], 1: [0], 2: []}  # 1 and 2 meet at a corner only
+
+
+@needs_kernel
+def test_points_made_to_collide_in_the_unsalted_hash_are_grouped_exactly():
+    # y chosen so that (bits(x) * C1) ^ bits(y) is one constant: without the salt every
+    # point would fall in the same slot of the table.
+    c1 = 0x9E3779B97F4A7C15
+    x = 1.0 + np.arange(40_000) * 1e-9
+    x_bits = x.view(np.uint64)
+    y_bits = (x_bits * np.uint64(c1)) ^ np.uint64(0x3FF0_0000_0000_0000)
+    y = y_bits.view(np.float64)
+    finite = np.isfinite(y)
+    points = np.column_stack([x[finite], y[finite]])
+    twice = np.ascontiguousarray(np.concatenate([points, points]))
+    owner = np.repeat(np.array([0, 1], dtype=np.int32), len(points))
+    pairs, singles = kernel.shared_vertices(twice, owner, 2, 12345)
+    assert np.frombuffer(pairs, np.int64).tolist() == [1]  # the pair (0, 1)
+    assert singles == b""
+
+
+def test_numpy_groups_a_long_run_of_colliding_hashes_exactly(monkeypatch):
+    monkeypatch.setattr(runs_module, "_hash_points",
+                        lambda points: np.zeros(len(points), np.uint64))
+    rng = np.random.default_rng(2)
+    points = rng.integers(0, 300, (60_000, 2)).astype(float)
+    runs = runs_module.group_band(points.copy(), np.zeros(len(points), dtype=np.int16))
+    assert runs.start.sum() == len(np.unique(points, axis=0))

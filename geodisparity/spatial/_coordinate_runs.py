@@ -266,6 +266,9 @@ def group_band(
     bits = max(1, (m - 1).bit_length())
     low = np.uint64((1 << bits) - 1)
     key = _hash_points(points)
+    unequal = np.flatnonzero(np.isnan(points).any(axis=1))
+    if unequal.size:  # NaN equals nothing: a key of its own, not one long run of collisions
+        key[unequal] = unequal.astype(np.uint64) * _MIX[0]
     key &= ~low
     key |= np.arange(m, dtype=np.uint64)  # ties (equal hashes) keep the band's order
     key.sort()
@@ -320,23 +323,17 @@ def _run_starts(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray
 def _resort_collisions(runs: CoordinateRuns, key_start: np.ndarray, collided: np.ndarray) -> int:
     """Sort by exact coordinates, in place, the key runs that hold several coordinates.
 
-    Returns the number of runs re-sorted. Collisions are few and their runs
-    short, so each run's ends are found by stepping from the collision
-    rather than by listing every run. Places break ties, so each
-    geometry's coordinates stay together and in order.
+    Returns the number of runs re-sorted. Places break ties, so each
+    geometry's coordinates stay together and in order. The cost is linear
+    in the band plus a sort of the collided runs, however long they are
+    (a file can be made to collide on purpose).
     """
     points, owner, start, order = runs
     n = len(start)
-    first = np.flatnonzero(collided)
-    while (back := ~key_start[first]).any():  # step back to the start of the run
-        first[back] -= 1
-    first = np.unique(first)
-    last = first + 1  # one past the end of each run
-    while (ahead := last < n).any():
-        ahead[ahead] = ~key_start[last[ahead]]
-        if not ahead.any():
-            break
-        last[ahead] += 1
+    run = np.cumsum(key_start) - 1  # key run of each place
+    bounds = np.append(np.flatnonzero(key_start), n)
+    bad = np.unique(run[collided])
+    first, last = bounds[bad], bounds[bad + 1]
     lengths = last - first
     members = np.repeat(first - (np.cumsum(lengths) - lengths), lengths)
     members += np.arange(lengths.sum())

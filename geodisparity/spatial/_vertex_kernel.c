@@ -2,11 +2,13 @@
  * Shared vertices of one band of ring coordinates: the compiled kernel of
  * queen contiguity (geodisparity/spatial/contiguity_weights.py).
  *
- * shared_vertices(points, owner, n_geoms) -> (pair_codes, singles)
+ * shared_vertices(points, owner, n_geoms, salt) -> (pair_codes, singles)
  *
  *   points   C-contiguous float64 buffer of m (x, y) pairs
  *   owner    C-contiguous int32 buffer of m geometry positions
  *   n_geoms  number of geometries (pairs are coded smaller * n_geoms + larger)
+ *   salt     64 random bits mixed into the hash, so that no file can be made whose
+ *            points all fall in one slot (the results do not depend on it)
  *
  * Returns two bytes objects of native int64: the distinct codes of the
  * pairs of different geometries that share a coordinate, and the positions
@@ -40,9 +42,9 @@ double_bits(double value)
 }
 
 static uint64_t
-point_hash(double x, double y)
+point_hash(double x, double y, uint64_t salt)
 {
-    uint64_t h = double_bits(x) * 0x9E3779B97F4A7C15ULL;
+    uint64_t h = (double_bits(x) ^ salt) * 0x9E3779B97F4A7C15ULL;
     h ^= double_bits(y);
     h *= 0xC2B2AE3D27D4EB4FULL;
     return h ^ (h >> 29);
@@ -114,7 +116,7 @@ codeset_add(CodeSet *set, int64_t code)
    coordinates. Returns the number of singles, or -1 when memory ran out. */
 static Py_ssize_t
 group_points(const double *points, const int32_t *owner, Py_ssize_t m, int64_t n_geoms,
-             CodeSet *pairs, int64_t *singles)
+             uint64_t salt, CodeSet *pairs, int64_t *singles)
 {
     size_t capacity = 16;
     while (capacity < 2 * (size_t)m) {
@@ -132,13 +134,17 @@ group_points(const double *points, const int32_t *owner, Py_ssize_t m, int64_t n
     memset(table, 0xff, capacity * sizeof(uint64_t));
     int64_t last_code = -1;
     for (Py_ssize_t i = 0; i < m; i++) {
-        hashes[i] = point_hash(points[2 * i], points[2 * i + 1]);
+        hashes[i] = point_hash(points[2 * i], points[2 * i + 1], salt);
     }
     for (Py_ssize_t i = 0; i < m; i++) {
         if (i + AHEAD < m) { /* the table is larger than the cache: ask for slots early */
             __builtin_prefetch(&table[hashes[i + AHEAD] & mask]);
         }
         double x = points[2 * i], y = points[2 * i + 1];
+        if (x != x || y != y) { /* NaN equals nothing: a single, kept out of the table */
+            earlier[i] = EMPTY;
+            continue;
+        }
         uint64_t h = hashes[i];
         uint32_t fingerprint = (uint32_t)(h >> 32);
         size_t slot = h & mask;
@@ -157,6 +163,13 @@ group_points(const double *points, const int32_t *owner, Py_ssize_t m, int64_t n
             }
         }
         earlier[i] = seen;
+        if (seen != EMPTY && owner[seen] == owner[i]) {
+            /* The same geometry as the latest occurrence: its pairs are that one's.
+               Left out of the chain, so that a point repeated any number of times in
+               one geometry costs no more than once (hostile files do this). */
+            again[seen] = 1;
+            continue;
+        }
         table[slot] = (uint64_t)fingerprint << 32 | (uint32_t)i;
         if (seen != EMPTY) {
             again[seen] = 1;
@@ -191,7 +204,8 @@ shared_vertices(PyObject *Py_UNUSED(self), PyObject *args)
 {
     Py_buffer points, owner;
     long long n_geoms;
-    if (!PyArg_ParseTuple(args, "y*y*L", &points, &owner, &n_geoms)) {
+    unsigned long long salt;
+    if (!PyArg_ParseTuple(args, "y*y*LK", &points, &owner, &n_geoms, &salt)) {
         return NULL;
     }
     PyObject *result = NULL;
@@ -209,7 +223,7 @@ shared_vertices(PyObject *Py_UNUSED(self), PyObject *args)
     }
     Py_ssize_t n_singles;
     Py_BEGIN_ALLOW_THREADS
-    n_singles = group_points(points.buf, owner.buf, m, n_geoms, &pairs, singles);
+    n_singles = group_points(points.buf, owner.buf, m, n_geoms, salt, &pairs, singles);
     Py_END_ALLOW_THREADS
     if (n_singles < 0) {
         PyErr_NoMemory();
@@ -237,7 +251,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"shared_vertices", shared_vertices, METH_VARARGS,
-     "shared_vertices(points, owner, n_geoms) -> (pair_codes, singles) as int64 bytes"},
+     "shared_vertices(points, owner, n_geoms, salt) -> (pair_codes, singles) as int64 bytes"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from typing import Any, Literal
 
 import numpy as np
@@ -70,6 +71,7 @@ Rule = Literal["queen", "rook"]
 
 _REPEATED = 32  # more pairs than this per region: drop repeats with a hash table first
 _PAIR_BLOCK = 1 << 17  # occurrences paired at a time
+_LONG_RUN = 64  # occurrences of one point beyond which rook looks for repeated points
 
 
 def contiguity(
@@ -181,7 +183,7 @@ def contiguity(
     if rule == "queen":
         first, second, alone = _vertex_pairs_and_singles(geoms)
     else:
-        runs = equal_coordinate_runs(geoms, with_order=True)
+        geoms, runs = _runs_for_edges(geoms)
         first, second = _edge_pairs(geoms, _with_positions(geoms, runs))
         alone = single_occurrences(runs)
     if tolerance > 0:
@@ -250,17 +252,20 @@ def _vertex_pairs_and_singles(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
     """
     n = len(geoms)
     codes, points, owners = [], [], []
+    # The kernel's hash takes random bits, so that no file can be made to pile all its
+    # points into one slot of the table; the results do not depend on them.
+    salt = int.from_bytes(os.urandom(8), "little")
     for band_points, band_owner in coordinate_bands(geoms):
         if _vertex_kernel is not None:
             pairs, alone = _vertex_kernel.shared_vertices(
-                band_points, band_owner.astype(np.int32, copy=False), n)
+                band_points, band_owner.astype(np.int32, copy=False), n, salt)
             codes.append(np.frombuffer(pairs, dtype=np.int64))
             alone = np.frombuffer(alone, dtype=np.int64)
             points.append(band_points[alone])
             owners.append(band_owner[alone])
         else:
             runs = group_band(band_points, band_owner)
-            codes.append(_pair_codes(*_occurrence_pairs(runs.start, runs.owner, n), n))
+            codes.append(_pair_codes(*_occurrence_pairs(*_one_per_geometry(runs), n), n))
             alone_points, alone_owner = single_occurrences(runs)
             points.append(alone_points)
             owners.append(alone_owner)
@@ -272,6 +277,36 @@ def _vertex_pairs_and_singles(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
         pairs = pd.unique(pairs)
     return ((pairs // n).astype(np.intp), (pairs % n).astype(np.intp),
             (np.concatenate(points), np.concatenate(owners)))
+
+
+def _runs_for_edges(geoms: np.ndarray) -> tuple[np.ndarray, CoordinateRuns]:
+    """Group the coordinates for rook contiguity; return the geometries they come from too.
+
+    Comparing ring neighbours costs the square of the longest run; a run far
+    longer than the regions that can meet at a point means points repeated
+    one after the other (a hostile file can repeat one 100,000 times). Such
+    repeats make no edge, so they are removed and the coordinates grouped again.
+    """
+    runs = equal_coordinate_runs(geoms, with_order=True)
+    starts = np.flatnonzero(runs.start)
+    if starts.size and np.diff(np.append(starts, len(runs.start))).max() > _LONG_RUN:
+        geoms = shapely.remove_repeated_points(geoms)
+        runs = equal_coordinate_runs(geoms, with_order=True)
+    return geoms, runs
+
+
+def _one_per_geometry(runs: CoordinateRuns) -> tuple[np.ndarray, np.ndarray]:
+    """``start`` and ``owner`` of the runs with each geometry's repeats of a point dropped.
+
+    A geometry's occurrences of a point are next to each other in its run;
+    only the first is needed for queen pairs. Pairing every occurrence costs
+    the square of a run's length, which a hostile file (one point repeated
+    100,000 times) would turn into hours.
+    """
+    start, owner = runs.start, runs.owner
+    keep = start.copy()
+    keep[1:] |= owner[1:] != owner[:-1]
+    return start[keep], owner[keep]
 
 
 def shared_edge_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
