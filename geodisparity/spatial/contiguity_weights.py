@@ -7,13 +7,15 @@ either direction. This is libpysal's vertex-based definition, and the
 neighbour sets agree with ``libpysal.weights.Queen`` / ``Rook`` (see Notes).
 
 Instead of testing pairs of polygons, the ring coordinates are read from
-shapely and equal coordinates are grouped (exact float equality) by
-:mod:`geodisparity.spatial._coordinate_runs`: band by band of y, so that
-every array stays small, each band ordered by one sort of hashes that carry
-their positions; collisions are detected exactly. Each group of two or more
-regions yields neighbour pairs. Shared edges are found from the same groups
-by comparing the ring neighbours of each pair of occurrences of a vertex.
-The cost is one sort of 64-bit integers plus linear passes.
+shapely band by band of y (:mod:`geodisparity.spatial._coordinate_runs`),
+so that every array stays small, and equal coordinates (exact float
+equality) are grouped within each band: for queen contiguity by the compiled
+kernel (``_vertex_kernel.c``, a hash table) when the package was built with
+one, otherwise, and for rook, by one sort of hashes that carry their
+positions, collisions detected exactly. Each group of two or more regions
+yields neighbour pairs. Shared edges are found from the same groups by
+comparing the ring neighbours of each pair of occurrences of a vertex. The
+cost is linear in the vertices, plus a sort per band without the kernel.
 
 Examples
 --------
@@ -265,17 +267,14 @@ def _vertex_pairs_and_singles(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
             owners.append(band_owner[alone])
         else:
             runs = group_band(band_points, band_owner)
-            codes.append(_pair_codes(*_occurrence_pairs(*_one_per_geometry(runs), n), n))
+            codes.append(_occurrence_codes(*_one_per_geometry(runs), n))
             alone_points, alone_owner = single_occurrences(runs)
             points.append(alone_points)
             owners.append(alone_owner)
     if not codes:
         empty = np.empty(0, dtype=np.intp)
         return empty, empty, (np.empty((0, 2)), empty)
-    pairs = np.concatenate(codes)
-    if len(codes) > 1 and pairs.size > _REPEATED * n:
-        pairs = pd.unique(pairs)
-    return ((pairs // n).astype(np.intp), (pairs % n).astype(np.intp),
+    return (*_decoded(np.concatenate(codes), n),
             (np.concatenate(points), np.concatenate(owners)))
 
 
@@ -401,15 +400,26 @@ def _occurrence_pairs(
     table when they repeat a lot (long boundaries, as between counties);
     otherwise (a lattice) repeats are left to :func:`symmetric_binary`.
     """
+    return _decoded(_occurrence_codes(start, owner_sorted, n_geoms, linked), n_geoms)
+
+
+def _occurrence_codes(
+    start: np.ndarray, owner_sorted: np.ndarray, n_geoms: int, linked: Any = None
+) -> np.ndarray:
+    """Return the pair codes of :func:`_occurrence_pairs` (made distinct block by block)."""
     codes = []
     cuts = _run_cuts(start, _PAIR_BLOCK)
     for begin, end in zip(cuts[:-1], cuts[1:], strict=True):
         block = _block_pair_codes(start, owner_sorted, n_geoms, linked, begin, end)
         codes.append(pd.unique(block) if block.size > 2 * _PAIR_BLOCK // _REPEATED else block)
-    pairs = np.concatenate(codes)
-    if pairs.size > _REPEATED * n_geoms:
-        pairs = pd.unique(pairs)
-    return (pairs // n_geoms).astype(np.intp), (pairs % n_geoms).astype(np.intp)
+    return np.concatenate(codes)
+
+
+def _decoded(codes: np.ndarray, n_geoms: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the pairs of ``codes`` (:func:`_pair_codes`), repeats dropped first when many."""
+    if codes.size > _REPEATED * n_geoms:
+        codes = pd.unique(codes)
+    return (codes // n_geoms).astype(np.intp), (codes % n_geoms).astype(np.intp)
 
 
 def _run_cuts(start: np.ndarray, size: int) -> list[int]:
