@@ -27,17 +27,14 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
-import platform
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _json_rows import write_json
 
 import geodisparity as gd
 
@@ -165,13 +162,6 @@ def markdown(rows: list[dict[str, object]]) -> str:
             f"| {r['pairs']:,} | {r['ours_s']:.3f} | {r['access_s']:.3f} | {r['ratio']:.1f}x "
             f"| {r['max_rel_diff']:.1e} | {'yes' if r['agree'] else 'NO'} |")
     return "\n".join(lines)
-
-
-def write_json(rows: list[dict[str, object]], path: Path) -> None:
-    payload = {"python": platform.python_version(), "machine": platform.machine(), "rows": rows}
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        json.dump(payload, tmp, indent=2)
-    os.replace(tmp.name, path)
 
 
 def main() -> None:

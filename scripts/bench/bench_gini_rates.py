@@ -45,7 +45,8 @@ for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_threads, "1")
 
 import numpy as np  # noqa: E402
-from bench_inequality import best_times, write_json  # noqa: E402
+from _json_rows import write_json  # noqa: E402
+from bench_inequality import best_times  # noqa: E402
 from bench_lisa import grid_values, queen_lattice  # noqa: E402
 
 import geodisparity as gd  # noqa: E402

@@ -19,16 +19,13 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
-import platform
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from _json_rows import write_json
 
 import geodisparity as gd
 
@@ -165,13 +162,6 @@ def markdown(rows: list[dict[str, object]]) -> str:
             f"| {peer_ms} | {ratio} | {agree} |"
         )
     return "\n".join(lines)
-
-
-def write_json(rows: list[dict[str, object]], path: Path) -> None:
-    payload = {"python": platform.python_version(), "machine": platform.machine(), "rows": rows}
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        json.dump(payload, tmp, indent=2)
-    os.replace(tmp.name, path)
 
 
 def main() -> None:
