@@ -62,17 +62,31 @@ class Page:
             self.blocked.append(url)
             route.abort()
 
-    def hover_region(self, polygon):
+    def hover_region(self, polygon, *, attempts=5):
+        """Point the mouse at ``polygon`` and return its tooltip (exactly one open).
+
+        On a loaded machine the first move can land before Leaflet has bound its
+        handlers or while the view still settles, so the point is recomputed and
+        the move repeated a few times before giving up.
+        """
         point = polygon.representative_point()
-        xy = self.page.evaluate(
+        script = (
             f"() => {{ var p = {self.map_name}.latLngToContainerPoint([{point.y}, {point.x}]);"
             f" var r = {self.map_name}.getContainer().getBoundingClientRect();"
             " return [r.left + p.x, r.top + p.y]; }")
-        self.page.mouse.move(xy[0] + 3, xy[1] + 3)
-        self.page.mouse.move(*xy)
-        # Exactly one tooltip: the previous region's must have closed.
-        self.page.wait_for_function(
-            "() => document.querySelectorAll('.leaflet-tooltip').length === 1", timeout=3000)
+        one_tooltip = "() => document.querySelectorAll('.leaflet-tooltip').length === 1"
+        for attempt in range(attempts):
+            xy = self.page.evaluate(script)
+            self.page.mouse.move(xy[0] + 3, xy[1] + 3)
+            self.page.mouse.move(*xy)
+            # Exactly one tooltip: the previous region's must have closed.
+            try:
+                self.page.wait_for_function(one_tooltip, timeout=3000)
+                break
+            except Exception:  # playwright's TimeoutError; retried below
+                if attempt == attempts - 1:
+                    raise
+                self.page.mouse.move(0, 0)
         return self.page.locator(".leaflet-tooltip")
 
     def close(self):
