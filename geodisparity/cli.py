@@ -205,7 +205,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Map regional disparities: gap statistics, clusters and offline maps.
 
     -v and -q go before the command (``geodisparity -v run study.toml``);
-    ``run -v`` is also accepted.
+    ``run -v`` and ``run -q`` are also accepted.
     """
     if verbose and quiet:
         raise click.BadOptionUsage("quiet", "-q/--quiet and -v/--verbose exclude each other")
@@ -223,17 +223,13 @@ _KEYS_EPILOG = ("Every key of the study file (type, default, allowed values, exa
               help="Output folder (default: the config's `output`, relative to the config file).")
 @overwrite_option
 @verbose_option
+@quiet_option
 @_clean_errors
 @click.pass_context
 def run(ctx: click.Context, config: Path, output: Path | None, overwrite: bool,
-        verbose: int) -> None:
+        verbose: int, quiet: bool) -> None:
     """Run the analysis described by CONFIG (a TOML file) and write maps and a report."""
-    verbosity = _verbosity(ctx)
-    if verbose:
-        if verbosity < 0:
-            raise click.BadOptionUsage("verbose", "-q/--quiet and -v/--verbose exclude each other")
-        verbosity += verbose
-        _setup_logging(ctx, verbosity)
+    verbosity = _run_verbosity(ctx, verbose, quiet)
     progress = None if verbosity < 0 else (lambda message: click.echo(message, err=True))
     _one_blas_thread()
     from geodisparity.config import load_config
@@ -244,6 +240,19 @@ def run(ctx: click.Context, config: Path, output: Path | None, overwrite: bool,
     result = run_pipeline(load_config(config), output=output, overwrite=overwrite,
                           progress=progress)
     click.echo(result.summary())
+
+
+def _run_verbosity(ctx: click.Context, verbose: int, quiet: bool) -> int:
+    """The group's verbosity, changed by ``run``'s own -v/-q (logging set up again if so)."""
+    verbosity = _verbosity(ctx)
+    if not (verbose or quiet):
+        return verbosity
+    if (verbose and (quiet or verbosity < 0)) or (quiet and verbosity > 0):
+        raise click.BadOptionUsage("quiet" if quiet else "verbose",
+                                   "-q/--quiet and -v/--verbose exclude each other")
+    verbosity = -1 if quiet else verbosity + verbose
+    _setup_logging(ctx, verbosity)
+    return verbosity
 
 
 @main.command(cls=_Command)

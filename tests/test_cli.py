@@ -250,9 +250,10 @@ def test_quiet_and_verbose_exclude_each_other():
     result = CliRunner().invoke(main, ["-q", "-v", "boundaries"])
     assert result.exit_code == 2
     assert "exclude each other" in result.output
-    result = CliRunner().invoke(main, ["-q", "run", "-v", "nothing.toml"])
-    assert result.exit_code == 2
-    assert "exclude each other" in result.output
+    for args in (["-q", "run", "-v"], ["-v", "run", "-q"], ["run", "-q", "-v"]):
+        result = CliRunner().invoke(main, [*args, "nothing.toml"])
+        assert result.exit_code == 2, args
+        assert "exclude each other" in result.output, args
 
 
 @pytest.mark.parametrize("where", ["group", "command"])
@@ -261,8 +262,9 @@ def test_verbose_run_logs_progress_and_quiet_run_prints_only_the_summary(tmp_pat
     config = tmp_path / "own.toml"
     config.write_text(OWN_CONFIG.format(lang="en"), encoding="utf-8")
     verbose = ["-v", "run"] if where == "group" else ["run", "-v"]
+    hush = ["-q", "run"] if where == "group" else ["run", "-q"]
     loud = run_cli(*verbose, config, "--output", tmp_path / "loud")
-    quiet = run_cli("-q", "run", config, "--output", tmp_path / "quiet")
+    quiet = run_cli(*hush, config, "--output", tmp_path / "quiet")
     assert loud.exit_code == quiet.exit_code == 0, loud.output + quiet.output
     assert loud.stderr.strip() and quiet.stderr == ""
     assert quiet.stdout.strip() and quiet.stdout == quiet.output
