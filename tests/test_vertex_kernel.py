@@ -50,7 +50,10 @@ def voronoi_cells(n, seed):
     rng = np.random.default_rng(seed)
     square = box(0, 0, 1, 1)
     cells = shapely.voronoi_polygons(shapely.multipoints(rng.random((n, 2))), extend_to=square)
-    return np.array(shapely.get_parts(shapely.intersection(cells, square)), dtype=object)
+    # Clip cell by cell: clipping the collection at once would merge the cells into one.
+    clipped = np.array(shapely.intersection(shapely.get_parts(cells), square), dtype=object)
+    assert len(clipped) == n
+    return clipped
 
 
 @needs_kernel
@@ -119,6 +122,44 @@ def test_kernel_refuses_buffers_that_do_not_match():
         kernel.shared_vertices(np.zeros((3, 2)), np.zeros(2, dtype=np.int32), 2, 0)
 
 
+def _kernel_results(points, owner, n, scratch=None):
+    extra = () if scratch is None else (scratch,)
+    pairs, where, whose = kernel.shared_vertices(points, owner, n, 99, *extra)
+    return (sorted(np.frombuffer(pairs, np.int64).tolist()),
+            np.frombuffer(where, np.float64).reshape(-1, 2).tolist(),
+            np.frombuffer(whose, np.int32).tolist())
+
+
+@needs_kernel
+def test_kernel_scratch_of_any_state_gives_the_same_results():
+    geoms = np.array([*voronoi_cells(300, 3), box(5, 5, 6, 6)], dtype=object)  # lone corners
+    points, owner = shapely.get_coordinates(geoms, return_index=True)
+    owner = owner.astype(np.int32)
+    alone = _kernel_results(points, owner, len(geoms))
+    size = kernel.scratch_bytes(len(owner))
+    dirty = np.full(size + 64, 0xA5, dtype=np.uint8)  # garbage left by an earlier band
+    assert _kernel_results(points, owner, len(geoms), dirty) == alone
+    assert _kernel_results(points, owner, len(geoms), dirty) == alone  # reused as it was left
+    too_small, misaligned = np.zeros(size - 1, np.uint8), dirty[1:size + 1]
+    assert _kernel_results(points, owner, len(geoms), too_small) == alone  # allocates its own
+    assert _kernel_results(points, owner, len(geoms), misaligned) == alone
+    assert alone[0] and alone[1]  # pairs and single occurrences were found
+    with pytest.raises(TypeError):  # read-only memory is refused, not written to
+        kernel.shared_vertices(points, owner, len(geoms), 99, bytes(size))
+
+
+@needs_kernel
+def test_threads_grouping_at_once_each_use_their_own_scratch():
+    from concurrent.futures import ThreadPoolExecutor
+
+    inputs = [gpd.GeoSeries(voronoi_cells(400, seed)) for seed in range(6)]
+    alone = [contiguity(g, islands="keep").neighbors for g in inputs]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            assert list(pool.map(lambda g: contiguity(g, islands="keep").neighbors,
+                                 inputs)) == alone
+
+
 # Hostile inputs: work that grows with the square of a repeat count would let a small file
 # stall a run for hours. These finish at once; a quadratic path would take minutes.
 
@@ -155,9 +196,9 @@ def test_points_made_to_collide_in_the_unsalted_hash_are_grouped_exactly():
     points = np.column_stack([x[finite], y[finite]])
     twice = np.ascontiguousarray(np.concatenate([points, points]))
     owner = np.repeat(np.array([0, 1], dtype=np.int32), len(points))
-    pairs, singles = kernel.shared_vertices(twice, owner, 2, 12345)
+    pairs, single_points, single_owners = kernel.shared_vertices(twice, owner, 2, 12345)
     assert np.frombuffer(pairs, np.int64).tolist() == [1]  # the pair (0, 1)
-    assert singles == b""
+    assert single_points == single_owners == b""
 
 
 def test_numpy_groups_a_long_run_of_colliding_hashes_exactly(monkeypatch):

@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import threading
 from typing import Any, Literal
 
 import numpy as np
@@ -74,6 +75,13 @@ Rule = Literal["queen", "rook"]
 _REPEATED = 32  # more pairs than this per region: drop repeats with a hash table first
 _PAIR_BLOCK = 1 << 17  # occurrences paired at a time
 _LONG_RUN = 64  # occurrences of one point beyond which rook looks for repeated points
+_SCRATCH_KEPT = 16 << 20  # bytes of kernel table a thread keeps between calls, at most
+
+# The kernel's table, kept per thread between bands and calls: memory that is
+# allocated and freed at each call is handed back to the system and faulted in
+# again, which costs a millisecond at Zhejiang's size (as much as the grouping).
+# Bounded by the largest band (a few MB); results never depend on it.
+_scratch = threading.local()
 
 
 def contiguity(
@@ -259,12 +267,12 @@ def _vertex_pairs_and_singles(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
     salt = int.from_bytes(os.urandom(8), "little")
     for band_points, band_owner in coordinate_bands(geoms):
         if _vertex_kernel is not None:
-            pairs, alone = _vertex_kernel.shared_vertices(
-                band_points, band_owner.astype(np.int32, copy=False), n, salt)
+            pairs, alone_points, alone_owner = _vertex_kernel.shared_vertices(
+                band_points, band_owner.astype(np.int32, copy=False), n, salt,
+                _kernel_scratch(len(band_owner)))
             codes.append(np.frombuffer(pairs, dtype=np.int64))
-            alone = np.frombuffer(alone, dtype=np.int64)
-            points.append(band_points[alone])
-            owners.append(band_owner[alone])
+            points.append(np.frombuffer(alone_points, dtype=np.float64).reshape(-1, 2))
+            owners.append(np.frombuffer(alone_owner, dtype=np.int32))
         else:
             runs = group_band(band_points, band_owner)
             codes.append(_occurrence_codes(*_one_per_geometry(runs), n))
@@ -276,6 +284,17 @@ def _vertex_pairs_and_singles(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
         return empty, empty, (np.empty((0, 2)), empty)
     return (*_decoded(np.concatenate(codes), n),
             (np.concatenate(points), np.concatenate(owners)))
+
+
+def _kernel_scratch(m: int) -> np.ndarray:
+    """This thread's scratch buffer for the kernel, large enough for ``m`` points."""
+    size = _vertex_kernel.scratch_bytes(m)
+    buffer = getattr(_scratch, "buffer", None)
+    if buffer is None or len(buffer) < size:
+        buffer = np.empty(size, dtype=np.uint8)
+        if size <= _SCRATCH_KEPT:
+            _scratch.buffer = buffer
+    return buffer
 
 
 def _runs_for_edges(geoms: np.ndarray) -> tuple[np.ndarray, CoordinateRuns]:
