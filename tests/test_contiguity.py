@@ -449,6 +449,27 @@ def test_clean_boundaries_and_existing_neighbours_give_no_near_miss_warning():
         contiguity(gpd.GeoSeries(touching), islands="keep")
 
 
+@pytest.mark.parametrize("packed", [True, False])
+def test_near_miss_pairs_finds_planted_pairs_and_nothing_else(monkeypatch, packed):
+    from geodisparity.spatial import _near_misses
+
+    if not packed:  # as if keys were too large to pack with positions: the argsort path
+        monkeypatch.setattr(_near_misses, "_PACKED_BITS", 8)
+    rng = np.random.default_rng(5)
+    far = rng.random((3000, 2)) * 10
+    owner = rng.integers(0, 50, 3000)
+    planted = rng.choice(3000, 200, replace=False)
+    nudged = far[planted] + rng.choice([-1, 1], (200, 2)) * 4e-9  # eps is 1e-8 (10 * 1e-9)
+    xy = np.concatenate([far, nudged])
+    owners = np.concatenate([owner, (owner[planted] + 1) % 50])
+    a, b, count = _near_misses.near_miss_pairs(xy, owners, eps=1e-8)
+    expected = {tuple(sorted((int(owner[i]), (int(owner[i]) + 1) % 50))) for i in planted}
+    found = set(zip(a.tolist(), b.tolist(), strict=True))
+    assert found <= expected  # nothing that is not within eps
+    assert 190 <= count <= 200  # a pair straddling two columns of the grid may be missed
+    assert len(found) >= 0.9 * len(expected)
+
+
 # --- empty or missing geometries ----------------------------------------------------
 
 
