@@ -114,9 +114,10 @@ PAIRS_LIMIT = 1 << 21
 def least_distance(points: np.ndarray, others: np.ndarray, *, cap: float = np.inf) -> float:
     """Least Euclidean distance between a vertex of ``points`` and one of ``others``.
 
-    A sample of ``points``, and the vertices of each set nearest the other's
-    bounding box, give an upper bound; only vertices within it of the other
-    set's bounding box can do better, and only those are compared (exact).
+    The vertices of each set nearest the other's bounding box give an upper
+    bound; only vertices within it of the other set's bounding box can do
+    better, and only those are kept. When many pairs are left, a sample of
+    them tightens the bound and prunes again; the rest are compared (exact).
     With a ``cap`` (a distance already found elsewhere), vertices farther than
     it from the other set's box are left out first, and ``inf`` is returned
     when no pair is closer than ``cap``.
@@ -132,14 +133,14 @@ def least_distance(points: np.ndarray, others: np.ndarray, *, cap: float = np.in
         others = others[_box_gap(others, points) < cap] if len(points) else others[:0]
         if not len(others):
             return np.inf
-    sample = points[:: max(1, len(points) * len(others) // CHUNK_PAIRS)]
-    bound = min(_brute_least(sample, others),
-                _brute_least(_facing(points, others), _facing(others, points)))
+    bound = _brute_least(_facing(points, others), _facing(others, points))
     if bound == 0.0:
         return bound if cap > 0 else np.inf
-    points = points[_box_gap(points, others) <= bound]
-    others = others[_box_gap(others, points) <= bound]
-    points = points[_box_gap(points, others) <= bound]
+    points, others = _within(points, others, bound)
+    if len(points) * len(others) > CHUNK_PAIRS:  # concave shapes: the box says little
+        sample = points[:: max(1, len(points) * len(others) // CHUNK_PAIRS)]
+        bound = min(bound, _brute_least(sample, others))
+        points, others = _within(points, others, bound)
     if len(points) * len(others) > PAIRS_LIMIT:
         from scipy.spatial import cKDTree  # large, close vertex sets only
 
@@ -147,6 +148,13 @@ def least_distance(points: np.ndarray, others: np.ndarray, *, cap: float = np.in
     else:
         least = min(bound, _brute_least(points, others))
     return least if least < cap else np.inf
+
+
+def _within(points: np.ndarray, others: np.ndarray, bound: float) -> tuple[np.ndarray, ...]:
+    """Vertices of each set within ``bound`` of the other's bounding box (pruned in turn)."""
+    points = points[_box_gap(points, others) <= bound]
+    others = others[_box_gap(others, points) <= bound]
+    return points[_box_gap(points, others) <= bound], others
 
 
 def _box_gap(points: np.ndarray, others: np.ndarray) -> np.ndarray:
