@@ -12,6 +12,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geodisparity import pipeline_map_geometry
 from geodisparity._output import atomic_path, input_files, staged_outputs, write_text
 from geodisparity.config import ConfigError, RunConfig
 from geodisparity.errors import DataFileError, InputError, MissingColumnError, format_rows
@@ -175,8 +177,9 @@ def run_pipeline(
     targets = {kind: out_dir / name for kind, name in OUTPUT_FILES.items()}
     targets.update({kind: out_dir / name for kind, name in target_outputs(config).items()})
     inputs = _input_files(config)
-    with staged_outputs(targets, overwrite=overwrite, inputs=inputs) as staged:
-        result = _analyse(config, say)
+    with (staged_outputs(targets, overwrite=overwrite, inputs=inputs) as staged,
+          ThreadPoolExecutor(1, thread_name_prefix="geodisparity-maps") as maps_pool):
+        result = _analyse(config, say, maps_pool)
         say("writing the atlas, the report and the tables")
         _write_outputs(result, config, staged)
     return RunResult(out_dir, targets, result.join_report, result.gaps, result.regions)
@@ -220,9 +223,12 @@ class _Analysis:
     rasters: Any = None  # pipeline_rasters.RasterRun, when the study has [[rasters]]
     left_out: tuple[Any, ...] = ()  # pipeline_missing.LeftOut: regions dropped (missing values)
     access: Any = None  # pipeline_access.AccessRun, with an [access] section
+    map_geometry: Any = None  # pipeline_map_geometry.PendingGeometry: boundaries for the maps
 
 
-def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
+def _analyse(config: RunConfig, say: Callable[[str], None],
+             maps_pool: Executor | None = None) -> _Analysis:
+    """Compute everything a run reports; ``maps_pool`` simplifies the maps' boundaries meanwhile."""
     say("reading boundaries and table")
     joined, report = _load_and_join(config)
     if report is not None:
@@ -234,6 +240,7 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     current = long if config.table.year is None else long[long[config.table.year] == year]
     current = current.set_index(config.boundaries.key, drop=False)
     current.index.name = None
+    map_geometry = pipeline_map_geometry.start(current, maps_pool) if maps_pool else None
 
     say("computing gap statistics")
     analysed, left_out = _gap_rows(long, config)
@@ -259,7 +266,7 @@ def _analyse(config: RunConfig, say: Callable[[str], None]) -> _Analysis:
     return _Analysis(year, report, current, gap_table, decompositions, intervals, convergence,
                      weights, global_table, cluster_table, _region_table(current, cluster_table),
                      space_time=changes, targets=targets, long=long, rasters=rasters,
-                     left_out=tuple(left_out), access=access)
+                     left_out=tuple(left_out), access=access, map_geometry=map_geometry)
 
 
 def _gap_rows(long: pd.DataFrame, config: RunConfig) -> tuple[pd.DataFrame, list[Any]]:
@@ -493,26 +500,12 @@ def _labeller(current: pd.DataFrame, name: str | None) -> Callable[[Any], str]:
 
 
 def _simplified_for_maps(result: _Analysis) -> tuple[_Analysis, int]:
-    """Boundaries simplified as the atlas would, and their decimals, for every map of a run.
-
-    The report's static maps simplify these further, to a pixel; simplifying the
-    full boundaries twice costs a quarter of a second on the demo. The
-    coordinates stay unrounded (a valid coverage); the atlas rounds them.
-    """
+    """Return the analysis with its boundaries simplified for every map, and their decimals."""
     from dataclasses import replace
 
-    from geodisparity.maps.simplify import (
-        auto_tolerance,
-        coordinate_decimals,
-        drawable,
-        simplify_coverage,
-        to_web_geometry,
-    )
-
-    web = to_web_geometry(result.current)
-    tolerance = auto_tolerance(web[drawable(web)])
-    decimals = coordinate_decimals(tolerance)
-    simple = simplify_coverage(web, tolerance=tolerance, rounded=False)  # the atlas rounds
+    pending = result.map_geometry
+    simple, decimals = (pending.result(result.current) if pending is not None
+                        else pipeline_map_geometry.simplified_for_maps(result.current))
     return replace(result, current=result.current.set_geometry(simple)), decimals
 
 
