@@ -7,6 +7,7 @@ must give the same pairs and the same single occurrences on every input.
 
 import os
 import shutil
+import threading
 import warnings
 
 import geopandas as gpd
@@ -146,6 +147,21 @@ def test_kernel_scratch_of_any_state_gives_the_same_results():
     assert alone[0] and alone[1]  # pairs and single occurrences were found
     with pytest.raises(TypeError):  # read-only memory is refused, not written to
         kernel.shared_vertices(points, owner, len(geoms), 99, bytes(size))
+
+
+@needs_kernel
+def test_a_scratch_larger_than_the_limit_is_used_once_and_not_kept(monkeypatch):
+    regions = gpd.GeoSeries(voronoi_cells(200, 4))
+    expected = contiguity(regions, islands="keep").neighbors
+    monkeypatch.setattr(contiguity_module, "_scratch", threading.local())  # this thread: none
+    monkeypatch.setattr(contiguity_module, "_SCRATCH_KEPT", 0)
+    assert contiguity(regions, islands="keep").neighbors == expected
+    assert getattr(contiguity_module._scratch, "buffer", None) is None
+    monkeypatch.setattr(contiguity_module, "_SCRATCH_KEPT", 16 << 20)
+    contiguity(regions, islands="keep")
+    kept = contiguity_module._scratch.buffer
+    contiguity(regions, islands="keep")
+    assert contiguity_module._scratch.buffer is kept  # reused, not allocated again
 
 
 @needs_kernel
