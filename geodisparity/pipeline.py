@@ -226,8 +226,7 @@ class _Analysis:
     map_geometry: Any = None  # pipeline_map_geometry.PendingGeometry: boundaries for the maps
 
 
-def _analyse(config: RunConfig, say: Callable[[str], None],
-             maps_pool: Executor | None = None) -> _Analysis:
+def _analyse(config: RunConfig, say: Callable[[str], None], maps_pool: Executor) -> _Analysis:
     """Compute everything a run reports; ``maps_pool`` simplifies the maps' boundaries meanwhile."""
     say("reading boundaries and table")
     joined, report = _load_and_join(config)
@@ -240,7 +239,7 @@ def _analyse(config: RunConfig, say: Callable[[str], None],
     current = long if config.table.year is None else long[long[config.table.year] == year]
     current = current.set_index(config.boundaries.key, drop=False)
     current.index.name = None
-    map_geometry = pipeline_map_geometry.start(current, maps_pool) if maps_pool else None
+    map_geometry = pipeline_map_geometry.start(current, maps_pool)
 
     say("computing gap statistics")
     analysed, left_out = _gap_rows(long, config)
@@ -503,9 +502,7 @@ def _simplified_for_maps(result: _Analysis) -> tuple[_Analysis, int]:
     """Return the analysis with its boundaries simplified for every map, and their decimals."""
     from dataclasses import replace
 
-    pending = result.map_geometry
-    simple, decimals = (pending.result(result.current) if pending is not None
-                        else pipeline_map_geometry.simplified_for_maps(result.current))
+    simple, decimals = result.map_geometry.result(result.current)
     return replace(result, current=result.current.set_geometry(simple)), decimals
 
 

@@ -81,8 +81,8 @@ def start(regions: Any, pool: Executor) -> PendingGeometry:
     The worker gets its own GeoSeries (the geometry objects are immutable and
     shared; the frame is not), so the main thread may go on using ``regions``.
     """
-    source = regions.geometry.copy()
-    return PendingGeometry(source, pool.submit(simplified_for_maps, source.copy()))
+    source = regions.geometry.copy()  # read by both threads, changed by neither
+    return PendingGeometry(source, pool.submit(simplified_for_maps, source))
 
 
 def _same_geometries(source: gpd.GeoSeries, geometry: gpd.GeoSeries) -> bool:
